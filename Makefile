@@ -1,0 +1,64 @@
+# Vikno: two commands for a newcomer — `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export DJANGO_SETTINGS_MODULE ?= vikno.settings.dev
+
+.PHONY: install system-deps run serve migrate demo test test-fast test-server lint docs bench db-stop clean
+
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# System packages: Chromium for the browser tests, gettext for the translation catalogs.
+system-deps:
+	@command -v chromium >/dev/null 2>&1 && command -v msgfmt >/dev/null 2>&1 || { \
+	  echo "Installing system packages (chromium, gettext)…"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext >/dev/null; }
+
+install: $(VENV)/.installed node_modules/.installed system-deps
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=vikno.settings.test $(BIN)/pytest
+
+# The same suite against the machine's PostgreSQL server.
+test-server:
+	$(MAKE) test DATABASE_URL=postgres://postgres@127.0.0.1:5432/vikno
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+docs: install
+	$(PY) manage.py configdocs
+
+bench: install
+	$(PY) bench/search_latency.py
+
+db-stop:
+	$(PY) manage.py embeddeddb stop
+
+clean:
+	rm -rf $(VENV) node_modules var/static

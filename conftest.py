@@ -1,0 +1,10 @@
+"""Test fixtures shared by every room: staff users of every role in two centers, clients."""
+
+import pytest
+
+pytest_plugins = ["vikno.testing.fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"

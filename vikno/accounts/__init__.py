@@ -1,0 +1,1 @@
+"""Staff accounts, roles and their scope, login with TOTP, lockout, API tokens."""

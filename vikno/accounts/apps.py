@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """Staff accounts, roles and their scope, login with TOTP, lockout, API tokens."""
+
+    name = "vikno.accounts"
+    label = "accounts"
+    verbose_name = "accounts"

@@ -1,0 +1,101 @@
+"""Staff accounts with one role and the scope that role is bound to; API tokens for machines."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from vikno.core.scoping import Role
+from vikno.orgs.models import Center, Office, Provider, Region
+
+
+class User(AbstractUser):
+    """A staff member. Citizens do not have accounts here."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.ADMINISTRATOR)
+    patronymic = models.CharField(max_length=150, blank=True)
+    center = models.ForeignKey(Center, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
+    offices = models.ManyToManyField(
+        Office,
+        blank=True,
+        related_name="staff",
+        help_text="Administrators: the offices of their center where they work.",
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="staff")
+    phone = models.CharField(max_length=40, blank=True)
+    demo_mfa_exempt = models.BooleanField(
+        default=False, help_text="DEMO ONLY: may log in without a second factor while VIKNO_DEMO_MODE is on."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="user_role_scope_consistent",
+                condition=(
+                    Q(
+                        role__in=["administrator", "center_head"],
+                        center__isnull=False,
+                        provider__isnull=True,
+                        region__isnull=True,
+                    )
+                    | Q(role="officer", provider__isnull=False, center__isnull=True, region__isnull=True)
+                    | Q(role="oblast_monitor", region__isnull=False, center__isnull=True, provider__isnull=True)
+                    | Q(role="sysadmin", center__isnull=True, provider__isnull=True, region__isnull=True)
+                ),
+            )
+        ]
+
+    def full_name(self) -> str:
+        return " ".join(p for p in [self.last_name, self.first_name, self.patronymic] if p) or self.username
+
+    @property
+    def scope_label(self) -> str:
+        return str(self.center or self.provider or self.region or "Усі")
+
+
+class ApiToken(models.Model):
+    """A bearer token for a machine client (kiosk, a СНАП's system). It acts as ``user``, with that
+    user's role and scope. Only the SHA-256 of the secret is stored."""
+
+    name = models.CharField(max_length=200)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
+        """Create a token; returns it with the secret, which is shown once and never stored."""
+        key = "vk_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            name=name, user=user, prefix=key[3:11], key_hash=cls.hash_key(key), expires_at=expires_at
+        )
+        return token, key
+
+    @classmethod
+    def authenticate(cls, key: str) -> User | None:
+        token = cls.objects.select_related("user").filter(key_hash=cls.hash_key(key), revoked=False).first()
+        if token is None or not token.user.is_active:
+            return None
+        now = timezone.now()
+        if token.expires_at and token.expires_at <= now:
+            return None
+        if not token.last_used_at or (now - token.last_used_at).total_seconds() > 60:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("verify/", views.verify, name="verify"),
+    path("totp/", views.totp_setup, name="totp-setup"),
+    path("logout/", views.logout_view, name="logout"),
+]

@@ -1,0 +1,70 @@
+"""The versioned JSON API, /api/v1/. Each room contributes a router from its own ``api`` module."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from vikno.core.apiauth import staff_auth
+from vikno.core.errors import DomainError
+
+api = NinjaAPI(
+    title="Vikno API",
+    version="1",
+    description=(
+        "API інформаційної системи ЦНАП «Вікно». Машинні клієнти (кіоски, системи СНАП) передають токен "
+        "у заголовку `Authorization: Bearer <токен>`; працівники в браузері користуються сесією. "
+        'Помилки мають вигляд `{"code": ..., "message": ...}` з повідомленням українською.'
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    auth=staff_auth,
+)
+
+
+def _error(request, status: int, code: str, message: str, **extra):
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc: DomainError):
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    fields = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
+        fields.append({"field": ".".join(loc), "message": err.get("msg", "")})
+    return _error(request, 422, "validation_error", "Дані запиту некоректні: перевірте поля.", errors=fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return _error(request, 401, "unauthorized", "Потрібна автентифікація: увійдіть або передайте дійсний токен.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, "not_found", "Не знайдено.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+def _mount() -> None:
+    from vikno.accounts.api import router as accounts_router
+    from vikno.catalog.api import router as catalog_router
+    from vikno.orgs.api import router as orgs_router
+
+    api.add_router("/", catalog_router)
+    api.add_router("/", orgs_router)
+    api.add_router("/", accounts_router)
+
+
+_mount()

@@ -1,0 +1,1 @@
+"""Applications (звернення): intake, lifecycle, deadlines, СНАП back office, issuance."""

@@ -1,0 +1,5 @@
+"""API of the catalog room."""
+
+from ninja import Router
+
+router = Router(tags=["catalog"])

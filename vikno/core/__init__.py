@@ -1,0 +1,1 @@
+"""Shared plumbing: settings helpers, the embedded database, errors, scoping, audit, health check."""

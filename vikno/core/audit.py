@@ -1,0 +1,144 @@
+"""Write and verify the audit log.
+
+``record(...)`` is called by domain services in the same transaction as the change it describes.
+Writers of one chain are serialised by a transaction-scoped advisory lock, so ``seq`` has no gaps
+and each row links to its predecessor; different centers write to different chains in parallel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import AuditEvent
+
+GENESIS = "0" * 64
+
+
+@dataclass
+class Actor:
+    """Who acts and from where. Built from a request by :func:`actor_from_request`."""
+
+    user: Any = None
+    ip: str | None = None
+    office_id: int | None = None
+    label: str = ""
+
+    @property
+    def user_id(self) -> int | None:
+        return getattr(self.user, "pk", None)
+
+    def describe(self) -> str:
+        if self.label:
+            return self.label
+        if self.user is not None and getattr(self.user, "is_authenticated", False):
+            return self.user.get_username()
+        return "system"
+
+
+SYSTEM = Actor(label="system")
+
+
+def actor_from_request(request) -> Actor:
+    ip = request.META.get("REMOTE_ADDR")
+    user = getattr(request, "user", None)
+    office_id = request.session.get("office_id") if hasattr(request, "session") else None
+    return Actor(user=user if user is not None and user.is_authenticated else None, ip=ip, office_id=office_id)
+
+
+def _digest(payload: dict, prev_hash: str) -> str:
+    body = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+def _payload(event: AuditEvent) -> dict:
+    return {
+        "chain": event.chain,
+        "seq": event.seq,
+        "at": event.at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_label": event.object_label,
+        "center_id": event.center_id,
+        "region_id": event.region_id,
+        "provider_id": event.provider_id,
+        "office_id": event.office_id,
+        "ip": event.ip,
+        "data": event.data,
+    }
+
+
+def record(
+    actor: Actor | None,
+    action: str,
+    obj: Any = None,
+    *,
+    object_type: str | None = None,
+    object_id: Any = "",
+    data: dict | None = None,
+    center_id: int | None = None,
+    region_id: int | None = None,
+    provider_id: int | None = None,
+) -> AuditEvent:
+    """Append one event. ``obj`` (a model instance) fills type, id, label and scope columns."""
+    actor = actor or SYSTEM
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+        center_id = center_id if center_id is not None else getattr(obj, "center_id", None)
+        region_id = region_id if region_id is not None else getattr(obj, "region_id", None)
+        provider_id = provider_id if provider_id is not None else getattr(obj, "provider_id", None)
+    chain = f"center:{center_id}" if center_id else (f"region:{region_id}" if region_id else "global")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:{chain}"])
+        last = AuditEvent.objects.filter(chain=chain).order_by("-seq").values("seq", "hash").first()
+        event = AuditEvent(
+            chain=chain,
+            seq=(last["seq"] + 1) if last else 1,
+            at=timezone.now(),
+            actor_id=actor.user_id,
+            actor_label=actor.describe()[:200],
+            action=action,
+            object_type=object_type or "",
+            object_id=str(object_id or ""),
+            object_label=str(obj)[:300] if obj is not None else "",
+            center_id=center_id,
+            region_id=region_id,
+            provider_id=provider_id,
+            office_id=actor.office_id,
+            ip=actor.ip,
+            data=json.loads(json.dumps(data or {}, default=str)),
+            prev_hash=last["hash"] if last else GENESIS,
+        )
+        event.hash = _digest(_payload(event), event.prev_hash)
+        event.save(force_insert=True)
+    return event
+
+
+def verify_chain(chain: str) -> list[str]:
+    """Return the problems found in one chain (empty when it is intact)."""
+    problems = []
+    prev_hash, expected_seq = GENESIS, 1
+    for event in AuditEvent.objects.filter(chain=chain).order_by("seq").iterator():
+        if event.seq != expected_seq:
+            problems.append(f"{chain}: бракує запису {expected_seq}")
+        if event.prev_hash != prev_hash:
+            problems.append(f"{chain}#{event.seq}: розірвано ланцюжок")
+        if _digest(_payload(event), event.prev_hash) != event.hash:
+            problems.append(f"{chain}#{event.seq}: вміст змінено")
+        prev_hash, expected_seq = event.hash, event.seq + 1
+    return problems
+
+
+def changes(before: dict, after: dict) -> dict:
+    """The fields that differ, as {field: [old, new]}."""
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}

@@ -1,0 +1,1 @@
+"""Notifications: outbox, SMS and email delivery."""

@@ -1,0 +1,1 @@
+"""The organisation network: oblasts, hromadas (КАТОТТГ), centers (ЦНАП), offices (ТП, ВРМ, mobile), schedules, providers (СНАП)."""

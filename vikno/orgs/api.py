@@ -1,0 +1,5 @@
+"""API of the orgs room."""
+
+from ninja import Router
+
+router = Router(tags=["orgs"])

@@ -1,0 +1,1 @@
+"""Fees and payment records, payment provider adapters."""

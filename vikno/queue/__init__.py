@@ -1,0 +1,1 @@
+"""Electronic queue and online booking: tickets, operator console, display board."""

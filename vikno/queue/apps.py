@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class QueueConfig(AppConfig):
+    """Electronic queue and online booking: tickets, operator console, display board."""
+
+    name = "vikno.queue"
+    label = "queue"
+    verbose_name = "queue"

