@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "vikno.notify",
     "vikno.payments",
     "vikno.reports",
+    "vikno.demo",
 ]
 AUTH_USER_MODEL = "accounts.User"
 
