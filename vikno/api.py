@@ -60,11 +60,15 @@ def on_http_error(request, exc: HttpError):
 def _mount() -> None:
     from vikno.accounts.api import router as accounts_router
     from vikno.catalog.api import router as catalog_router
+    from vikno.catalog.api_io import router as catalog_io_router
+    from vikno.core.api_audit import router as audit_router
     from vikno.orgs.api import router as orgs_router
 
     api.add_router("/", catalog_router)
+    api.add_router("/", catalog_io_router)
     api.add_router("/", orgs_router)
     api.add_router("/", accounts_router)
+    api.add_router("/", audit_router)
 
 
 _mount()

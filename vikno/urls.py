@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from vikno.api import api
+from vikno.core import audit_views
 from vikno.core import views as core_views
 from vikno.core.staff import staff_home
 
@@ -14,6 +15,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("vikno.accounts.urls")),
     path("staff/", staff_home, name="staff-home"),
+    path("staff/audit/", audit_views.audit_log, name="audit-log"),
     path("staff/orgs/", include("vikno.orgs.urls")),
     path("staff/catalog/", include("vikno.catalog.urls")),
     path("django-admin/", admin.site.urls),

@@ -7,3 +7,6 @@ class AccountsConfig(AppConfig):
     name = "vikno.accounts"
     label = "accounts"
     verbose_name = "accounts"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the audit receivers)

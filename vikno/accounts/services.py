@@ -1,15 +1,46 @@
-"""Account operations: TOTP enrolment, staff creation with a validated scope, API tokens."""
+"""Account operations: the second factor (TOTP and backup codes), staff creation with a validated
+scope, API tokens. Every change is audited in the same transaction.
+
+Contract:
+- ``verify_second_factor(user, token) -> Device | None``
+- ``confirm_totp_device(device, actor) -> list[str]`` (the new backup codes, shown once)
+- ``create_staff(*, username, role, center=None, provider=None, region=None, offices=(), actor, **names) -> User``
+- ``issue_api_token(user, name, *, days=None, actor) -> (ApiToken, secret)``
+- ``revoke_api_token(prefix, *, actor) -> ApiToken``
+"""
 
 from __future__ import annotations
 
 import base64
+import re
+from datetime import timedelta
 
 import segno
 from django.conf import settings
-from django.db import transaction
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django_otp import devices_for_user, user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vikno.core.audit import Actor, record
+from vikno.core.errors import DomainError, NotFound
+from vikno.core.scoping import ROLE_SCOPE_KIND, Role
+from vikno.orgs.models import Center, Office, Provider, Region
+
+from .models import ApiToken, User
+
+BACKUP_CODE_COUNT = 10
+BACKUP_DEVICE_NAME = "Резервні коди"
+
+# --- Second factor -------------------------------------------------------------------------------
+
+
+def has_second_factor(user) -> bool:
+    """Whether the user has any confirmed device (an authenticator app or backup codes)."""
+    return user_has_device(user, confirmed=True)
 
 
 def pending_totp_device(user) -> TOTPDevice:
@@ -27,13 +58,218 @@ def totp_qr_svg(device: TOTPDevice) -> str:
     return segno.make(device.config_url, error="m").svg_inline(scale=5, title="QR-код для застосунку автентифікації")
 
 
+def _normalise_token(token: str) -> str:
+    return re.sub(r"[\s-]", "", token or "").lower()
+
+
+def verify_second_factor(user, token: str):
+    """The confirmed device that accepts ``token``, or None. Six digits are checked against the
+    authenticator app, anything else against the backup codes (a used backup code is spent).
+    Each device throttles repeated failures itself."""
+    token = _normalise_token(token)
+    if not token:
+        return None
+    wanted = TOTPDevice if token.isdigit() and len(token) <= 8 else StaticDevice
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if isinstance(device, wanted) and device.verify_token(token):
+                return device
+    return None
+
+
 @transaction.atomic
-def confirm_totp_device(device: TOTPDevice, actor: Actor) -> None:
+def issue_backup_codes(user, actor: Actor) -> list[str]:
+    """Replace the user's backup codes with ``BACKUP_CODE_COUNT`` new single-use codes."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+    codes = []
+    while len(codes) < BACKUP_CODE_COUNT:
+        code = StaticToken.random_token()
+        if code not in codes:
+            codes.append(code)
+    StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
+    record(actor, "mfa.backup_codes_issued", user, data={"count": len(codes)})
+    return codes
+
+
+@transaction.atomic
+def confirm_totp_device(device: TOTPDevice, actor: Actor) -> list[str]:
+    """Make ``device`` the user's only authenticator app and issue fresh backup codes."""
     TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record(actor, "mfa.totp_enrolled", device.user)
+    return issue_backup_codes(device.user, actor)
 
 
 def demo_mode_active() -> bool:
     return bool(settings.DEMO_MODE)
+
+
+# --- Staff ---------------------------------------------------------------------------------------
+
+ROLE_SCOPE_MESSAGES = {
+    "center": "Для ролі «{role}» потрібно вказати ЦНАП (і не вказувати СНАП чи область).",
+    "provider": "Для ролі «{role}» потрібно вказати СНАП (і не вказувати ЦНАП чи область).",
+    "region": "Для ролі «{role}» потрібно вказати область (і не вказувати ЦНАП чи СНАП).",
+    "all": "Системний адміністратор не прив'язаний до ЦНАП, СНАП чи області.",
+}
+SCOPE_FIELD = {"center": "center", "provider": "provider", "region": "region", "all": "role"}
+NAME_FIELDS = {"first_name", "last_name", "patronymic", "email", "phone"}
+
+
+def _validate_scope(role: str, center, provider, region, offices) -> None:
+    if role not in Role.values:
+        raise DomainError(
+            "Невідома роль. Допустимі: " + ", ".join(f"{r.value} ({r.label})" for r in Role) + ".",
+            code="invalid_role",
+            field="role",
+        )
+    kind = ROLE_SCOPE_KIND[Role(role)]
+    given = {"center": center, "provider": provider, "region": region}
+    expected = {k for k in given if k == kind}
+    if {k for k, v in given.items() if v is not None} != expected:
+        raise DomainError(
+            ROLE_SCOPE_MESSAGES[kind].format(role=Role(role).label), code="scope_mismatch", field=SCOPE_FIELD[kind]
+        )
+    if offices and role != Role.ADMINISTRATOR:
+        raise DomainError(
+            "Офіси (ТП, ВРМ) призначають лише адміністраторам ЦНАП.", code="offices_not_allowed", field="offices"
+        )
+    foreign = [office for office in offices if office.center_id != getattr(center, "pk", None)]
+    if foreign:
+        raise DomainError(
+            f"Офіс «{foreign[0]}» належить іншому ЦНАП: адміністратор може працювати лише в офісах свого ЦНАП.",
+            code="office_outside_center",
+            field="offices",
+        )
+
+
+@transaction.atomic
+def create_staff(
+    *,
+    username: str,
+    role: str,
+    center: Center | None = None,
+    provider: Provider | None = None,
+    region: Region | None = None,
+    offices=(),
+    actor: Actor,
+    password: str | None = None,
+    **names,
+) -> User:
+    """Create a staff account whose scope matches its role. Without ``password`` the account
+    cannot log in until a password is set (``manage.py changepassword``). System administrators
+    also get the Django admin (which asks for the second factor as well)."""
+    username = (username or "").strip()
+    if not username:
+        raise DomainError("Вкажіть логін.", code="required", field="username")
+    unknown = set(names) - NAME_FIELDS
+    if unknown:
+        raise DomainError(f"Невідомі поля: {', '.join(sorted(unknown))}.", code="unknown_field", field=min(unknown))
+    offices = list(offices)
+    _validate_scope(role, center, provider, region, offices)
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError(f"Логін «{username}» уже зайнятий.", code="username_taken", field="username")
+    user = User(
+        username=username,
+        role=role,
+        center=center,
+        provider=provider,
+        region=region,
+        is_staff=role == Role.SYSADMIN,
+        is_superuser=role == Role.SYSADMIN,
+        **names,
+    )
+    if password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise DomainError(" ".join(exc.messages), code="weak_password", field="password") from None
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise DomainError("Роль і прив'язка працівника не узгоджені.", code="scope_mismatch", field="role") from None
+    if offices:
+        user.offices.set(offices)
+    record(
+        actor,
+        "staff.created",
+        user,
+        data={"role": role, "scope": user.scope_label, "offices": [o.pk for o in offices]},
+    )
+    return user
+
+
+def resolve_scope(*, center: str = "", provider: str = "", region: str = "", offices=()) -> dict:
+    """Look up scope objects by slug / ЄДРПОУ / КАТОТТГ (or numeric id) for the command line."""
+    found: dict = {"offices": []}
+    if center:
+        found["center"] = _lookup(Center, center, "slug", "ЦНАП", "center")
+    if provider:
+        found["provider"] = _lookup(Provider, provider, "edrpou", "СНАП", "provider")
+    if region:
+        found["region"] = _lookup(Region, region, "katottg", "Область", "region")
+    for ref in offices:
+        office = Office.objects.filter(pk=ref).first() if str(ref).isdigit() else None
+        if office is None:
+            raise NotFound(f"Офіс з id «{ref}» не знайдено.", field="offices")
+        found["offices"].append(office)
+    return found
+
+
+def _lookup(model, ref: str, field: str, what: str, form_field: str):
+    query = {"pk": int(ref)} if ref.isdigit() and field != "edrpou" else {field: ref}
+    obj = model.objects.filter(**query).first()
+    if obj is None and ref.isdigit():
+        obj = model.objects.filter(pk=int(ref)).first()
+    if obj is None:
+        raise NotFound(f"{what} «{ref}» не знайдено.", field=form_field)
+    return obj
+
+
+# --- API tokens ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def issue_api_token(user: User, name: str, *, days: int | None = None, actor: Actor) -> tuple[ApiToken, str]:
+    """A new token acting as ``user``; returns it with the secret, which is never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise DomainError("Вкажіть назву токена (наприклад, «Кіоск у холі»).", code="required", field="name")
+    if days is not None and days < 1:
+        raise DomainError("Строк дії токена — щонайменше 1 день.", code="invalid_days", field="days")
+    if not user.is_active:
+        raise DomainError("Обліковий запис вимкнено: токен для нього не видається.", code="inactive", field="user")
+    expires_at = timezone.now() + timedelta(days=days) if days else None
+    token, secret = ApiToken.issue(user, name, expires_at=expires_at)
+    record(
+        actor,
+        "api_token.issued",
+        user,
+        data={"token": token.prefix, "name": name, "expires_at": expires_at},
+    )
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(prefix: str, *, actor: Actor) -> ApiToken:
+    prefix = (prefix or "").strip()
+    if prefix.startswith("vk_"):
+        prefix = prefix[3:11]
+    matches = list(ApiToken.objects.select_for_update().filter(prefix=prefix, revoked=False)[:2])
+    if not matches:
+        raise NotFound(f"Чинного токена з префіксом «{prefix}» не знайдено.", field="prefix")
+    if len(matches) > 1:
+        raise DomainError(
+            f"Префікс «{prefix}» мають кілька токенів; відкличте через адмінку.", code="ambiguous", field="prefix"
+        )
+    token = matches[0]
+    token.revoked = True
+    token.save(update_fields=["revoked"])
+    record(actor, "api_token.revoked", token.user, data={"token": token.prefix, "name": token.name})
+    return token

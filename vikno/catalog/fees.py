@@ -67,7 +67,9 @@ def rule_amount(rule: FeeRule, year: int) -> Decimal:
 
 
 def _rule_in_force(rule: FeeRule, on_date: dt.date) -> bool:
-    return (rule.valid_from is None or rule.valid_from <= on_date) and (rule.valid_to is None or on_date <= rule.valid_to)
+    return (rule.valid_from is None or rule.valid_from <= on_date) and (
+        rule.valid_to is None or on_date <= rule.valid_to
+    )
 
 
 def fee_for(version: ServiceVersion, on_date: dt.date) -> FeeQuote:

@@ -39,9 +39,8 @@ class ServiceFilterForm(forms.Form):
         label=_("Search services"),
         required=False,
         max_length=200,
-        widget=forms.TextInput(
-            attrs={"type": "search", "autofocus": True, "autocomplete": "off", "aria-describedby": "q-help"}
-        ),
+        help_text=_("Words of the name, a life situation or the service code; typos are forgiven."),
+        widget=forms.TextInput(attrs={"type": "search", "autofocus": True, "autocomplete": "off"}),
     )
     sphere = forms.ModelChoiceField(
         label=_("Sphere"), queryset=Sphere.objects.all(), required=False, to_field_name="code", empty_label=_("All")
@@ -106,7 +105,9 @@ def parse_documents(text: str) -> list[dict]:
             continue
         unknown = [m for m in marks if m and m not in ("о", "оригінал", "к", "копія")]
         if unknown:
-            errors.append(f"Рядок {number}: незрозуміла позначка «{unknown[0]}»; пишіть «о» (оригінал) і/або «к» (копія).")
+            errors.append(
+                f"Рядок {number}: незрозуміла позначка «{unknown[0]}»; пишіть «о» (оригінал) і/або «к» (копія)."
+            )
             continue
         if len(parts) > 3:
             errors.append(f"Рядок {number}: забагато частин; формат «назва | о к | умова».")
@@ -227,6 +228,12 @@ class ServiceVersionForm(forms.Form):
     instant = forms.BooleanField(label=_("Instant service"), required=False)
     online = forms.BooleanField(label=_("Available online"), required=False)
     complex = forms.BooleanField(label=_("Complex service"), required=False)
+    sub_services = forms.CharField(
+        label=_("Component services"),
+        required=False,
+        max_length=2000,
+        help_text=_("For a complex service: the codes of its component services, separated by spaces or commas."),
+    )
     result_uk = forms.CharField(label=_("Result"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     how_to_receive_uk = forms.CharField(
         label=_("How to receive the result"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
@@ -272,6 +279,9 @@ class ServiceVersionForm(forms.Form):
     def clean_grounds_for_refusal(self):
         return [line.strip() for line in self.cleaned_data["grounds_for_refusal"].splitlines() if line.strip()]
 
+    def clean_sub_services(self):
+        return [code.upper() for code in re.split(r"[\s,;]+", self.cleaned_data["sub_services"]) if code]
+
     def clean_documents(self):
         return parse_documents(self.cleaned_data["documents"])
 
@@ -311,6 +321,7 @@ class ServiceVersionForm(forms.Form):
             "instant": version.instant,
             "online": version.online,
             "complex": version.complex,
+            "sub_services": " ".join(version.sub_services.order_by("code").values_list("code", flat=True)),
             "result_uk": version.result_uk,
             "how_to_receive_uk": version.how_to_receive_uk,
             "grounds_for_refusal": "\n".join(str(g) for g in version.grounds_for_refusal or []),
@@ -332,6 +343,7 @@ class ServiceVersionForm(forms.Form):
         "instant",
         "online",
         "complex",
+        "sub_services",
         "result_uk",
         "how_to_receive_uk",
         "grounds_for_refusal",
@@ -381,4 +393,3 @@ class ServiceListForm(forms.Form):
         if decided and starts and starts < decided:
             self.add_error("valid_from", "Перелік не може набрати чинності раніше дати рішення.")
         return data
-

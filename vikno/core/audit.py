@@ -10,14 +10,22 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .errors import DomainError
 from .models import AuditEvent
+from .pagination import MAX_LIMIT, Page, _decode, _encode
+from .scoping import Role
 
 GENESIS = "0" * 64
+# Roles that may read the log (each within its own scope); others get 404.
+AUDIT_READERS = (Role.CENTER_HEAD, Role.OBLAST_MONITOR, Role.SYSADMIN)
 
 
 @dataclass
@@ -93,9 +101,14 @@ def record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-        center_id = center_id if center_id is not None else getattr(obj, "center_id", None)
-        region_id = region_id if region_id is not None else getattr(obj, "region_id", None)
-        provider_id = provider_id if provider_id is not None else getattr(obj, "provider_id", None)
+        scope = _object_scope(obj)
+        center_id = center_id if center_id is not None else scope["center"]
+        region_id = region_id if region_id is not None else scope["region"]
+        provider_id = provider_id if provider_id is not None else scope["provider"]
+    if region_id is None and (center_id or provider_id):
+        # Oblast monitors read the log by region: give center and provider events their region too.
+        model = apps.get_model("orgs", "Center" if center_id else "Provider")
+        region_id = model.objects.filter(pk=center_id or provider_id).values_list("region_id", flat=True).first()
     chain = f"center:{center_id}" if center_id else (f"region:{region_id}" if region_id else "global")
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -124,6 +137,23 @@ def record(
     return event
 
 
+def _object_scope(obj: Any) -> dict[str, Any]:
+    """The center, region and provider an object belongs to: from the model's ``SCOPE_FIELDS``
+    (a center's own id is its center), else from plain ``center_id``/``region_id``/``provider_id``."""
+    scope: dict[str, Any] = {}
+    for kind, column in getattr(type(obj), "SCOPE_FIELDS", {}).items():
+        value = obj
+        for part in column.split("__"):
+            value = getattr(value, part, None)
+            if value is None:
+                break
+        scope[kind] = value
+    for kind in ("center", "region", "provider"):
+        if scope.get(kind) is None:
+            scope[kind] = getattr(obj, f"{kind}_id", None)
+    return scope
+
+
 def verify_chain(chain: str) -> list[str]:
     """Return the problems found in one chain (empty when it is intact)."""
     problems = []
@@ -137,6 +167,64 @@ def verify_chain(chain: str) -> list[str]:
             problems.append(f"{chain}#{event.seq}: вміст змінено")
         prev_hash, expected_seq = event.hash, event.seq + 1
     return problems
+
+
+def verify_all() -> dict[str, list[str]]:
+    """Check every chain; returns ``{chain: problems}`` for each chain in the log."""
+    chains = AuditEvent.objects.order_by("chain").values_list("chain", flat=True).distinct()
+    return {chain: verify_chain(chain) for chain in chains}
+
+
+def search(
+    user,
+    *,
+    object_type: str = "",
+    object_id: str = "",
+    actor: str = "",
+    action: str = "",
+    date_from=None,
+    date_to=None,
+) -> QuerySet:
+    """Events ``user`` may read (one scope predicate), narrowed by the given filters. Dates are
+    local calendar days, both ends included."""
+    events = AuditEvent.objects.visible_to(user)
+    if object_type:
+        events = events.filter(object_type=object_type.strip().lower())
+    if object_id:
+        events = events.filter(object_id=object_id.strip())
+    if actor:
+        events = events.filter(actor_label__iexact=actor.strip())
+    if action:
+        events = events.filter(action=action.strip())
+    if date_from:
+        events = events.filter(at__gte=_day_start(date_from))
+    if date_to:
+        events = events.filter(at__lt=_day_start(date_to + timedelta(days=1)))
+    return events
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def newest_first(events: QuerySet, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """One page of events, newest first, by the key (at, id); ``cursor`` continues after the
+    last event of the previous page. No OFFSET and no count, so deep pages stay cheap."""
+    if limit < 1 or limit > MAX_LIMIT:
+        raise DomainError(f"Розмір сторінки має бути від 1 до {MAX_LIMIT}.", code="invalid_limit", field="limit")
+    events = events.order_by("-at", "-id")
+    if cursor:
+        values = _decode(cursor)
+        try:
+            at, last_id = datetime.fromisoformat(values[0]), int(values[1])
+        except (IndexError, TypeError, ValueError):
+            raise DomainError("Некоректний курсор сторінки.", code="invalid_cursor", field="cursor") from None
+        events = events.filter(Q(at__lt=at) | Q(at=at, id__lt=last_id))
+    rows = list(events[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = _encode([rows[-1].at.isoformat(), rows[-1].id]) if more and rows else None
+    return Page(items=rows, next_cursor=next_cursor)
 
 
 def changes(before: dict, after: dict) -> dict:

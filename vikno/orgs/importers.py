@@ -49,9 +49,14 @@ class ImportReport:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    def __str__(self) -> str:
+        return "; ".join(self.lines())
+
     def lines(self) -> list[str]:
         out = [f"{letter}: {self.counts[letter]}" for letter in CATEGORY_ORDER if letter in self.counts]
-        out.append(f"Усього рядків: {self.total}; створено {self.created}, оновлено {self.updated}, без змін {self.unchanged}.")
+        out.append(
+            f"Усього рядків: {self.total}; створено {self.created}, оновлено {self.updated}, без змін {self.unchanged}."
+        )
         return out
 
 
@@ -105,9 +110,25 @@ def _read(path: Path, region_codes: set[str] | None, problems: list[str]) -> lis
     return rows
 
 
+_MISSING = object()
+
+
+def _hromada_code(row: _Row, hromadas: set[str]):
+    """The hromada of a settlement row; ``None`` when the codifier puts it directly under the oblast
+    (levels 2 and 3 repeat the oblast code: Прип'ять, Чорнобиль); ``_MISSING`` when unknown."""
+    code = row.codes[2]
+    if code in hromadas:
+        return code
+    if code == row.codes[0] == row.codes[1]:
+        return None
+    return _MISSING
+
+
 def _sync(model, wanted: dict[str, dict], fields: list[str], report: ImportReport) -> None:
     """Insert missing codes and update rows whose fields differ; leave equal rows alone."""
-    existing = {r["katottg"]: r for r in model.objects.filter(katottg__in=list(wanted)).values("id", "katottg", *fields)}
+    existing = {
+        r["katottg"]: r for r in model.objects.filter(katottg__in=list(wanted)).values("id", "katottg", *fields)
+    }
     new, changed = [], []
     for code, values in wanted.items():
         current = existing.get(code)
@@ -136,7 +157,10 @@ def import_katottg(path, *, region_codes=None, actor=None) -> ImportReport:
                 problems.append(f"код області «{code}» не відповідає формату UA + 17 цифр")
         if problems:
             raise ImportProblem(problems, source=path.name)
-    rows = _read(path, wanted_regions, problems)
+    try:
+        rows = _read(path, wanted_regions, problems)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise ImportProblem([f"файл не є CSV у кодуванні UTF-8: {exc}"], source=path.name) from None
     report = ImportReport(source=path.name, counts=dict(Counter(r.category for r in rows)))
     if wanted_regions:
         found = {r.code for r in rows if r.category in ("O", "K")}
@@ -177,7 +201,7 @@ def import_katottg(path, *, region_codes=None, actor=None) -> ImportReport:
             problems.append(f"рядок {row.line}: батьківський код {row.codes[0]} (область) не знайдено")
         elif row.category == "H" and row.codes[1] not in all_raions:
             problems.append(f"рядок {row.line}: батьківський код {row.codes[1]} (район) не знайдено")
-        elif row.category in ("M", "X", "C", "B") and row.codes[2] not in all_hromadas:
+        elif row.category in ("M", "X", "C", "B") and _hromada_code(row, all_hromadas) is _MISSING:
             problems.append(f"рядок {row.line}: батьківський код {row.codes[2]} (громада) не знайдено")
 
     if problems:
@@ -206,7 +230,7 @@ def import_katottg(path, *, region_codes=None, actor=None) -> ImportReport:
             r.code: {
                 "name": r.name,
                 "category": r.category,
-                "hromada_id": hromada_ids[r.codes[2]],
+                "hromada_id": hromada_ids.get(_hromada_code(r, all_hromadas)),
                 "region_id": region_ids[r.codes[0]],
             }
             for r in settlement_rows

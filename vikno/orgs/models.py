@@ -81,7 +81,15 @@ class Settlement(models.Model):
     katottg = models.CharField(max_length=19, unique=True)
     name = models.CharField(max_length=200)
     category = models.CharField(max_length=1, choices=Category.choices)
-    hromada = models.ForeignKey(Hromada, on_delete=models.PROTECT, related_name="settlements")
+    hromada = models.ForeignKey(
+        Hromada,
+        on_delete=models.PROTECT,
+        related_name="settlements",
+        null=True,
+        blank=True,
+        help_text="Empty for the few settlements the codifier places directly under the oblast "
+        "(Прип'ять and Чорнобиль in the exclusion zone).",
+    )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

