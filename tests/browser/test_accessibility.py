@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from vikno.testing.browser import assert_accessible, axe_violations, js_errors, log_in, submit_password, submit_totp
+from vikno.testing.fixtures import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -76,3 +77,14 @@ def test_assert_accessible_lists_every_violation(page):
     assert {"image-alt", "label"} <= {v.id for v in axe_violations(page)}
     with pytest.raises(pytest.fail.Exception, match=r"(?s)image-alt \[critical\].*#nolabel"):
         assert_accessible(page)
+
+
+def test_authenticator_set_up_page(page, world):
+    """A user without a second factor is sent to connect an authenticator app after the password."""
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill(world.head_a.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/accounts/totp/"))
+    assert_accessible(page)
+    assert js_errors(page) == []

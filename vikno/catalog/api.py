@@ -44,7 +44,8 @@ class TermOut(Schema):
 class FeeBrief(Schema):
     kind: str = Field("", description="`free`, `fixed`, `rule` (a share of the ПМ) or `variable`.", examples=["rule"])
     amount: Decimal | None = Field(
-        None, description="Amount due today in UAH; null when it depends on the case or cannot be computed.",
+        None,
+        description="Amount due today in UAH; null when it depends on the case or cannot be computed.",
         examples=["30.00"],
     )
     text: str = Field("", description="The fee in Ukrainian.", examples=["30,00 грн"])
@@ -52,8 +53,11 @@ class FeeBrief(Schema):
 
 class ServiceItem(Schema):
     code: str = Field(..., description="Stable service code.", examples=["ACS-001"])
-    name: str = Field(..., description="Name of the version in force.",
-                      examples=["Державна реєстрація народження фізичної особи та її походження"])
+    name: str = Field(
+        ...,
+        description="Name of the version in force.",
+        examples=["Державна реєстрація народження фізичної особи та її походження"],
+    )
     sphere: SphereRef
     term: TermOut
     fee: FeeBrief
@@ -73,12 +77,13 @@ class ServicePage(Schema):
 
 class ServiceListQuery(Schema):
     q: str | None = Field(
-        None, description="Search text: a service name, a code or a life situation in everyday words; "
-        "typos are tolerated. Absent or blank: list all services by code.", examples=["народила дитину"],
+        None,
+        description="Search text: a service name, a code or a life situation in everyday words; "
+        "typos are tolerated. Absent or blank: list all services by code.",
     )
     sphere: str | None = Field(None, description="Only services of this sphere code (listing without `q`).")
     life_situation: str | None = Field(
-        None, description="Only services of this life situation code (listing without `q`).", examples=["CHILD_BIRTH"]
+        None, description="Only services of this life situation code (listing without `q`)."
     )
     cursor: str | None = Field(None, description="`next_cursor` of the previous page (listing without `q`).")
     limit: int = Field(
@@ -310,13 +315,24 @@ def service_detail(request, code: str):
         how_to_receive=version.how_to_receive_uk,
         grounds_for_refusal=[str(g) for g in (version.grounds_for_refusal or [])],
         documents=[
-            DocumentOut(position=d.position, name=d.name, original=d.original, copy_kept=d.copy, pages=d.pages,
-                        condition=d.condition)
+            DocumentOut(
+                position=d.position,
+                name=d.name,
+                original=d.original,
+                copy_kept=d.copy,
+                pages=d.pages,
+                condition=d.condition,
+            )
             for d in version.documents.all()
         ],
         tech_steps=[
-            StepOut(position=s.position, action=s.action, role=s.role, action_type=s.action_type,
-                    term=_term(s.term_value, s.term_unit))
+            StepOut(
+                position=s.position,
+                action=s.action,
+                role=s.role,
+                action_type=s.action_type,
+                term=_term(s.term_value, s.term_unit),
+            )
             for s in version.tech_steps.all()
         ],
     )
@@ -341,8 +357,13 @@ def list_life_situations(request):
     rows = LifeSituation.objects.annotate(n=Count("services", filter=_ACTIVE)).order_by("position", "name_uk")
     return [
         LifeSituationOut(
-            code=ls.code, kind=ls.kind, name=ls.name_uk, name_en=ls.name_en, description=ls.description_uk,
-            synonyms=[str(x) for x in (ls.synonyms or [])], services=ls.n,
+            code=ls.code,
+            kind=ls.kind,
+            name=ls.name_uk,
+            name_en=ls.name_en,
+            description=ls.description_uk,
+            synonyms=[str(x) for x in (ls.synonyms or [])],
+            services=ls.n,
         )
         for ls in rows
     ]

@@ -117,6 +117,17 @@ class Service(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name_uk}"
 
+    SEARCH_FIELDS = ("search_text", "search_vector")
+
+    def save(self, *args, **kwargs):
+        # The search columns belong to vikno.catalog.search.reindex(); an ordinary save of an existing
+        # row must not write back the (usually stale or empty) in-memory copies over them.
+        if self.pk and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in self.SEARCH_FIELDS
+            ]
+        super().save(*args, **kwargs)
+
 
 class ServiceVersion(models.Model):
     """One version of a service's content. Versions of a service do not overlap in time."""

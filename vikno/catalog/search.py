@@ -26,20 +26,28 @@ match), so «народження» still beats a mere «народний». Der
 («загубив» ↔ «втрата», «помер» ↔ «смерть») are what ``LifeSituation.synonyms`` are for.
 
 *Typos.* A query word unknown to the dictionary (say «паспотр», «нарожденя») is also compared with
-the vocabulary of the index (``ts_stat`` over ``search_vector``) and its two closest words with
-trigram similarity ≥ ``VIKNO_SEARCH_MIN_SIMILARITY`` join its term. That step runs inside the same
-SQL statement and only when the query has such a word. The whole query is also compared with the
-service name by ``word_similarity`` (the ``<%`` operator, GIN index), which catches what is left.
+the vocabulary of the index — the materialized view ``catalog_search_vocabulary`` (migration 0002,
+refreshed by ``reindex``) with a trigram GIN index — and its two closest words with trigram
+similarity ≥ ``VIKNO_SEARCH_MIN_SIMILARITY`` (and ≥ pg_trgm's ``similarity_threshold``, 0.3 by
+default, which the index uses) join its term. That step is part of the same SQL statement.
 
 A bundled (complex) service also gets the names of its life situations at weight A: «єМалятко» is
 the answer to «народження дитини» even though its name says neither word.
 
-*Ranking.* Terms are OR-ed (a query word the catalog does not know never hides a result); the score
-adds: the share of query terms that matched (1.0), the share that matched in the name (0.6) and in
-a life situation (0.4), ``ts_rank`` over the weighted vector scaled to 0…1 (0.5), trigram
-``word_similarity`` of the query and the name (0.5), and 10 for an exact service code («ACS-001»).
-Everything — typo correction, matching, ranking, the version in force and its sphere — is one SQL
-statement; results come best first, ties by code.
+*Ranking.* With two query words or more, the services that have every word are the answer when
+there are at least ``STRICT_ENOUGH`` of them (GIN answers a conjunction fast); otherwise any word
+will do, so a word the catalog does not know never hides a result. Stage 1 scores each match from
+its tsvector alone: the share of query words found (1.0) and ``ts_rank`` over the weighted vector
+scaled to 0…1 (0.5), plus 10 for an exact service code («ACS-001»); the best ``CANDIDATES`` go on.
+Stage 2 adds the share of words found in the name (0.6) and in a life situation (0.4), and the
+trigram ``word_similarity`` (0.3) and ``similarity`` (0.3) of the query and the name, so the exact
+name beats a longer name that contains it. Everything — typo correction, matching, both stages,
+the version in force, its sphere and fee rule, this year's ПМ — is one SQL statement; results come
+best first, ties by code.
+
+*Keep the index fresh.* ``search_vector`` is written by raw SQL; ``Service.save()`` without
+``update_fields`` writes the in-memory value back (usually None). Save services with
+``update_fields`` or call ``reindex`` afterwards.
 
 *Empty query.* A query without any letter or digit raises ``DomainError`` (code ``empty_query``);
 the API answers 400 for it, and lists every service by code when ``q`` is absent or blank.
@@ -48,7 +56,6 @@ the API answers 400 for it, and lists every service by code when ``q`` is absent
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -68,14 +75,13 @@ STEM_LENGTH = 5
 MIN_PREFIX_LENGTH = 4
 
 # Lemmas that carry no meaning in a search for a service.
-STOPWORDS = frozenset(
-    """
+_STOPWORDS_TEXT = """
     і й та а але або чи ні не ж же би б в у з із зі зо до на по про при для від за над під через без
     між що як який яка яке які де коли куди чому це цей ця той та те ті такий весь свій себе мій
     твій наш ваш його її їх вона він воно вони я ми ви ти мене мені мною нас нам хотіти хтіти треба
     потрібно можна будь ласка щоб якщо тому також ще вже
-    """.split()
-)
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 # Score parts (see the module docstring).
 W_COVERAGE = 1.0
@@ -321,8 +327,10 @@ SELECT s.id, s.code, s.name_uk, sp.code, sp.name_uk,
        v.id, v.term_value, v.term_unit, v.fee_kind, v.fee_amount, fr.coefficient, fr.rounding,
        (SELECT pm.amount FROM catalog_subsistenceminimum pm WHERE pm.year = %(year)s),
        coalesce(v.online, false), coalesce(v.instant, false),
-       (c.base + %(w_trgm)s * word_similarity(%(raw)s, s.name_uk) + %(w_sim)s * similarity(%(raw)s, s.name_uk))::float
+       (c.base + {boost} + %(w_trgm)s * word_similarity(%(raw)s, s.name_uk)
+        + %(w_sim)s * similarity(%(raw)s, s.name_uk))::float
 FROM candidates c
+CROSS JOIN query qq
 JOIN catalog_service s ON s.id = c.id
 JOIN catalog_sphere sp ON sp.id = s.sphere_id
 LEFT JOIN catalog_serviceversion v ON v.id = s.current_version_id
@@ -331,30 +339,37 @@ ORDER BY 16 DESC, s.code
 LIMIT %(limit)s
 """
 
-CANDIDATES = 40
+_ANY_WHERE = "(s.search_vector @@ (SELECT any_q FROM query){code}){active}"
+_STRICT_WHERE = "(s.search_vector @@ (SELECT strict_q FROM query){code}){active}"
+_LOOSE_WHERE = (
+    "(SELECT count(*) FROM strict_c) < %(enough)s AND s.search_vector @@ (SELECT any_q FROM query)"
+    " AND s.id NOT IN (SELECT id FROM strict_c){active}"
+)
+_ONE_STAGE = ", candidates AS ({any})"
+_TWO_STAGES = (
+    ", strict_c AS MATERIALIZED ({strict}), loose_c AS ({loose}),"
+    " candidates AS (SELECT * FROM strict_c UNION ALL SELECT * FROM loose_c)"
+)
+
+CANDIDATES = 60
+STRICT_ENOUGH = 5  # services with every query word that make partial matches unnecessary
 TRIGRAM_QUERY_LENGTH = 80
-STRICT_MAX_TERMS = 8
 
 
 def _strict_filter(n: int) -> str | None:
-    """A tsquery expression over ``qs`` matching documents that have at least half of the first
-    ``STRICT_MAX_TERMS`` query terms (None for one or two terms, where any term will do)."""
-    m = min(n, STRICT_MAX_TERMS)
-    if m <= 2:
+    """A tsquery expression over ``qs`` matching documents that have every query term (None for a
+    single term). GIN answers a conjunction quickly; combinations like «any two of five» repeat
+    prefix terms and cost several times more than the plain disjunction."""
+    if n < 2:
         return None
-    k = -(-m // 2)
-    groups = [" && ".join(f"qs[{i}]" for i in combo) for combo in itertools.combinations(range(1, m + 1), k)]
-    return " || ".join(f"({g})" for g in groups)
+    return " && ".join(f"qs[{i}]" for i in range(1, n + 1))
 
 
 def _score_sql(n: int, with_code: bool) -> str:
-    """Cheap score of one service from its tsvector (see the module docstring)."""
-    terms = range(1, n + 1)
-    matched = " + ".join(f"(s.search_vector @@ qq.qs[{i}])::int" for i in terms)
-    in_name = " + ".join(f"(ts_rank('{{0, 0, 0, 1}}', s.search_vector, qq.qs[{i}]) > 0)::int" for i in terms)
-    in_ls = " + ".join(f"(ts_rank('{{0, 0, 1, 0}}', s.search_vector, qq.qs[{i}]) > 0)::int" for i in terms)
+    """Stage-1 score of one service from its tsvector: share of terms matched and weighted rank."""
+    matched = " + ".join(f"(s.search_vector @@ qq.qs[{i}])::int" for i in range(1, n + 1))
     score = (
-        f"(%(w_cov)s * ({matched}) + %(w_name)s * ({in_name}) + %(w_ls)s * ({in_ls})) / %(n)s"
+        f"%(w_cov)s * ({matched}) / %(n)s"
         " + %(w_rank)s * ts_rank('{0.1, 0.2, 0.4, 1.0}', coalesce(s.search_vector, ''), qq.any_q, 32)"
     )
     if with_code:
@@ -362,31 +377,39 @@ def _score_sql(n: int, with_code: bool) -> str:
     return score
 
 
+def _boost_sql(n: int) -> str:
+    """Stage-2 boost: shares of the terms found in the name (weight A) and in a life situation (B)."""
+    in_name = " + ".join(f"(ts_rank('{{0, 0, 0, 1}}', s.search_vector, qq.qs[{i}]) > 0)::int" for i in range(1, n + 1))
+    in_ls = " + ".join(f"(ts_rank('{{0, 0, 1, 0}}', s.search_vector, qq.qs[{i}]) > 0)::int" for i in range(1, n + 1))
+    return f"(%(w_name)s * ({in_name}) + %(w_ls)s * ({in_ls})) / %(n)s"
+
+
 @functools.lru_cache(maxsize=128)
 def _search_sql(n: int, *, with_code: bool, only_active: bool) -> str:
-    """The statement for ``n`` query terms. With three terms or more, services having at least half
-    of them come first; services with fewer are looked at only when those do not fill ``limit``."""
+    """The statement for ``n`` query terms. With two terms or more, services having all of them are
+    the answer when there are at least ``STRICT_ENOUGH`` (or ``limit``) of them; otherwise services
+    with only some of the terms are ranked too."""
     active = " AND s.is_active" if only_active else ""
     code = " OR s.code = %(code)s" if with_code else ""
     score = _score_sql(n, with_code)
+    result = _fill(_RESULT_SQL, boost=_boost_sql(n))
     strict = _strict_filter(n)
 
     def stage(where: str) -> str:
-        return _STAGE_SQL.replace("{score}", score).replace("{where}", where)
+        return _fill(_STAGE_SQL, score=score, where=_fill(where, code=code, active=active))
 
     if strict is None:
-        body = f", candidates AS ({stage(f'(s.search_vector @@ (SELECT any_q FROM query){code}){active}')})"
-        return _TERMS_SQL.replace("{strict}", "NULL::tsquery") + body + _RESULT_SQL
-    strict_stage = stage(f"(s.search_vector @@ (SELECT strict_q FROM query){code}){active}")
-    loose_stage = stage(
-        "(SELECT count(*) FROM strict_c) < %(limit)s AND s.search_vector @@ (SELECT any_q FROM query)"
-        f" AND s.id NOT IN (SELECT id FROM strict_c){active}"
-    )
-    body = (
-        f", strict_c AS MATERIALIZED ({strict_stage}), loose_c AS ({loose_stage}),"
-        " candidates AS (SELECT * FROM strict_c UNION ALL SELECT * FROM loose_c)"
-    )
-    return _TERMS_SQL.replace("{strict}", strict) + body + _RESULT_SQL
+        body = _fill(_ONE_STAGE, any=stage(_ANY_WHERE))
+        return _fill(_TERMS_SQL, strict="NULL::tsquery") + body + result
+    body = _fill(_TWO_STAGES, strict=stage(_STRICT_WHERE), loose=stage(_LOOSE_WHERE))
+    return _fill(_TERMS_SQL, strict=strict) + body + result
+
+
+def _fill(template: str, **parts: str) -> str:
+    """Put fixed SQL fragments into ``{name}`` slots (values always travel as query parameters)."""
+    for name, part in parts.items():
+        template = template.replace("{" + name + "}", part)
+    return template
 
 
 def search_services(query: str, *, limit: int = 20, only_active: bool = True) -> list[SearchHit]:
@@ -402,6 +425,7 @@ def search_services(query: str, *, limit: int = 20, only_active: bool = True) ->
         "code": parsed.code or "",
         "limit": limit,
         "candidates": max(CANDIDATES, limit),
+        "enough": min(limit, STRICT_ENOUGH),
         "year": timezone.localdate().year,
         "w_cov": W_COVERAGE,
         "w_name": W_NAME,
@@ -411,8 +435,8 @@ def search_services(query: str, *, limit: int = 20, only_active: bool = True) ->
         "w_sim": W_SIMILARITY,
         "w_code": W_CODE,
     }
+    sql = _search_sql(len(parsed.terms), with_code=bool(parsed.code), only_active=only_active)
     with connection.cursor() as cursor:
-        sql = _search_sql(len(parsed.terms), with_code=bool(parsed.code), only_active=only_active)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [

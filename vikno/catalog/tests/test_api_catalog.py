@@ -82,8 +82,9 @@ def test_bad_cursor_and_limit_are_4xx(client, catalog):
 def test_fees_in_the_list(client, catalog):
     year = timezone.localdate().year
     SubsistenceMinimum.objects.create(year=year, amount=Decimal("3328.00"))
-    rule = FeeRule.objects.create(rule_id="test_rule", name_uk="Тест", coefficient=Decimal("0.1"),
-                                  rounding=FeeRule.Rounding.NEAREST_10_UAH)
+    rule = FeeRule.objects.create(
+        rule_id="test_rule", name_uk="Тест", coefficient=Decimal("0.1"), rounding=FeeRule.Rounding.NEAREST_10_UAH
+    )
     ServiceVersion.objects.filter(service__code="ZEM-001").update(fee_kind="rule", fee_rule=rule)
     items = {i["code"]: i for i in client.get("/api/v1/services").json()["items"]}
     assert items["ZEM-001"]["fee"] == {"kind": "rule", "amount": "330.00", "text": "330,00 грн"}
@@ -99,13 +100,26 @@ def test_service_card_shows_the_version_in_force(client, catalog):
     old.valid_to = timezone.localdate() - dt.timedelta(days=1)
     old.save()
     new = ServiceVersion.objects.create(
-        service=service, number=2, valid_from=timezone.localdate(), name_uk="Державна реєстрація шлюбу (нова)",
-        term_value=3, term_unit="working_days", fee_kind="free", result_uk="Свідоцтво про шлюб",
+        service=service,
+        number=2,
+        valid_from=timezone.localdate(),
+        name_uk="Державна реєстрація шлюбу (нова)",
+        term_value=3,
+        term_unit="working_days",
+        fee_kind="free",
+        result_uk="Свідоцтво про шлюб",
     )
     RequiredDocument.objects.create(version=new, position=1, name="Паспорт нареченого", copy=True)
     RequiredDocument.objects.create(version=new, position=2, name="Паспорт нареченої", condition="особисто")
-    TechStep.objects.create(version=new, position=1, action="Прийняти заяву", role="administrator", action_type="В",
-                            term_value=1, term_unit="hours")
+    TechStep.objects.create(
+        version=new,
+        position=1,
+        action="Прийняти заяву",
+        role="administrator",
+        action_type="В",
+        term_value=1,
+        term_unit="hours",
+    )
     response = client.get("/api/v1/services/acs-002")
     assert response.status_code == 200
     body = response.json()
@@ -154,7 +168,12 @@ def test_term_text_plural_forms():
     from vikno.catalog.api import term_text
 
     assert [term_text(n, "working_days") for n in (1, 2, 5, 11, 21, 22, 25)] == [
-        "1 робочий день", "2 робочі дні", "5 робочих днів", "11 робочих днів", "21 робочий день", "22 робочі дні",
+        "1 робочий день",
+        "2 робочі дні",
+        "5 робочих днів",
+        "11 робочих днів",
+        "21 робочий день",
+        "22 робочі дні",
         "25 робочих днів",
     ]
     assert term_text(None, "hours") == ""

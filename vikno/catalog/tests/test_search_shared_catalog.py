@@ -31,7 +31,7 @@ def test_birth_phrases_find_birth_services_first(shared_catalog):
         top = [h.code for h in hits[:5]]
         assert all(_birth_related(code) for code in top), (phrase, top)
         found = {h.code for h in hits}
-        assert BIRTH_CODES <= found, (phrase, [h.code for h in hits])
+        assert found >= BIRTH_CODES, (phrase, [h.code for h in hits])
 
 
 def test_typo_finds_passport_services(shared_catalog):
