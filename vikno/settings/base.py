@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "ninja",
+    "procrastinate.contrib.django",
     "vikno.core",
     "vikno.orgs",
     "vikno.accounts",
@@ -221,6 +222,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# --- Background work ----------------------------------------------------------------------------
+# procrastinate (PostgreSQL-backed task queue): each room's `tasks.py` is discovered; run workers with
+# `manage.py procrastinate worker`. Periodic sweeps are declared next to their tasks.
+PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 
 # --- Domain --------------------------------------------------------------------------------------
 SEARCH_MIN_SIMILARITY = env(

@@ -1,0 +1,352 @@
+"""Applications (звернення) from intake to issuance.
+
+Reading order for a newcomer: ``Case`` (one application for one service version), its
+``CaseEvent`` history (every transition), its ``CaseTask`` list (built from the service's ТК), the
+documents taken in (``CaseDocument``) and given out (``ResultDocument``), and the ``Issuance``.
+The operations that change these rows live in ``vikno/cases/services.py``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+
+from vikno.core.scoping import ScopedManager
+
+
+class Status(models.TextChoices):
+    """Statuses the applicant sees (vikno/cases/workflow.py holds the allowed transitions)."""
+
+    SUBMITTED_ONLINE = "submitted_online", "Подано онлайн"
+    ACCEPTED = "accepted", "Прийнято"
+    SENT_TO_PROVIDER = "sent_to_provider", "Передано до СНАП"
+    IN_PROGRESS = "in_progress", "Взято в роботу"
+    NEEDS_CLARIFICATION = "needs_clarification", "Потребує уточнень"
+    RESULT_READY = "result_ready", "Результат готовий у ЦНАП"
+    ISSUED = "issued", "Видано"
+    REFUSED = "refused", "Відмова"
+    REFUSAL_ISSUED = "refusal_issued", "Видано відмову"
+    WITHDRAWN = "withdrawn", "Відкликано заявником"
+    DISMISSED = "dismissed", "Залишено без розгляду"
+
+
+CLOSED_STATUSES = (Status.ISSUED, Status.REFUSAL_ISSUED, Status.WITHDRAWN, Status.DISMISSED)
+
+
+class Channel(models.TextChoices):
+    MAIN = "main", "Головний офіс ЦНАП"
+    BRANCH = "branch", "Територіальний підрозділ (ТП)"
+    REMOTE = "remote", "Віддалене робоче місце (ВРМ)"
+    MOBILE = "mobile", "Мобільний ЦНАП"
+    ONLINE = "online", "Онлайн"
+
+
+class Applicant(models.Model):
+    """A person or a legal entity who applies. Kept per center: a center's staff find only the
+    applicants of their own center, and every view of the personal data is audited."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", "Фізична особа"
+        LEGAL_ENTITY = "legal_entity", "Юридична особа"
+
+    SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
+
+    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="applicants")
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+", editable=False)
+    kind = models.CharField(max_length=15, choices=Kind.choices, default=Kind.PERSON)
+    last_name = models.CharField(max_length=150, blank=True)
+    first_name = models.CharField(max_length=150, blank=True)
+    patronymic = models.CharField(max_length=150, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    rnokpp = models.CharField(max_length=10, blank=True, help_text="РНОКПП, validated with stdnum.ua.rntrc.")
+    refused_rnokpp = models.BooleanField(default=False, help_text="Refused a РНОКПП for religious reasons.")
+    passport_series = models.CharField(max_length=2, blank=True)
+    passport_number = models.CharField(max_length=9, blank=True)
+    id_card_number = models.CharField(max_length=9, blank=True)
+    unzr = models.CharField(max_length=14, blank=True, help_text="УНЗР: YYYYMMDD-NNNNN.")
+    edrpou = models.CharField(max_length=8, blank=True)
+    organisation_name = models.CharField(max_length=500, blank=True)
+    head_name = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=16, blank=True, help_text="E.164, e.g. +380501234567.")
+    email = models.EmailField(blank=True)
+    address = models.CharField(max_length=500, blank=True)
+    settlement = models.ForeignKey("orgs.Settlement", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    sms_consent = models.BooleanField(default=False)
+    email_consent = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["center", "rnokpp"], name="applicant_center_rnokpp"),
+            models.Index(fields=["center", "phone"], name="applicant_center_phone"),
+            models.Index(fields=["center", "edrpou"], name="applicant_center_edrpou"),
+            models.Index(fields=["center", "last_name", "first_name"], name="applicant_center_name"),
+            GinIndex(fields=["last_name"], name="applicant_last_name_trgm", opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.kind == self.Kind.LEGAL_ENTITY:
+            return self.organisation_name
+        return " ".join(p for p in [self.last_name, self.first_name, self.patronymic] if p)
+
+
+class Representative(models.Model):
+    """Someone acting for the applicant, with the power of attorney (довіреність) details."""
+
+    SCOPE_FIELDS = {"center": "center_id"}
+
+    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="+")
+    full_name = models.CharField(max_length=300)
+    rnokpp = models.CharField(max_length=10, blank=True)
+    identity_document = models.CharField(max_length=200, blank=True)
+    authority_document = models.CharField(max_length=300, help_text="Довіреність: number, date, who certified it.")
+    authority_valid_until = models.DateField(null=True, blank=True)
+    phone = models.CharField(max_length=16, blank=True)
+
+    objects = ScopedManager()
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class CaseNumberCounter(models.Model):
+    """The last number given in a center in a year. Registration takes the row lock, so numbers are
+    gap-free and unique even when many administrators register at the same moment."""
+
+    center = models.ForeignKey("orgs.Center", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["center", "year"], name="case_counter_center_year")]
+
+    def __str__(self) -> str:
+        return f"{self.center_id}/{self.year}: {self.last_value}"
+
+
+class Case(models.Model):
+    SCOPE_FIELDS = {"center": "center_id", "region": "region_id", "provider": "provider_id"}
+
+    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="cases")
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+", editable=False)
+    office = models.ForeignKey(
+        "orgs.Office",
+        on_delete=models.PROTECT,
+        related_name="cases_filed",
+        help_text="Where the application was filed.",
+    )
+    current_office = models.ForeignKey(
+        "orgs.Office",
+        on_delete=models.PROTECT,
+        related_name="cases_here",
+        help_text="Where the case is now (after a transfer).",
+    )
+    provider = models.ForeignKey("orgs.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="cases")
+    service_version = models.ForeignKey("catalog.ServiceVersion", on_delete=models.PROTECT, related_name="cases")
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="cases")
+    representative = models.ForeignKey(
+        Representative, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    number = models.CharField(max_length=32, unique=True)
+    year = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField()
+    access_code = models.CharField(max_length=12, help_text="Secret code printed on the receipt for status checks.")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.ACCEPTED)
+    status_changed_at = models.DateTimeField()
+    filed_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True, help_text="Legal deadline, moved by suspensions.")
+    suspended_since = models.DateTimeField(null=True, blank=True)
+    suspended_days = models.PositiveIntegerField(default=0, help_text="Working days the term was suspended.")
+    extended_days = models.PositiveIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    instant = models.BooleanField(default=False)
+    fee_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    fee_budget_code = models.CharField(max_length=8, blank=True)
+    pay_later_allowed = models.BooleanField(default=False)
+    result_ready_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    uncollected_reminded_at = models.DateTimeField(null=True, blank=True)
+    refusal_reason = models.TextField(blank=True)
+    refusal_ground = models.CharField(max_length=500, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sub_cases",
+        help_text="For a complex service: the main case.",
+    )
+    created_by_id = models.BigIntegerField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["center", "year", "seq"], name="case_center_year_seq"),
+            models.UniqueConstraint(
+                fields=["center", "idempotency_key"], condition=~Q(idempotency_key=""), name="case_idempotency_key"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["center", "-filed_at"], name="case_center_filed"),
+            models.Index(fields=["region", "-filed_at"], name="case_region_filed"),
+            models.Index(fields=["provider", "status"], name="case_provider_status"),
+            models.Index(fields=["center", "status", "due_at"], name="case_center_status_due"),
+            models.Index(fields=["applicant"], name="case_applicant"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+class CaseEvent(models.Model):
+    """One step of the case's history: who, when, from which office, what changed, why."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor_id = models.BigIntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=200, blank=True)
+    office = models.ForeignKey("orgs.Office", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24, blank=True)
+    comment = models.TextField(blank=True)
+    visible_to_applicant = models.BooleanField(default=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["case", "at", "id"]
+        indexes = [models.Index(fields=["case", "at"], name="case_event_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class CaseTask(models.Model):
+    """A step of the service's technological card (ТК), copied to the case with its own due time."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Очікує"
+        ACTIVE = "active", "Виконується"
+        DONE = "done", "Виконано"
+        SKIPPED = "skipped", "Пропущено"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    position = models.PositiveSmallIntegerField()
+    action = models.TextField()
+    role = models.CharField(max_length=20)
+    action_type = models.CharField(max_length=1)
+    term_value = models.PositiveIntegerField(null=True, blank=True)
+    term_unit = models.CharField(max_length=20, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    started_at = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "position"]
+        constraints = [models.UniqueConstraint(fields=["case", "position"], name="case_task_position")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.position} {self.action}"
+
+
+class CaseDocument(models.Model):
+    """A document of the input package (вхідний пакет): from the ІК checklist, with an optional scan."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    position = models.PositiveSmallIntegerField()
+    name = models.TextField()
+    original = models.BooleanField(default=False)
+    copy = models.BooleanField(default=False)
+    pages = models.PositiveSmallIntegerField(null=True, blank=True)
+    provided = models.BooleanField(default=True)
+    file = models.FileField(upload_to="cases/%Y/%m/", null=True, blank=True)
+    content_type = models.CharField(max_length=50, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResultDocument(models.Model):
+    """A result (or refusal) document attached by the provider; stored with its SHA-256."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="results")
+    name = models.CharField(max_length=300)
+    is_refusal = models.BooleanField(default=False)
+    file = models.FileField(upload_to="results/%Y/%m/")
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+    uploaded_by_id = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Issuance(models.Model):
+    """Handing the result (or the refusal) to the applicant or the representative."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="issuance")
+    issued_at = models.DateTimeField()
+    issued_by_id = models.BigIntegerField(null=True, blank=True)
+    office = models.ForeignKey("orgs.Office", on_delete=models.PROTECT, related_name="+")
+    to_representative = models.BooleanField(default=False)
+    recipient_name = models.CharField(max_length=300)
+    identity_document = models.CharField(max_length=200, help_text="Type and number of the identity document shown.")
+    note = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.recipient_name}"
+
+
+class Consultation(models.Model):
+    """One consultation given (counted in the reports)."""
+
+    class Channel(models.TextChoices):
+        IN_PERSON = "in_person", "Особисто"
+        PHONE = "phone", "Телефоном"
+        EMAIL = "email", "Електронною поштою"
+        ONLINE = "online", "Онлайн"
+
+    SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
+
+    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="consultations")
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+", editable=False)
+    office = models.ForeignKey("orgs.Office", on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    topic = models.CharField(max_length=300, blank=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.IN_PERSON)
+    at = models.DateTimeField()
+    by_id = models.BigIntegerField(null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["center", "-at"], name="consultation_center_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d} {self.topic or self.service_id}"

@@ -1,0 +1,43 @@
+"""Fee payments recorded on a case (the case itself lives in the cases room)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from vikno.core.scoping import ScopedManager
+
+
+class Payment(models.Model):
+    class Method(models.TextChoices):
+        POS = "pos", "POS-термінал"
+        BANK = "bank", "Банк / онлайн-оплата"
+        EXEMPTION = "exemption", "Звільнення від сплати"
+
+    SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
+
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="payments")
+    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=10, choices=Method.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    budget_code = models.CharField(max_length=8, blank=True)
+    receipt_number = models.CharField(max_length=80, blank=True)
+    paid_on = models.DateField()
+    exemption_ground = models.CharField(max_length=500, blank=True, help_text="Legal ground of the exemption.")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by_id = models.BigIntegerField(null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        indexes = [models.Index(fields=["center", "paid_on"], name="payment_center_paid_on")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_non_negative"),
+            models.CheckConstraint(
+                condition=~Q(method="exemption") | ~Q(exemption_ground=""), name="payment_exemption_has_ground"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.amount} ({self.method})"
