@@ -9,7 +9,26 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from vikno.core.apiauth import staff_auth
 from vikno.core.errors import DomainError
 
-api = NinjaAPI(
+class ViknoAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        _fix_parameter_examples(schema)
+        return schema
+
+
+def _fix_parameter_examples(schema) -> None:
+    """django-ninja writes ``examples`` of a query/path parameter as a list on the Parameter Object;
+    OpenAPI 3.1 wants a map there, and a list only inside the parameter's JSON Schema. Move it."""
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                examples = parameter.get("examples")
+                if isinstance(examples, list):
+                    parameter.pop("examples")
+                    parameter.setdefault("schema", {}).setdefault("examples", examples)
+
+
+api = ViknoAPI(
     title="Vikno API",
     version="1",
     description=(
@@ -59,9 +78,12 @@ def on_http_error(request, exc: HttpError):
 
 def _mount() -> None:
     from vikno.accounts.api import router as accounts_router
+    from vikno.cases.api import router as cases_router
     from vikno.catalog.api import router as catalog_router
     from vikno.catalog.api_io import router as catalog_io_router
     from vikno.core.api_audit import router as audit_router
+    from vikno.core.api_ping import router as ping_router
+    from vikno.notify.api import router as notify_router
     from vikno.orgs.api import router as orgs_router
 
     api.add_router("/", catalog_router)
@@ -69,6 +91,9 @@ def _mount() -> None:
     api.add_router("/", orgs_router)
     api.add_router("/", accounts_router)
     api.add_router("/", audit_router)
+    api.add_router("/", cases_router)
+    api.add_router("/", notify_router)
+    api.add_router("/", ping_router)
 
 
 _mount()

@@ -85,4 +85,7 @@ def _show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return ",".join(value)
-    return str(value)
+    text = str(value)
+    # Paths are shown relative to the checkout, so the page is the same on every machine.
+    text = text.replace(str(BASE_DIR.parent / "shared"), "../shared")
+    return text.replace(str(BASE_DIR) + "/", "").replace(str(BASE_DIR), ".")

@@ -18,6 +18,8 @@ urlpatterns = [
     path("staff/audit/", audit_views.audit_log, name="audit-log"),
     path("staff/orgs/", include("vikno.orgs.urls")),
     path("staff/catalog/", include("vikno.catalog.urls")),
+    path("staff/cases/", include("vikno.cases.urls")),
+    path("notify/", include("vikno.notify.urls")),
     path("django-admin/", admin.site.urls),
     path("", include("vikno.portal.urls")),
 ]

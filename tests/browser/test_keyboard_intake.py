@@ -1,0 +1,68 @@
+"""A typical case can be registered with the keyboard alone: type a search, Tab/Enter through, register."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from vikno.cases.models import Case
+from vikno.testing.browser import assert_accessible, js_errors, log_in
+
+pytestmark = pytest.mark.browser
+
+RNOKPP = "3293406441"
+
+
+def _passport_service():
+    from vikno.cases.tests.core_factories import make_service
+    from vikno.catalog.models import Service, ServiceVersion
+    from vikno.catalog.search import reindex
+
+    service = make_service(documents=("Заява", "Свідоцтво про народження"))
+    name = "Оформлення паспорта громадянина України"
+    Service.objects.filter(pk=service.pk).update(name_uk=name)
+    ServiceVersion.objects.filter(service=service).update(name_uk=name)
+    reindex([service.pk])
+    return service
+
+
+def test_register_a_case_with_the_keyboard_only(page, world):
+    service = _passport_service()
+    log_in(page, world.admin_a)
+    page.goto("/staff/cases/new/")
+
+    search = page.locator("#id_q")
+    expect(search).to_be_focused()
+    page.keyboard.type("паспорт")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"q="))
+    expect(page.locator("#service-hits a").first).to_contain_text(service.code)
+
+    page.keyboard.press("Tab")  # the Find button
+    page.keyboard.press("Tab")  # the first service found
+    expect(page.locator("#service-hits a").first).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"service={service.code}"))
+
+    expect(page.locator("#id_find")).to_be_focused()
+    assert_accessible(page)
+    page.keyboard.type(RNOKPP)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"find="))
+
+    # Nobody found: the new applicant's surname has the focus and the РНОКПП is filled in.
+    expect(page.locator("#id_applicant-last_name")).to_be_focused()
+    expect(page.locator("#id_applicant-rnokpp")).to_have_value(RNOKPP)
+    page.keyboard.type("Коваленко")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_applicant-first_name")).to_be_focused()
+    page.keyboard.type("Іван")
+    page.keyboard.press("Enter")  # registers
+
+    page.wait_for_url(re.compile(r"/staff/cases/\d+-\d{2}-\d{6}/$"))
+    case = Case.objects.get()
+    expect(page.locator("h1")).to_contain_text(case.number)
+    expect(page.locator(".messages")).to_contain_text(case.access_code)
+    assert case.applicant.rnokpp == RNOKPP
+    assert_accessible(page)
+    assert js_errors(page) == []

@@ -1,0 +1,318 @@
+"""Forms of the staff case pages: intake (service, applicant, documents, payment), the actions on a case,
+lists and consultations. They only parse input; ``services`` decides and refuses with Ukrainian messages."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vikno.catalog.models import Service
+from vikno.core.errors import DomainError
+from vikno.orgs.models import Provider
+from vikno.payments.models import Payment
+
+from . import uploads
+from .models import Applicant, Consultation
+
+SCAN_ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ScanField(forms.FileField):
+    """A PDF, JPEG or PNG, checked by its content (``uploads.check_upload``) before anything is saved,
+    so the message shows beside the field."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": SCAN_ACCEPT})
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload:
+            try:
+                uploads.check_upload(upload)
+            except DomainError as error:
+                raise forms.ValidationError(error.message, code=error.code) from None
+        return upload
+
+
+# --- Intake ----------------------------------------------------------------------------------------
+
+
+class ServiceSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Service"),
+        required=False,
+        max_length=200,
+        help_text=_("Words of the name or the service code, e.g. «паспорт» or «ACS-001». Press Enter to search."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "accesskey": "s"}),
+    )
+
+
+class ApplicantFindForm(forms.Form):
+    find = forms.CharField(
+        label=_("Find the applicant"),
+        required=False,
+        max_length=200,
+        help_text=_("РНОКПП (10 digits), phone number or surname. Press Enter to search."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "accesskey": "a"}),
+    )
+
+    def criteria(self) -> dict:
+        """The lookup the text asks for: a РНОКПП, a phone number or a name."""
+        text = (self.cleaned_data.get("find") or "").strip()
+        digits = re.sub(r"\D", "", text)
+        if not text:
+            return {}
+        if re.fullmatch(r"\d{10}", text):
+            return {"rnokpp": text}
+        if re.fullmatch(r"[+\d\s()\-]{9,}", text) and len(digits) >= 9:
+            return {"phone": text}
+        return {"name": text}
+
+
+class ApplicantForm(forms.ModelForm):
+    """A new applicant typed in at the intake desk."""
+
+    class Meta:
+        model = Applicant
+        fields = [
+            "kind",
+            "last_name",
+            "first_name",
+            "patronymic",
+            "birth_date",
+            "rnokpp",
+            "refused_rnokpp",
+            "edrpou",
+            "organisation_name",
+            "phone",
+            "email",
+            "address",
+            "sms_consent",
+            "email_consent",
+        ]
+        labels = {
+            "kind": _("Applicant type"),
+            "last_name": _("Surname"),
+            "first_name": _("First name"),
+            "patronymic": _("Patronymic"),
+            "birth_date": _("Date of birth"),
+            "rnokpp": _("РНОКПП"),
+            "refused_rnokpp": _("Has no РНОКПП for religious reasons"),
+            "edrpou": _("ЄДРПОУ (legal entity)"),
+            "organisation_name": _("Organisation name (legal entity)"),
+            "phone": _("Phone"),
+            "email": _("Email"),
+            "address": _("Address"),
+            "sms_consent": _("Agrees to SMS notifications"),
+            "email_consent": _("Agrees to email notifications"),
+        }
+        help_texts = {"phone": _("For example +380501234567."), "rnokpp": _("10 digits.")}
+        widgets = {
+            "birth_date": DateInput(),
+            "rnokpp": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "edrpou": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        }
+
+    confirm_new = forms.BooleanField(
+        label=_("This is a different person: create a new applicant anyway"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "applicant")
+        super().__init__(*args, **kwargs)
+        # The domain layer validates the applicant as a whole (РНОКПП checksum, phone format…).
+        for name in self.fields:
+            self.fields[name].required = False
+
+    def data_for_service(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "confirm_new"}
+        data["kind"] = data.get("kind") or Applicant.Kind.PERSON
+        return data
+
+
+class DocumentForm(forms.Form):
+    """One line of the ІК checklist: whether it was given, as original and/or copy, pages, a scan."""
+
+    provided = forms.BooleanField(label=_("Provided"), required=False)
+    original = forms.BooleanField(label=_("Original"), required=False)
+    copy = forms.BooleanField(label=_("Copy"), required=False)
+    pages = forms.IntegerField(
+        label=_("Pages"), required=False, min_value=1, max_value=999, widget=forms.NumberInput(attrs={"size": 4})
+    )
+    file = ScanField(label=_("Scan (PDF, JPEG, PNG)"), required=False)
+
+
+DocumentFormSet = forms.formset_factory(DocumentForm, extra=0)
+
+
+class PaymentForm(forms.Form):
+    """The fee paid at the desk (optional at intake) or later on the case page."""
+
+    NONE = ""
+    method = forms.ChoiceField(
+        label=_("Payment"),
+        required=False,
+        choices=[("", _("Not paid yet")), *Payment.Method.choices],
+        widget=forms.Select(attrs={"data-payment-method": "payment-ground"}),
+    )
+    amount = forms.DecimalField(label=_("Amount, UAH"), required=False, min_value=0, max_digits=12, decimal_places=2)
+    receipt_number = forms.CharField(label=_("Receipt number"), required=False, max_length=80)
+    paid_on = forms.DateField(label=_("Paid on"), required=False, widget=DateInput())
+    exemption_ground = forms.CharField(
+        label=_("Ground of the exemption"),
+        required=False,
+        max_length=500,
+        help_text=_("The law and the document that exempt the applicant from the fee."),
+    )
+
+    def __init__(self, *args, required: bool = False, **kwargs):
+        kwargs.setdefault("prefix", "payment")
+        super().__init__(*args, **kwargs)
+        if required:
+            self.fields["method"].required = True
+            self.fields["method"].choices = list(Payment.Method.choices)
+
+    def payment(self) -> dict | None:
+        data = self.cleaned_data
+        if not data.get("method"):
+            return None
+        return {
+            "method": data["method"],
+            "amount": data.get("amount"),
+            "receipt_number": data.get("receipt_number") or "",
+            "paid_on": data.get("paid_on") or timezone.localdate(),
+            "exemption_ground": data.get("exemption_ground") or "",
+        }
+
+
+class IntakeForm(forms.Form):
+    """The parts of the intake that are neither applicant, documents nor payment."""
+
+    service = forms.ModelChoiceField(
+        queryset=Service.objects.filter(is_active=True), to_field_name="code", widget=forms.HiddenInput
+    )
+    applicant = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    office = forms.ModelChoiceField(
+        label=_("Office"),
+        queryset=None,
+        empty_label=None,
+        help_text=_("The channel of the application follows the office."),
+    )
+    idempotency_key = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+
+    def __init__(self, *args, offices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+
+
+# --- Actions on a case -------------------------------------------------------------------------------
+
+
+class TransitionForm(forms.Form):
+    """One status change. ``reason``/``legal_ground`` are for a refusal (and a dismissal), ``provider``
+    for sending to a СНАП when several decide on the service."""
+
+    action = forms.CharField(widget=forms.HiddenInput, max_length=40)
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    legal_ground = forms.CharField(label=_("Legal ground"), required=False, max_length=500)
+    provider = forms.ModelChoiceField(
+        label=_("Service provider"), queryset=None, required=False, empty_label=_("Chosen automatically")
+    )
+
+    def __init__(self, *args, providers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provider"].queryset = providers if providers is not None else Provider.objects.none()
+
+    def details(self) -> dict:
+        data = self.cleaned_data
+        details = {}
+        if data.get("reason"):
+            details["reason"] = data["reason"]
+        if data.get("legal_ground"):
+            details["legal_ground"] = data["legal_ground"]
+        if data.get("provider"):
+            details["provider"] = data["provider"]
+        return details
+
+
+class ResultForm(forms.Form):
+    name = forms.CharField(label=_("Document name"), max_length=300)
+    file = ScanField(label=_("File (PDF, JPEG, PNG)"))
+    is_refusal = forms.BooleanField(label=_("This is a refusal decision"), required=False)
+
+
+class IssueForm(forms.Form):
+    recipient_name = forms.CharField(label=_("Recipient (full name)"), max_length=300)
+    identity_document = forms.CharField(
+        label=_("Identity document shown"), max_length=200, help_text=_("Type and number, e.g. ID-картка 001234567.")
+    )
+    to_representative = forms.BooleanField(label=_("Issued to the representative"), required=False)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TransferForm(forms.Form):
+    to_office = forms.ModelChoiceField(label=_("To office"), queryset=None, empty_label=None)
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
+
+    def __init__(self, *args, offices=None, **kwargs):
+        kwargs.setdefault("prefix", "transfer")
+        super().__init__(*args, **kwargs)
+        self.fields["to_office"].queryset = offices
+
+
+class DocumentFileForm(forms.Form):
+    file = ScanField(label=_("Scan (PDF, JPEG, PNG)"))
+
+
+# --- Lists and consultations ---------------------------------------------------------------------------
+
+
+class CaseSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a case"),
+        required=False,
+        max_length=200,
+        help_text=_("Case number, РНОКПП, phone or surname."),
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class ConsultationForm(forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Service (code)"),
+        queryset=Service.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "size": 10}),
+        error_messages={"invalid_choice": _("No active service has this code.")},
+    )
+    topic = forms.CharField(label=_("Or topic"), required=False, max_length=300)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Consultation.Channel.choices)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "consultation")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("service") and not (data.get("topic") or "").strip():
+            raise forms.ValidationError(_("Give the service code or the topic of the consultation."))
+        return data

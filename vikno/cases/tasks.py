@@ -1,0 +1,25 @@
+"""Background jobs of the cases room, discovered by procrastinate (``PROCRASTINATE_AUTODISCOVER_MODULE_NAME``).
+
+``sweep_deadlines`` runs every day at 06:00 UTC (08:00 or 09:00 in Kyiv) through the periodic deferrer of
+``manage.py procrastinate worker``; run it by hand with ``manage.py sweep_deadlines``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from procrastinate.contrib.django import app
+
+from . import deadlines
+
+logger = logging.getLogger(__name__)
+
+
+@app.periodic(cron="0 6 * * *", periodic_id="daily")
+@app.task(name="cases.sweep_deadlines", queueing_lock="cases.sweep_deadlines", retry=3)
+def sweep_deadlines(timestamp: int) -> str:
+    """Escalate overdue cases and remind applicants of uncollected results (idempotent)."""
+    report = deadlines.sweep(timezone.now())
+    logger.info("Deadline sweep for the run scheduled at %s: %s", timestamp, report)
+    return str(report)

@@ -1,0 +1,116 @@
+"""The case page: facts, history, tasks, documents, payments; actions allowed by status and role;
+Ukrainian refusals of the domain layer; audit of each view of personal data; 404 outside the scope."""
+
+from __future__ import annotations
+
+import pytest
+
+from vikno.cases.models import Case, Status
+from vikno.core.audit import Actor
+from vikno.core.models import AuditEvent
+from vikno.orgs.models import Office
+
+from .core_factories import make_service, pdf, register
+
+
+def _url(case, tail=""):
+    return f"/staff/cases/{case.number}/{tail}"
+
+
+@pytest.fixture
+def case(world):
+    service = make_service(fee="85.00", providers=[world.provider_a])
+    return register(world, service)
+
+
+def test_case_page_shows_status_history_tasks_documents_and_audits_the_view(world, login_as, case):
+    client = login_as(world.admin_a)
+    response = client.get(_url(case))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert case.number in html and case.access_code in html
+    assert "Шевченко Олена Петрівна" in html
+    assert "Заяву зареєстровано" in html  # the history
+    assert 'aria-current="step"' in html  # the current ТК step
+    assert "Паспорт громадянина України" in html
+    assert 'scope="col"' in html
+    assert "send_to_provider" in html  # the button allowed now
+    assert "take_into_work" not in html  # the СНАП's action is not offered to the front office
+    assert AuditEvent.objects.filter(
+        action="applicant.viewed", object_id=str(case.applicant_id), data__case=case.number
+    ).exists()
+
+
+def test_other_center_and_other_provider_get_404(world, login_as, case):
+    assert login_as(world.admin_b).get(_url(case)).status_code == 404
+
+
+def test_illegal_action_shows_the_ukrainian_message(world, login_as, case):
+    client = login_as(world.admin_a)
+    # The fee is not paid and the service does not allow paying later: the domain refuses.
+    response = client.post(_url(case, "action/"), {"send_to_provider-action": "send_to_provider"})
+    assert response.status_code == 409
+    assert "не сплачено" in response.content.decode()
+    assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
+
+
+def test_payment_then_send_then_officer_takes_into_work_and_attaches_result(world, login_as, case, client):
+    admin = login_as(world.admin_a)
+    paid = admin.post(
+        _url(case, "payment/"),
+        {"payment-method": "pos", "payment-amount": "85.00", "payment-receipt_number": "Ч-1", "payment-paid_on": ""},
+    )
+    assert paid.status_code == 302
+    sent = admin.post(_url(case, "action/"), {"send_to_provider-action": "send_to_provider", "send_to_provider-comment": ""})
+    assert sent.status_code == 302
+    assert Case.objects.get(pk=case.pk).status == Status.SENT_TO_PROVIDER
+
+    client.logout()
+    officer = login_as(world.officer_a)
+    page = officer.get(_url(case)).content.decode()
+    assert "take_into_work" in page
+    assert officer.post(_url(case, "action/"), {"take_into_work-action": "take_into_work"}).status_code == 302
+    attached = officer.post(_url(case, "result/"), {"result-name": "Витяг", "result-file": pdf("result.pdf")})
+    assert attached.status_code == 302
+    ready = officer.post(_url(case, "action/"), {"mark_result_ready-action": "mark_result_ready"})
+    assert ready.status_code == 302
+    assert Case.objects.get(pk=case.pk).status == Status.RESULT_READY
+
+
+def test_refusal_without_reason_is_refused_beside_the_field(world, case):
+    from vikno.cases import services
+
+    services.record_payment(case, method="exemption", exemption_ground="Закон, ст. 1", actor=Actor(user=world.admin_a))
+    services.transition(case, "send_to_provider", actor=Actor(user=world.admin_a))
+    services.transition(case, "take_into_work", actor=Actor(user=world.officer_a))
+    from vikno.testing.fixtures import login
+    from django.test import Client
+
+    officer = Client()
+    login(officer, world.officer_a)
+    response = officer.post(_url(case, "action/"), {"refuse-action": "refuse", "refuse-reason": ""})
+    assert response.status_code == 400
+    assert "Вкажіть причину відмови" in response.content.decode()
+
+
+def test_issue_and_transfer(world, login_as):
+    service = make_service(instant=False, providers=[world.provider_a])
+    case = register(world, service)
+    admin = login_as(world.admin_a)
+    response = admin.post(_url(case, "transfer/"), {"transfer-to_office": world.remote_a.pk, "transfer-comment": "ближче"})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).current_office_id == world.remote_a.pk
+    # Issuing is not allowed before the result is ready: no issue form, and the POST is refused.
+    refused = admin.post(_url(case, "issue/"), {"issue-recipient_name": "X", "issue-identity_document": "ID 1"})
+    assert refused.status_code == 409
+    assert Office.objects.count() == 3
+
+
+def test_scan_upload_on_the_case_page(world, login_as, case):
+    admin = login_as(world.admin_a)
+    response = admin.post(_url(case, "documents/2/file/"), {"upload-file": pdf("passport.pdf")})
+    assert response.status_code == 302
+    download = admin.get(_url(case, "documents/2/"))
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    bad = admin.post(_url(case, "documents/1/file/"), {"upload-file": pdf("x.pdf", content=b"hello")})
+    assert bad.status_code == 400

@@ -1,0 +1,164 @@
+"""The intake page: find the service, find or create the applicant, checklist, fee, payment, Register."""
+
+from __future__ import annotations
+
+import pytest
+
+from vikno.cases.models import Applicant, Case, CaseDocument
+from vikno.catalog.search import reindex
+from vikno.core.models import AuditEvent
+from vikno.payments.models import Payment
+
+from .core_factories import PNG, make_service, pdf, person
+
+VALID_RNOKPP = "3293406441"  # checksum valid (stdnum.ua.rntrc)
+
+URL = "/staff/cases/new/"
+
+
+def _post_data(service, *, documents=2, **extra):
+    data = {
+        "service": service.code,
+        "applicant": "",
+        "office": "",
+        "idempotency_key": "",
+        "doc-TOTAL_FORMS": str(documents),
+        "doc-INITIAL_FORMS": str(documents),
+        "doc-MIN_NUM_FORMS": "0",
+        "doc-MAX_NUM_FORMS": "1000",
+        "applicant-kind": "person",
+        "applicant-last_name": "Коваленко",
+        "applicant-first_name": "Іван",
+        "applicant-rnokpp": VALID_RNOKPP,
+        "payment-method": "",
+    }
+    for i in range(documents):
+        data[f"doc-{i}-provided"] = "on"
+        data[f"doc-{i}-original"] = "on"
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def admin(world, login_as):
+    return login_as(world.admin_a)
+
+
+def test_service_search_lists_services_and_choosing_one_shows_checklist_and_fee(world, admin):
+    service = make_service(fee="85.00", documents=("Заява про видачу паспорта", "Свідоцтво про народження"))
+    reindex([service.pk])
+
+    page = admin.get(URL)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="q"' in html and "autofocus" in html and 'accesskey="s"' in html
+
+    found = admin.get(URL, {"q": service.code})
+    assert found.status_code == 200
+    assert f"service={service.code}" in found.content.decode()
+
+    htmx = admin.get(URL, {"q": service.code}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 200 and "<html" not in htmx.content.decode()
+
+    chosen = admin.get(URL, {"service": service.code}).content.decode()
+    assert "Заява про видачу паспорта" in chosen and "Свідоцтво про народження" in chosen
+    assert "85,00 грн" in chosen
+    assert 'name="doc-0-provided"' in chosen and 'name="doc-1-copy"' in chosen
+
+
+def test_register_with_a_new_applicant_payment_and_scan(world, admin):
+    service = make_service(fee="85.00")
+    data = _post_data(
+        service,
+        office=str(world.office_a.pk),
+        **{
+            "payment-method": "pos",
+            "payment-amount": "85.00",
+            "payment-receipt_number": "R-17",
+            "payment-paid_on": "",
+            "doc-0-pages": "2",
+            "doc-0-file": pdf(),
+        },
+    )
+    response = admin.post(URL, data)
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert response["Location"] == f"/staff/cases/{case.number}/"
+    assert case.applicant.last_name == "Коваленко" and case.applicant.rnokpp == VALID_RNOKPP
+    assert case.channel == "main" and case.office == world.office_a
+    assert Payment.objects.get(case=case).receipt_number == "R-17"
+    first = CaseDocument.objects.get(case=case, position=1)
+    assert first.provided and first.pages == 2 and first.sha256 and first.content_type == "application/pdf"
+
+    page = admin.get(response["Location"]).content.decode()
+    assert case.number in page and case.access_code in page  # the message and the facts
+
+
+def test_existing_applicant_found_by_rnokpp_is_chosen(world, admin):
+    service = make_service()
+    known = person(world, rnokpp=VALID_RNOKPP)
+    found = admin.get(URL, {"service": service.code, "find": VALID_RNOKPP}).content.decode()
+    assert f"applicant={known.pk}" in found
+
+    data = _post_data(service, applicant=str(known.pk), office=str(world.office_a.pk))
+    response = admin.post(URL, data)
+    assert response.status_code == 302
+    assert Case.objects.get().applicant == known
+    assert Applicant.objects.count() == 1
+
+
+def test_probable_duplicate_is_a_warning_until_confirmed(world, admin):
+    service = make_service()
+    person(world, rnokpp=VALID_RNOKPP, last_name="Коваленко", first_name="Іван")
+    data = _post_data(service, office=str(world.office_a.pk))
+
+    warned = admin.post(URL, data)
+    assert warned.status_code == 400
+    assert "confirm_new" in warned.content.decode()
+    assert Case.objects.count() == 0
+
+    data["applicant-confirm_new"] = "on"
+    assert admin.post(URL, data).status_code == 302
+    assert Applicant.objects.count() == 2
+
+
+def test_domain_refusal_is_shown_beside_the_field_and_input_kept(world, admin):
+    service = make_service()
+    data = _post_data(service, office=str(world.office_a.pk), **{"applicant-rnokpp": "1234567890"})
+    response = admin.post(URL, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "РНОКПП" in html and 'value="1234567890"' in html and 'value="Коваленко"' in html
+    assert Case.objects.count() == 0
+
+
+def test_a_scan_that_is_not_pdf_jpeg_or_png_is_refused_before_registering(world, admin):
+    service = make_service()
+    fake = pdf("scan.pdf", content=b"MZ\x90\x00 not a pdf at all")
+    data = _post_data(service, office=str(world.office_a.pk), **{"doc-1-file": fake})
+    response = admin.post(URL, data)
+    assert response.status_code == 400
+    assert Case.objects.count() == 0
+    ok = _post_data(service, office=str(world.office_a.pk), **{"doc-1-file": pdf("scan.png", content=PNG)})
+    assert admin.post(URL, ok).status_code == 302
+
+
+def test_double_submit_registers_once(world, admin):
+    service = make_service()
+    data = _post_data(service, office=str(world.office_a.pk), idempotency_key="same-form-1")
+    first = admin.post(URL, data)
+    second = admin.post(URL, {**data, "applicant-confirm_new": "on"})
+    assert first.status_code == 302 and second.status_code == 302
+    assert Case.objects.count() == 1
+
+
+def test_intake_is_for_the_front_office_only(world, login_as):
+    client = login_as(world.officer_a)
+    assert client.get(URL).status_code == 404
+
+
+def test_viewing_a_chosen_applicant_is_audited(world, admin):
+    service = make_service()
+    known = person(world)
+    admin.get(URL, {"service": service.code, "applicant": known.pk})
+    assert AuditEvent.objects.filter(action="applicant.viewed", object_id=str(known.pk)).exists()

@@ -1,0 +1,894 @@
+"""Staff pages of cases: intake, the case page with its actions, the lists and inbox, consultations and
+the printed inventory and receipt. Views parse input and call ``services``/``workflow``; a refusal of
+the domain layer is shown beside the field (or above the form) and what the user typed is kept.
+
+Every page that shows an applicant's personal data writes an audit event (``applicant.viewed`` for one
+applicant, ``applicant.listed`` for a list page).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import uuid
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vikno.catalog import services as catalog
+from vikno.catalog.models import Service, TechStep
+from vikno.catalog.search import search_services
+from vikno.core.audit import actor_from_request, record
+from vikno.core.errors import DomainError
+from vikno.core.pagination import _decode, _encode
+from vikno.core.scoping import Role
+from vikno.core.staff import staff_required
+from vikno.orgs.models import Office
+from vikno.payments import services as payments
+from vikno.payments.models import Payment
+
+from . import deadlines, pdf, workflow
+from . import services as cases
+from .forms import (
+    ApplicantFindForm,
+    ApplicantForm,
+    CaseSearchForm,
+    ConsultationForm,
+    DocumentFileForm,
+    DocumentFormSet,
+    IntakeForm,
+    IssueForm,
+    PaymentForm,
+    ResultForm,
+    ServiceSearchForm,
+    TransferForm,
+    TransitionForm,
+)
+from .models import Applicant, Case, CaseTask, Status
+
+FRONT_ROLES = (Role.ADMINISTRATOR, Role.CENTER_HEAD)
+INTAKE_ROLES = (Role.ADMINISTRATOR, Role.CENTER_HEAD)
+PAGE_SIZE = 50
+SERVICE_HITS = 15
+SOON_WORKING_DAYS = 2
+FRONT_WORK = [Status.SUBMITTED_ONLINE, Status.ACCEPTED, Status.RESULT_READY, Status.REFUSED]
+
+# Buttons of the case page: the style of each action (danger actions are set apart).
+DANGER_ACTIONS = {"refuse", "withdraw", "dismiss"}
+ACTIONS_WITH_REASON = {"refuse", "dismiss"}
+
+
+def _is_htmx(request) -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+
+
+def _add_error(form, error: DomainError, aliases: dict | None = None) -> None:
+    """Show a domain refusal beside the field it names, else above the form."""
+    field = (aliases or {}).get(error.field, error.field)
+    form.add_error(field if field and field in form.fields else None, error.message)
+
+
+def _error_status(error: DomainError) -> int:
+    return error.status if 400 <= error.status < 500 else 400
+
+
+def _optional(module_path: str, name: str):
+    """A function of a module another helper may still be writing; None when it is missing."""
+    try:
+        return getattr(importlib.import_module(module_path), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def _offices_for(user):
+    """The offices an administrator works at (all the center's offices for a head or when none is set)."""
+    offices = Office.objects.visible_to(user).filter(is_active=True)
+    if user.role == Role.ADMINISTRATOR:
+        own = offices.filter(pk__in=user.offices.values("pk"))
+        if own.exists():
+            return own
+    return offices
+
+
+def _audit_listed(request, applicant_ids, view: str) -> None:
+    """One audit event for a page that lists applicants' names."""
+    ids = sorted({i for i in applicant_ids if i})
+    if not ids:
+        return
+    user = request.user
+    record(
+        actor_from_request(request),
+        "applicant.listed",
+        object_type="cases.applicant",
+        data={"view": view, "applicant_ids": ids},
+        center_id=user.center_id,
+        provider_id=user.provider_id,
+        region_id=user.region_id,
+    )
+
+
+def _audit_viewed(request, applicant: Applicant, view: str, case: Case | None = None) -> None:
+    data = {"view": view}
+    if case is not None:
+        data["case"] = case.number
+    record(actor_from_request(request), "applicant.viewed", applicant, data=data)
+
+
+# --- Intake ------------------------------------------------------------------------------------------
+
+
+def _service_hits(query: str):
+    if not query:
+        return None, ""
+    try:
+        return search_services(query, limit=SERVICE_HITS), ""
+    except DomainError as error:
+        return [], error.message
+
+
+def _chosen_service(request):
+    code = (request.POST.get("service") or request.GET.get("service") or "").strip()
+    if not code:
+        return None
+    return Service.objects.filter(code=code, is_active=True).select_related("current_version").first()
+
+
+def _document_initial(required) -> list[dict]:
+    return [
+        {"provided": not doc.condition, "original": doc.original, "copy": doc.copy, "pages": doc.pages}
+        for doc in required
+    ]
+
+
+def _intake_context(request, service, today) -> dict:
+    """What the intake page shows for the chosen service: its version, checklist and fee."""
+    context = {"service": service, "version": None, "required": [], "fee": None, "fee_error": ""}
+    if service is None:
+        return context
+    version = catalog.version_in_force(service, today)
+    context["version"] = version
+    if version is None:
+        context["fee_error"] = _("This service has no version in force today: it cannot be registered.")
+        return context
+    context["required"] = list(version.documents.all())
+    try:
+        context["fee"] = catalog.fee_for(version, today)
+    except DomainError as error:
+        context["fee_error"] = error.message
+    return context
+
+
+def _applicant_lookup(request, find_form) -> tuple[list, dict]:
+    """Applicants matching the «find» box (the service audits each view of personal data)."""
+    if not find_form.is_valid():
+        return [], {}
+    criteria = find_form.criteria()
+    if not criteria:
+        return [], {}
+    try:
+        found = cases.find_applicants(request.user, actor=actor_from_request(request), **criteria)
+    except DomainError as error:
+        find_form.add_error("find", error.message)
+        return [], criteria
+    return list(found), criteria
+
+
+def _new_applicant_initial(criteria: dict) -> dict:
+    if "rnokpp" in criteria:
+        return {"rnokpp": criteria["rnokpp"]}
+    if "phone" in criteria:
+        return {"phone": criteria["phone"]}
+    if "name" in criteria:
+        parts = criteria["name"].split()
+        keys = ["last_name", "first_name", "patronymic"]
+        return dict(zip(keys, parts, strict=False))
+    return {}
+
+
+@staff_required(*INTAKE_ROLES)
+def intake(request):
+    """Register a case: service → applicant → documents → fee → Register. Works with GET steps without JS."""
+    user = request.user
+    today = timezone.localdate()
+    offices = _offices_for(user)
+    service = _chosen_service(request)
+    search_form = ServiceSearchForm(request.GET or None, initial={"q": ""})
+    query = search_form.cleaned_data["q"].strip() if search_form.is_valid() else ""
+    hits, search_error = (None, "") if service is not None else _service_hits(query)
+    context = {
+        "search_form": search_form,
+        "query": query,
+        "hits": hits,
+        "search_error": search_error,
+        **_intake_context(request, service, today),
+    }
+    if _is_htmx(request) and service is None:
+        return render(request, "cases/_service_hits.html", context)
+
+    chosen_applicant = None
+    applicant_id = (request.POST.get("applicant") or request.GET.get("applicant") or "").strip()
+    if service is not None and applicant_id.isdigit():
+        chosen_applicant = Applicant.objects.visible_to(user).filter(pk=int(applicant_id)).first()
+        if chosen_applicant is None:
+            raise Http404
+    find_form = ApplicantFindForm(request.GET if "find" in request.GET else None)
+    found, criteria = ([], {})
+    if service is not None and chosen_applicant is None and request.method == "GET":
+        found, criteria = _applicant_lookup(request, find_form)
+    context.update(
+        {
+            "find_form": find_form,
+            "found": found,
+            "searched": bool(criteria),
+            "chosen_applicant": chosen_applicant,
+            "duplicates": [],
+            "register_error": "",
+        }
+    )
+    if service is None or context["version"] is None:
+        return render(request, "cases/intake.html", context)
+
+    required = context["required"]
+    fee = context["fee"]
+    if request.method == "POST":
+        intake_form = IntakeForm(request.POST, offices=offices)
+        applicant_form = ApplicantForm(request.POST)
+        documents = DocumentFormSet(request.POST, request.FILES, prefix="doc", initial=_document_initial(required))
+        payment_form = PaymentForm(request.POST)
+        forms_ok = all(
+            [intake_form.is_valid(), applicant_form.is_valid(), documents.is_valid(), payment_form.is_valid()]
+        )
+        if forms_ok and len(documents.forms) != len(required):
+            forms_ok = False
+            context["register_error"] = _("The document checklist changed; check it and register again.")
+        if forms_ok:
+            response = _register(request, context, intake_form, applicant_form, documents, payment_form, required)
+            if response is not None:
+                return response
+        status = 400
+    else:
+        status = 200
+        intake_form = IntakeForm(
+            offices=offices,
+            initial={
+                "service": service.code,
+                "office": request.session.get("office_id")
+                if offices.filter(pk=request.session.get("office_id") or 0).exists()
+                else offices.first(),
+                "idempotency_key": uuid.uuid4().hex,
+            },
+        )
+        applicant_form = ApplicantForm(initial=_new_applicant_initial(criteria))
+        documents = DocumentFormSet(prefix="doc", initial=_document_initial(required))
+        payment_form = PaymentForm(initial={"amount": fee.amount if fee and fee.amount else None, "paid_on": today})
+        if chosen_applicant is not None:
+            _audit_viewed(request, chosen_applicant, "intake")
+            if documents.forms:  # the next step after choosing the applicant: the checklist
+                documents.forms[0].fields["provided"].widget.attrs["autofocus"] = True
+    context.update(
+        {
+            "intake_form": intake_form,
+            "applicant_form": applicant_form,
+            "documents": list(zip(required, documents.forms, strict=False)),
+            "documents_management": documents.management_form,
+            "documents_errors": documents.non_form_errors(),
+            "payment_form": payment_form,
+            "searched_nothing": bool(criteria) and not found,
+        }
+    )
+    return render(request, "cases/intake.html", context, status=status)
+
+
+APPLICANT_FIELDS = set(ApplicantForm.Meta.fields)
+PAYMENT_FIELDS = {"method", "amount", "receipt_number", "paid_on", "exemption_ground"}
+
+
+def _register(request, context, intake_form, applicant_form, documents, payment_form, required):
+    """Create the applicant (if new) and the case with its documents, scans and payment in one
+    transaction; None (with the errors on the forms) when the domain layer refuses."""
+    user = request.user
+    actor = actor_from_request(request)
+    data = intake_form.cleaned_data
+    office = data["office"]
+    request.session["office_id"] = office.pk
+    actor.office_id = office.pk
+    applicant = context["chosen_applicant"]
+    if applicant is None:
+        applicant_data = applicant_form.data_for_service()
+        if not applicant_form.cleaned_data.get("confirm_new"):
+            try:
+                duplicates = list(cases.probable_duplicates(user.center, applicant_data, actor=actor))
+            except DomainError as error:
+                _add_error(applicant_form, error)
+                return None
+            if duplicates:
+                context["duplicates"] = duplicates
+                return None
+    document_rows = []
+    for position, (doc, form) in enumerate(zip(required, documents.forms, strict=True), start=1):
+        row = form.cleaned_data
+        document_rows.append(
+            {
+                "position": doc.position or position,
+                "name": doc.name,
+                "original": bool(row.get("original")),
+                "copy": bool(row.get("copy")),
+                "pages": row.get("pages"),
+                "provided": bool(row.get("provided")),
+            }
+        )
+    try:
+        with transaction.atomic():
+            if applicant is None:
+                applicant = cases.create_applicant(user.center, applicant_data, actor=actor)
+            case = cases.register_case(
+                office=office,
+                service=context["service"],
+                applicant=applicant,
+                actor=actor,
+                channel=office.kind,
+                documents=document_rows,
+                payment=payment_form.payment(),
+                idempotency_key=data.get("idempotency_key") or "",
+            )
+            for row, form in zip(document_rows, documents.forms, strict=True):
+                upload = form.cleaned_data.get("file")
+                if upload:
+                    try:
+                        cases.add_document_file(case, row["position"], upload, actor=actor)
+                    except DomainError as error:
+                        form.add_error("file", error.message)
+                        raise
+    except DomainError as error:
+        if error.field in APPLICANT_FIELDS:
+            _add_error(applicant_form, error)
+        elif error.field in PAYMENT_FIELDS:
+            _add_error(payment_form, error)
+        elif error.field in ("file",):
+            pass  # already beside the file
+        else:
+            context["register_error"] = error.message
+        if applicant is not None and context["chosen_applicant"] is None:
+            applicant = None  # rolled back with the case
+        return None
+    messages.success(
+        request,
+        _("Case %(number)s registered. Access code: %(code)s.") % {"number": case.number, "code": case.access_code},
+    )
+    return redirect("cases:detail", number=case.number)
+
+
+# --- One case ------------------------------------------------------------------------------------------
+
+
+def _case_or_404(request, number: str) -> Case:
+    queryset = Case.objects.visible_to(request.user).select_related(
+        "applicant",
+        "representative",
+        "service",
+        "service_version",
+        "center",
+        "office",
+        "current_office",
+        "provider",
+    )
+    return get_object_or_404(queryset, number=number)
+
+
+def _due_state(case: Case, now, soon_limit: dt.date | None = None) -> str:
+    """``overdue``, ``soon`` (due by the end of the second working day from today) or ``""``."""
+    if case.due_at is None or case.is_closed or case.suspended_since:
+        return ""
+    if case.due_at < now:
+        return "overdue"
+    if soon_limit is None:
+        soon_limit = _soon_limit(now)
+    return "soon" if timezone.localdate(case.due_at) <= soon_limit else ""
+
+
+def _soon_limit(now) -> dt.date:
+    return deadlines.calendar().add_working_days(timezone.localdate(now), SOON_WORKING_DAYS)
+
+
+def _action_forms(request, case: Case, bound: dict) -> list[dict]:
+    """The status changes the user may make now, each with its form (the bound one after an error)."""
+    user = request.user
+    names = workflow.allowed_actions(case, user)
+    providers = None
+    if "send_to_provider" in names:
+        providers = workflow.covering_providers(case)
+    result = []
+    for name in names:
+        if name in ("issue", "issue_refusal"):
+            continue  # handed out with the issuance form below
+        spec = workflow.ACTIONS[name]
+        form = bound.get(name) or TransitionForm(initial={"action": name}, providers=providers, prefix=name)
+        result.append(
+            {
+                "name": name,
+                "label": spec.event_label if name == "accept" else spec.label,
+                "form": form,
+                "danger": name in DANGER_ACTIONS,
+                "needs_reason": name in ACTIONS_WITH_REASON,
+                "needs_legal_ground": name == "refuse",
+                "needs_provider": name == "send_to_provider",
+            }
+        )
+    return result
+
+
+def _status_label(value: str) -> str:
+    try:
+        return Status(value).label
+    except ValueError:
+        return value
+
+
+def _event_rows(case: Case) -> list[dict]:
+    rows = []
+    for event in case.events.select_related("office").all():
+        spec = workflow.ACTIONS.get(event.action)
+        rows.append(
+            {
+                "event": event,
+                "what": spec.event_label if spec else EVENT_LABELS.get(event.action, event.action),
+                "status": _status_label(event.to_status) if event.to_status else "",
+            }
+        )
+    return rows
+
+
+EVENT_LABELS = {
+    "registered": "Заяву зареєстровано",
+    "transferred": "Справу передано до іншого офісу",
+    "payment_recorded": "Зареєстровано оплату",
+    "result_attached": "Додано документ-результат",
+    "document_uploaded": "Додано скан документа",
+    "overdue_escalated": "Строк порушено: повідомлено керівника ЦНАП",
+    "collect_reminded": "Заявникові нагадано забрати результат",
+}
+ROLE_LABELS = dict(TechStep.Role.choices)
+
+
+def _notifications(case: Case):
+    function = _optional("vikno.notify.services", "notifications_for_case")
+    if function is None:
+        return None
+    try:
+        return list(function(case))
+    except NotImplementedError:
+        return None
+
+
+def _case_context(request, case: Case, *, bound: dict | None = None, error: str = "") -> dict:
+    user = request.user
+    now = timezone.now()
+    bound = bound or {}
+    front = workflow.is_front(user, case)
+    back = workflow.is_back(user, case)
+    tasks = list(case.tasks.all())
+    current_task = next((t for t in tasks if t.state == CaseTask.State.ACTIVE), None)
+    case_payments = list(Payment.objects.filter(case=case).order_by("paid_on", "id"))
+    paid = payments.paid_total(case)
+    fully_paid = payments.is_paid(case)
+    allowed = workflow.allowed_actions(case, user)
+    issue_action = next((a for a in ("issue", "issue_refusal") if a in allowed), None)
+    issuance = getattr(case, "issuance", None) if hasattr(case, "issuance") else None
+    return {
+        "case": case,
+        "applicant": case.applicant,
+        "events": _event_rows(case),
+        "tasks": [(task, ROLE_LABELS.get(task.role, task.role)) for task in tasks],
+        "current_task": current_task,
+        "documents": list(case.documents.all()),
+        "results": list(case.results.all()),
+        "payments": case_payments,
+        "paid_total": paid,
+        "is_paid": fully_paid,
+        "issuance": issuance,
+        "notifications": _notifications(case),
+        "due_state": _due_state(case, now),
+        "action_forms": _action_forms(request, case, bound),
+        "issue_action": issue_action,
+        "issue_form": bound.get("issue")
+        or IssueForm(prefix="issue", initial={"recipient_name": case.applicant.display_name}),
+        "can_pay": front and not case.is_closed and not fully_paid,
+        "payment_form": bound.get("payment")
+        or PaymentForm(required=True, initial={"amount": case.fee_amount or None, "paid_on": timezone.localdate()}),
+        "can_attach_result": back and case.status in (Status.IN_PROGRESS,),
+        "result_form": bound.get("result") or ResultForm(prefix="result"),
+        "can_transfer": front and not case.is_closed,
+        "transfer_form": bound.get("transfer")
+        or TransferForm(
+            offices=Office.objects.filter(center=case.center, is_active=True).exclude(pk=case.current_office_id)
+        ),
+        "can_upload": front and not case.is_closed,
+        "upload_form": bound.get("upload") or DocumentFileForm(prefix="upload"),
+        "upload_position": bound.get("upload_position"),
+        "can_print": front or user.role == Role.SYSADMIN,
+        "action_error": error,
+    }
+
+
+def _render_case(request, case: Case, *, bound=None, error: str = "", status: int = 200):
+    _audit_viewed(request, case.applicant, "case", case)
+    return render(
+        request, "cases/case_detail.html", _case_context(request, case, bound=bound, error=error), status=status
+    )
+
+
+@staff_required()
+def case_detail(request, number: str):
+    case = _case_or_404(request, number)
+    return _render_case(request, case)
+
+
+def _done(request, case: Case, message: str):
+    messages.success(request, message)
+    return redirect("cases:detail", number=case.number)
+
+
+@staff_required()
+@require_POST
+def case_action(request, number: str):
+    case = _case_or_404(request, number)
+    name = request.POST.get("action", "")
+    for key in request.POST:
+        if key.endswith("-action"):
+            name = request.POST[key]
+            break
+    if name not in workflow.ACTIONS:
+        raise Http404
+    providers = workflow.covering_providers(case) if name == "send_to_provider" else None
+    form = TransitionForm(request.POST, providers=providers, prefix=name)
+    if not form.is_valid():
+        return _render_case(request, case, bound={name: form}, status=400)
+    try:
+        case = cases.transition(
+            case, name, actor=actor_from_request(request), comment=form.cleaned_data["comment"], **form.details()
+        )
+    except DomainError as error:
+        _add_error(form, error)
+        return _render_case(request, case, bound={name: form}, error=error.message, status=_error_status(error))
+    return _done(request, case, _("Done: %(status)s.") % {"status": case.get_status_display()})
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise Http404
+
+
+@staff_required()
+@require_POST
+def case_payment(request, number: str):
+    case = _case_or_404(request, number)
+    _require(workflow.is_front(request.user, case))
+    form = PaymentForm(request.POST, required=True)
+    if not form.is_valid():
+        return _render_case(request, case, bound={"payment": form}, status=400)
+    try:
+        cases.record_payment(case, actor=actor_from_request(request), **form.payment())
+    except DomainError as error:
+        _add_error(form, error)
+        return _render_case(request, case, bound={"payment": form}, error=error.message, status=_error_status(error))
+    return _done(request, case, _("Payment recorded."))
+
+
+@staff_required()
+@require_POST
+def case_result(request, number: str):
+    case = _case_or_404(request, number)
+    _require(workflow.is_back(request.user, case))
+    form = ResultForm(request.POST, request.FILES, prefix="result")
+    if not form.is_valid():
+        return _render_case(request, case, bound={"result": form}, status=400)
+    data = form.cleaned_data
+    try:
+        cases.attach_result(
+            case, data["file"], name=data["name"], is_refusal=data["is_refusal"], actor=actor_from_request(request)
+        )
+    except DomainError as error:
+        _add_error(form, error)
+        return _render_case(request, case, bound={"result": form}, error=error.message, status=_error_status(error))
+    return _done(request, case, _("Result document attached."))
+
+
+@staff_required()
+@require_POST
+def case_issue(request, number: str):
+    case = _case_or_404(request, number)
+    _require(workflow.is_front(request.user, case))
+    form = IssueForm(request.POST, prefix="issue")
+    if not form.is_valid():
+        return _render_case(request, case, bound={"issue": form}, status=400)
+    actor = actor_from_request(request)
+    office_id = actor.office_id or workflow.event_office_id(actor, case) or case.current_office_id
+    office = Office.objects.filter(center=case.center, pk=office_id).first() or case.current_office
+    try:
+        case = cases.issue(case, actor=actor, office=office, **form.cleaned_data)
+    except DomainError as error:
+        _add_error(form, error)
+        return _render_case(request, case, bound={"issue": form}, error=error.message, status=_error_status(error))
+    return _done(request, case, _("Issued: %(status)s.") % {"status": case.get_status_display()})
+
+
+@staff_required()
+@require_POST
+def case_transfer(request, number: str):
+    case = _case_or_404(request, number)
+    _require(workflow.is_front(request.user, case))
+    offices = Office.objects.filter(center=case.center, is_active=True).exclude(pk=case.current_office_id)
+    form = TransferForm(request.POST, offices=offices)
+    if not form.is_valid():
+        return _render_case(request, case, bound={"transfer": form}, status=400)
+    try:
+        case = cases.transfer(
+            case,
+            to_office=form.cleaned_data["to_office"],
+            actor=actor_from_request(request),
+            comment=form.cleaned_data["comment"],
+        )
+    except DomainError as error:
+        _add_error(form, error)
+        return _render_case(request, case, bound={"transfer": form}, error=error.message, status=_error_status(error))
+    return _done(request, case, _("Case transferred to %(office)s.") % {"office": case.current_office})
+
+
+@staff_required()
+@require_POST
+def case_document_file(request, number: str, position: int):
+    case = _case_or_404(request, number)
+    _require(workflow.is_front(request.user, case))
+    get_object_or_404(case.documents, position=position)
+    form = DocumentFileForm(request.POST, request.FILES, prefix="upload")
+    bound = {"upload": form, "upload_position": position}
+    if not form.is_valid():
+        return _render_case(request, case, bound=bound, status=400)
+    try:
+        cases.add_document_file(case, position, form.cleaned_data["file"], actor=actor_from_request(request))
+    except DomainError as error:
+        _add_error(form, error)
+        return _render_case(request, case, bound=bound, error=error.message, status=_error_status(error))
+    return _done(request, case, _("Scan uploaded."))
+
+
+def _file_response(stored, content_type: str, filename: str):
+    from django.http import FileResponse
+
+    return FileResponse(stored.open("rb"), content_type=content_type, as_attachment=False, filename=filename)
+
+
+@staff_required()
+def case_document_download(request, number: str, position: int):
+    case = _case_or_404(request, number)
+    document = get_object_or_404(case.documents, position=position)
+    if not document.file:
+        raise Http404
+    record(actor_from_request(request), "case.document_viewed", case, data={"position": position})
+    return _file_response(document.file, document.content_type, document.file.name.rsplit("/", 1)[-1])
+
+
+@staff_required()
+def case_result_download(request, number: str, pk: int):
+    case = _case_or_404(request, number)
+    result = get_object_or_404(case.results, pk=pk)
+    record(actor_from_request(request), "case.result_viewed", case, data={"result": pk})
+    return _file_response(result.file, result.content_type, result.file.name.rsplit("/", 1)[-1])
+
+
+# --- Printed documents ---------------------------------------------------------------------------------
+
+
+def _staff_name(user_id) -> str:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    return user.full_name() if user else ""
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _printable_case(request, number: str) -> Case:
+    case = _case_or_404(request, number)
+    _require(workflow.is_front(request.user, case) or request.user.role == Role.SYSADMIN)
+    return case
+
+
+@staff_required()
+def inventory_pdf(request, number: str):
+    case = _printable_case(request, number)
+    _audit_viewed(request, case.applicant, "inventory.pdf", case)
+    content = pdf.inventory_pdf(case, administrator_name=_staff_name(case.created_by_id) or request.user.full_name())
+    return _pdf_response(content, f"inventory-{case.number}.pdf")
+
+
+@staff_required()
+def receipt_pdf(request, number: str):
+    case = _printable_case(request, number)
+    _audit_viewed(request, case.applicant, "receipt.pdf", case)
+    content = pdf.receipt_pdf(
+        case,
+        collection=pdf.collection_point(case.current_office),
+        paid_total=None if not payments.is_paid(case) else (case.fee_amount or 0),
+        administrator_name=_staff_name(case.created_by_id) or request.user.full_name(),
+    )
+    return _pdf_response(content, f"receipt-{case.number}.pdf")
+
+
+# --- Lists ---------------------------------------------------------------------------------------------
+
+TABS = [
+    ("today", "Due today"),
+    ("soon", "Due within 2 working days"),
+    ("overdue", "Overdue"),
+    ("all", "All"),
+]
+
+
+def _due_queryset(tab: str, queryset, now):
+    if tab == "today":
+        return deadlines.due_today(queryset, now)
+    if tab == "soon":
+        return deadlines.due_within(queryset, now, working_days=SOON_WORKING_DAYS)
+    return deadlines.overdue(queryset, now)
+
+
+def _keyset(queryset, *, newest_first: bool, cursor: str | None):
+    """One page by (filed_at desc, id desc) or (due_at, id); returns rows and the next cursor."""
+    if newest_first:
+        queryset = queryset.order_by("-filed_at", "-id")
+        field = "filed_at"
+    else:
+        queryset = queryset.order_by("due_at", "id")
+        field = "due_at"
+    if cursor:
+        values = _decode(cursor)
+        try:
+            at, last_id = dt.datetime.fromisoformat(values[0]), int(values[1])
+        except (IndexError, TypeError, ValueError):
+            raise DomainError("Некоректний курсор сторінки.", code="invalid_cursor", field="cursor") from None
+        if newest_first:
+            queryset = queryset.filter(Q(filed_at__lt=at) | Q(filed_at=at, id__lt=last_id))
+        else:
+            queryset = queryset.filter(Q(due_at__gt=at) | Q(due_at=at, id__gt=last_id))
+    rows = list(queryset[: PAGE_SIZE + 1])
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        next_cursor = _encode([getattr(last, field).isoformat(), last.id])
+    return rows, next_cursor
+
+
+def _list_rows(request, queryset, *, newest_first: bool):
+    try:
+        return _keyset(queryset, newest_first=newest_first, cursor=request.GET.get("cursor") or None)
+    except DomainError:
+        raise Http404 from None
+
+
+def _next_query(request, cursor):
+    if not cursor:
+        return None
+    query = request.GET.copy()
+    query["cursor"] = cursor
+    return query.urlencode()
+
+
+def _with_relations(queryset):
+    return queryset.select_related("applicant", "service", "current_office", "provider")
+
+
+@staff_required()
+def case_list(request):
+    user = request.user
+    now = timezone.now()
+    tab = request.GET.get("tab") or "today"
+    if tab not in dict(TABS):
+        tab = "today"
+    search_form = CaseSearchForm(request.GET or None)
+    query = search_form.cleaned_data["q"].strip() if search_form.is_valid() else ""
+    search_error = ""
+    base = Case.objects.visible_to(user)
+    if query:
+        try:
+            base = cases.search_cases(user, query)
+        except DomainError as error:
+            search_error = error.message
+            base = base.none()
+        tab = "all"
+    queryset = base if tab == "all" else _due_queryset(tab, base, now)
+    rows, next_cursor = _list_rows(request, _with_relations(queryset), newest_first=(tab == "all"))
+    _audit_listed(request, [row.applicant_id for row in rows], f"case_list.{tab}")
+    soon = _soon_limit(now)
+    front = user.role in FRONT_ROLES
+    offices = _offices_for(user) if front else Office.objects.none()
+    context = {
+        "tabs": [(key, _(label)) for key, label in TABS],
+        "tab": tab,
+        "search_form": search_form,
+        "query": query,
+        "search_error": search_error,
+        "rows": [(row, _due_state(row, now, soon)) for row in rows],
+        "next_query": _next_query(request, next_cursor),
+        "can_register": user.role in INTAKE_ROLES,
+        "consultation_form": ConsultationForm() if front and offices.exists() else None,
+    }
+    return render(request, "cases/case_list.html", context)
+
+
+@staff_required()
+def inbox(request):
+    """Cases awaiting work: for a СНАП officer, those sent to the provider; for the front office, the
+    online applications to accept and the results to hand out."""
+    user = request.user
+    now = timezone.now()
+    if user.role == Role.OFFICER:
+        queryset = cases.officer_inbox(user)
+    else:
+        queryset = Case.objects.visible_to(user).filter(status__in=FRONT_WORK)
+    with_due = queryset.filter(due_at__isnull=False)
+    rows, next_cursor = _list_rows(request, _with_relations(with_due), newest_first=False)
+    without_due = []
+    if not request.GET.get("cursor"):
+        without_due = list(_with_relations(queryset.filter(due_at__isnull=True)).order_by("filed_at", "id")[:PAGE_SIZE])
+    all_rows = rows + without_due
+    _audit_listed(request, [row.applicant_id for row in all_rows], "inbox")
+    soon = _soon_limit(now)
+    return render(
+        request,
+        "cases/inbox.html",
+        {
+            "rows": [(row, _due_state(row, now, soon)) for row in all_rows],
+            "next_query": _next_query(request, next_cursor),
+            "officer": user.role == Role.OFFICER,
+        },
+    )
+
+
+@staff_required(*FRONT_ROLES)
+@require_POST
+def consultation(request):
+    user = request.user
+    form = ConsultationForm(request.POST)
+    offices = _offices_for(user)
+    office_id = request.session.get("office_id")
+    office = offices.filter(pk=office_id).first() if office_id else None
+    office = office or offices.first()
+    if office is None:
+        raise Http404
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            cases.record_consultation(
+                office=office,
+                actor=actor_from_request(request),
+                service=data["service"],
+                topic=(data["topic"] or "").strip(),
+                channel=data["channel"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Consultation recorded."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    target = request.POST.get("next") or ""
+    if not target.startswith("/staff/"):
+        target = reverse("cases:list")
+    return redirect(target)

@@ -1,0 +1,609 @@
+"""The case state machine: which action moves a case from which status to which, who may do it, and
+what happens on the way (events, audit, ТК tasks, the legal term, notifications).
+
+Front-office actions belong to the administrators and heads of the case's center; back-office
+actions to the officers of the case's provider (СНАП), set when the case is sent there. Staff who
+cannot see the case get 404; staff who see it but have the other role get 403; an action not
+allowed from the current status gets 409 ``illegal_transition``.
+
+    submitted_online ─accept→ accepted ─send_to_provider→ sent_to_provider ─take_into_work→ in_progress
+    in_progress ─request_clarification→ needs_clarification ─resume→ in_progress
+    in_progress ─mark_result_ready→ result_ready ─issue→ issued
+    in_progress ─refuse→ refused ─issue_refusal→ refusal_issued
+    any open status ─withdraw→ withdrawn | ─dismiss→ dismissed
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from vikno.catalog.fees import format_uah
+from vikno.catalog.models import ProviderService
+from vikno.core.audit import Actor, record
+from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from vikno.core.scoping import Role
+from vikno.orgs.models import Provider
+
+from .models import CLOSED_STATUSES, Case, CaseEvent, CaseTask, Issuance, ResultDocument, Status
+
+log = logging.getLogger(__name__)
+
+FRONT, BACK, EITHER = "front", "back", "either"
+FRONT_ROLES = (Role.ADMINISTRATOR, Role.CENTER_HEAD)
+PROVIDER_TASK_ROLES = ("officer", "provider_head")
+OPEN_STATUSES = tuple(s for s in Status if s not in CLOSED_STATUSES)
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str  # Ukrainian infinitive, used in messages: «Неможливо <label>…»
+    sources: tuple[str, ...]
+    target: str
+    side: str
+    event_label: str
+
+
+ACTIONS: dict[str, Action] = {
+    a.name: a
+    for a in [
+        Action("accept", "прийняти онлайн-заяву", (Status.SUBMITTED_ONLINE,), Status.ACCEPTED, FRONT, "Заяву прийнято"),
+        Action(
+            "send_to_provider",
+            "передати справу до СНАП",
+            (Status.ACCEPTED,),
+            Status.SENT_TO_PROVIDER,
+            FRONT,
+            "Передано до СНАП",
+        ),
+        Action(
+            "take_into_work",
+            "взяти справу в роботу",
+            (Status.SENT_TO_PROVIDER,),
+            Status.IN_PROGRESS,
+            BACK,
+            "Взято в роботу",
+        ),
+        Action(
+            "request_clarification",
+            "запросити уточнення",
+            (Status.IN_PROGRESS,),
+            Status.NEEDS_CLARIFICATION,
+            BACK,
+            "Потрібні уточнення, строк зупинено",
+        ),
+        Action(
+            "resume",
+            "відновити розгляд",
+            (Status.NEEDS_CLARIFICATION,),
+            Status.IN_PROGRESS,
+            BACK,
+            "Розгляд відновлено",
+        ),
+        Action(
+            "mark_result_ready",
+            "позначити результат готовим",
+            (Status.IN_PROGRESS,),
+            Status.RESULT_READY,
+            BACK,
+            "Результат готовий",
+        ),
+        Action("refuse", "відмовити в наданні послуги", (Status.IN_PROGRESS,), Status.REFUSED, BACK, "Відмова"),
+        Action("issue", "видати результат", (Status.RESULT_READY,), Status.ISSUED, FRONT, "Результат видано"),
+        Action(
+            "issue_refusal",
+            "видати рішення про відмову",
+            (Status.REFUSED,),
+            Status.REFUSAL_ISSUED,
+            FRONT,
+            "Рішення про відмову видано",
+        ),
+        Action("withdraw", "відкликати заяву", OPEN_STATUSES, Status.WITHDRAWN, EITHER, "Заяву відкликано заявником"),
+        Action(
+            "dismiss", "залишити заяву без розгляду", OPEN_STATUSES, Status.DISMISSED, EITHER, "Залишено без розгляду"
+        ),
+    ]
+}
+
+
+# --- calls into rooms other helpers are still writing ------------------------------------------
+
+
+def optional_call(module_path: str, name: str, *args, **kwargs):
+    """Call ``module_path.name``; None while that function is missing or not implemented yet."""
+    try:
+        func = getattr(importlib.import_module(module_path), name)
+        return func(*args, **kwargs)
+    except (ImportError, AttributeError, NotImplementedError) as exc:
+        log.debug("optional call %s.%s skipped: %s", module_path, name, exc)
+        return None
+
+
+def compute_due(start, term_value, term_unit, *, office=None):
+    if not term_value or not term_unit:
+        return None
+    return optional_call("vikno.cases.deadlines", "compute_due", start, term_value, term_unit, office=office)
+
+
+DEADLINE_FIELDS = ("due_at", "suspended_since", "suspended_days", "extended_days")
+
+
+def _deadline_call(name: str, case: Case, **kwargs) -> None:
+    """suspend/resume the legal term; keeps the instance in step whether the function saves or not."""
+    before = {f: getattr(case, f) for f in DEADLINE_FIELDS}
+    optional_call("vikno.cases.deadlines", name, case, **kwargs)
+    changed = [f for f in DEADLINE_FIELDS if getattr(case, f) != before[f]]
+    if changed:
+        case.save(update_fields=changed)
+    else:
+        case.refresh_from_db(fields=list(DEADLINE_FIELDS))
+
+
+def notify(event: str, case: Case, *, actor: Actor | None, **extra) -> None:
+    """Queue a message to the applicant (sent after commit by the notify room)."""
+    applicant = case.applicant
+    center = case.center
+    context = {
+        "case_number": case.number,
+        "service_name": case.service_version.name_uk,
+        "center_name": center.short_name or center.name,
+        "center_phone": case.current_office.phone or center.phone,
+        "office_name": case.current_office.name,
+        "office_address": case.current_office.address,
+        "status": case.get_status_display(),
+        "due_date": f"{timezone.localtime(case.due_at):%d.%m.%Y}" if case.due_at else "",
+        "provider_name": str(case.provider) if case.provider_id else "",
+        **extra,
+    }
+    optional_call(
+        "vikno.notify.services",
+        "enqueue",
+        event=event,
+        context=context,
+        phone=applicant.phone,
+        email=applicant.email,
+        sms_allowed=applicant.sms_consent,
+        email_allowed=applicant.email_consent,
+        case_id=case.pk,
+        center_id=case.center_id,
+        region_id=case.region_id,
+        actor=actor,
+    )
+
+
+# --- who may act -------------------------------------------------------------------------------
+
+
+def _is_system(actor: Actor | None) -> bool:
+    return actor is not None and actor.user is None and bool(actor.label)
+
+
+def is_front(user, case: Case) -> bool:
+    return user.role == Role.SYSADMIN or (user.role in FRONT_ROLES and user.center_id == case.center_id)
+
+
+def is_back(user, case: Case) -> bool:
+    return user.role == Role.SYSADMIN or (
+        user.role == Role.OFFICER and case.provider_id is not None and user.provider_id == case.provider_id
+    )
+
+
+def require_visible(case: Case, actor: Actor | None) -> None:
+    """404 unless the actor's user may see the case (system actors see everything)."""
+    if _is_system(actor):
+        return
+    user = actor.user if actor else None
+    if user is None or not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+        raise NotFound("Справу не знайдено.")
+
+
+def require_side(case: Case, actor: Actor | None, side: str, what: str) -> None:
+    require_visible(case, actor)
+    if _is_system(actor):
+        return
+    user = actor.user
+    if side == FRONT and not is_front(user, case):
+        raise PermissionDenied(f"Дію «{what}» виконує адміністратор ЦНАП, у якому подано заяву.")
+    if side == BACK and not is_back(user, case):
+        raise PermissionDenied(f"Дію «{what}» виконує посадова особа СНАП, якому передано справу.")
+    if side == EITHER and not (is_front(user, case) or is_back(user, case)):
+        raise PermissionDenied(f"Дію «{what}» виконує адміністратор ЦНАП або посадова особа СНАП.")
+
+
+def event_office_id(actor: Actor | None, case: Case) -> int | None:
+    """The office the actor works from: the session's office, else their office in the case's center."""
+    if actor is None:
+        return None
+    if actor.office_id:
+        return actor.office_id
+    user = actor.user
+    if user is not None and user.role in FRONT_ROLES and user.center_id == case.center_id:
+        office_id = user.offices.filter(center_id=case.center_id).values_list("id", flat=True).first()
+        return office_id or case.current_office_id
+    return None
+
+
+def add_event(
+    case: Case,
+    action: str,
+    *,
+    actor: Actor | None,
+    at=None,
+    from_status: str = "",
+    to_status: str = "",
+    comment: str = "",
+    visible_to_applicant: bool = True,
+    data: dict | None = None,
+    office_id: int | None = None,
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        at=at or timezone.now(),
+        actor_id=actor.user_id if actor else None,
+        actor_label=(actor.describe() if actor else "system")[:200],
+        office_id=office_id if office_id is not None else event_office_id(actor, case),
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+        visible_to_applicant=visible_to_applicant,
+        data=data or {},
+    )
+
+
+# --- ТК tasks ----------------------------------------------------------------------------------
+
+
+def _activate(task: CaseTask, case: Case, now) -> None:
+    task.state = CaseTask.State.ACTIVE
+    task.started_at = now
+    task.due_at = compute_due(now, task.term_value, task.term_unit, office=case.current_office)
+    task.save(update_fields=["state", "started_at", "due_at"])
+
+
+def advance_tasks(case: Case, phase: str, *, actor: Actor | None, now=None) -> None:
+    """Close the ТК steps of a finished phase and start the next one.
+
+    Phases: ``intake`` (steps before the first СНАП step), ``provider`` (from the first to the last
+    СНАП step) and ``issue`` (the rest). ``close`` marks every open step skipped (withdrawal)."""
+    now = now or timezone.now()
+    tasks = list(case.tasks.order_by("position"))
+    if not tasks:
+        return
+    open_states = (CaseTask.State.PENDING, CaseTask.State.ACTIVE)
+    if phase == "close":
+        for task in tasks:
+            if task.state in open_states:
+                task.state = CaseTask.State.SKIPPED
+                task.save(update_fields=["state"])
+        return
+    provider_idx = [i for i, t in enumerate(tasks) if t.role in PROVIDER_TASK_ROLES]
+    first = provider_idx[0] if provider_idx else len(tasks)
+    last = provider_idx[-1] if provider_idx else len(tasks) - 1
+    end = {"intake": first, "provider": last + 1, "issue": len(tasks)}[phase]
+    user_id = actor.user_id if actor else None
+    for task in tasks[:end]:
+        if task.state in open_states:
+            task.state = CaseTask.State.DONE
+            task.started_at = task.started_at or now
+            task.done_at = now
+            task.done_by_id = user_id
+            task.save(update_fields=["state", "started_at", "done_at", "done_by_id"])
+    if end < len(tasks) and tasks[end].state == CaseTask.State.PENDING:
+        _activate(tasks[end], case, now)
+
+
+def start_tasks(case: Case, now) -> None:
+    first = case.tasks.order_by("position").first()
+    if first is not None:
+        _activate(first, case, now)
+
+
+# --- providers ---------------------------------------------------------------------------------
+
+
+def covering_providers(case: Case):
+    """Providers deciding on the case's service for the center's hromada (or its whole region)."""
+    hromada_id = case.center.hromada_id
+    links = ProviderService.objects.filter(service_id=case.service_id, provider__is_active=True).filter(
+        Q(hromadas=hromada_id) | Q(hromadas__isnull=True, region_id=case.region_id)
+    )
+    return Provider.objects.filter(pk__in=links.values("provider_id")).order_by("pk")
+
+
+def pick_provider(case: Case, chosen=None) -> Provider:
+    candidates = list(covering_providers(case))
+    if chosen is not None:
+        provider_id = getattr(chosen, "pk", chosen)
+        provider = Provider.objects.filter(pk=provider_id, is_active=True).first()
+        if provider is None:
+            raise DomainError("Обраний СНАП не знайдено або він не діє.", code="invalid_provider", field="provider")
+        if provider in candidates or provider.region_id == case.region_id:
+            return provider
+        raise DomainError(
+            f"СНАП «{provider}» не надає цю послугу для громади ЦНАП.", code="provider_not_covering", field="provider"
+        )
+    if not candidates:
+        raise DomainError(
+            "Не знайдено СНАП, що надає цю послугу для громади ЦНАП: оберіть СНАП явно.",
+            code="provider_unknown",
+            field="provider",
+        )
+    # A provider named for the hromada is preferred to one serving the whole region.
+    specific = [
+        p
+        for p in candidates
+        if ProviderService.objects.filter(
+            provider=p, service_id=case.service_id, hromadas=case.center.hromada_id
+        ).exists()
+    ]
+    pool = specific or candidates
+    if len(pool) > 1:
+        names = ", ".join(f"«{p}»" for p in pool)
+        raise DomainError(
+            f"Цю послугу надають кілька СНАП ({names}): оберіть, кому передати справу.",
+            code="provider_ambiguous",
+            field="provider",
+        )
+    return pool[0]
+
+
+# --- the transition ------------------------------------------------------------------------------
+
+
+def lock_center_chain(center_id: int) -> None:
+    """Take the center's audit-chain lock now (vikno.core.audit.record takes the same one later).
+
+    Registration and transitions lock a row (the number counter, the case) and then write audit
+    records; a caller may already hold the audit lock from an earlier write in its transaction (e.g.
+    a new applicant). Taking the audit lock first keeps one lock order everywhere, so two such
+    transactions queue instead of deadlocking. The lock is re-entrant within a transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:center:{center_id}"])
+
+
+def illegal(case: Case, action: Action) -> Conflict:
+    return Conflict(
+        f"Неможливо {action.label}: справа № {case.number} має статус «{case.get_status_display()}».",
+        code="illegal_transition",
+    )
+
+
+def transition(case: Case, action: str, *, actor: Actor | None, comment: str = "", **details) -> Case:
+    """Apply ``action`` to ``case`` (see ``ACTIONS``); returns the case as saved."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        known = ", ".join(ACTIONS)
+        raise DomainError(f"Невідома дія «{action}». Можливі дії: {known}.", code="unknown_action", field="action")
+    comment = (comment or "").strip()
+    with transaction.atomic():
+        lock_center_chain(case.center_id)
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("applicant", "service_version", "center", "current_office")
+            .get(pk=case.pk)
+        )
+        require_side(case, actor, spec.side, spec.label)
+        if case.status not in spec.sources:
+            raise illegal(case, spec)
+        now = details.pop("at", None) or timezone.now()
+        from_status = case.status
+        data = APPLY[action](case, spec, actor=actor, comment=comment, now=now, **details) or {}
+        case.status = spec.target
+        case.status_changed_at = now
+        fields = ["status", "status_changed_at"]
+        if spec.target in CLOSED_STATUSES:
+            case.closed_at = now
+            fields.append("closed_at")
+        case.save(update_fields=fields + data.pop("_fields", []))
+        event_data = {k: v for k, v in data.items() if not k.startswith("_")}
+        add_event(
+            case,
+            action,
+            actor=actor,
+            at=now,
+            from_status=from_status,
+            to_status=spec.target,
+            comment=comment,
+            data=event_data,
+        )
+        record(
+            actor,
+            f"case.{action}",
+            case,
+            data={"from": from_status, "to": spec.target, "comment": comment, **event_data},
+        )
+        AFTER.get(action, lambda *a, **k: None)(case, actor=actor, comment=comment)
+    return case
+
+
+# Each ``_apply_*`` checks the details of one action and changes the case (not its status). It returns
+# the data for the event; ``_fields`` lists extra case columns to save.
+
+
+def _apply_accept(case, spec, *, actor, comment, now, **details):
+    return {}
+
+
+def _apply_send(case, spec, *, actor, comment, now, provider=None, **details):
+    from vikno.payments.services import is_paid
+
+    if not case.pay_later_allowed and not is_paid(case):
+        fee = format_uah(case.fee_amount) if case.fee_amount else "адміністративний збір"
+        raise Conflict(
+            f"Неможливо передати справу № {case.number} до СНАП: плату ({fee}) не сплачено, а ця послуга "
+            "не дозволяє оплату пізніше. Зареєструйте оплату або звільнення від сплати.",
+            code="fee_unpaid",
+        )
+    chosen = pick_provider(case, provider)
+    case.provider = chosen
+    advance_tasks(case, "intake", actor=actor, now=now)
+    return {"provider": chosen.pk, "provider_name": str(chosen), "_fields": ["provider"]}
+
+
+def _apply_take(case, spec, *, actor, comment, now, **details):
+    return {}
+
+
+def _apply_clarify(case, spec, *, actor, comment, now, **details):
+    if not comment:
+        raise DomainError(
+            "Опишіть, які уточнення чи документи потрібні від заявника.", code="comment_required", field="comment"
+        )
+    _deadline_call("suspend", case, at=now)
+    return {}
+
+
+def _apply_resume(case, spec, *, actor, comment, now, **details):
+    _deadline_call("resume", case, at=now)
+    return {}
+
+
+def _apply_ready(case, spec, *, actor, comment, now, **details):
+    if not ResultDocument.objects.filter(case=case, is_refusal=False).exists():
+        raise DomainError(
+            "Спершу додайте документ — результат послуги, а тоді позначайте результат готовим.",
+            code="result_missing",
+            field="file",
+        )
+    case.result_ready_at = now
+    advance_tasks(case, "provider", actor=actor, now=now)
+    return {"_fields": ["result_ready_at"]}
+
+
+def _apply_refuse(case, spec, *, actor, comment, now, reason="", legal_ground="", **details):
+    reason = (reason or details.get("refusal_reason") or "").strip()
+    legal_ground = (legal_ground or details.get("refusal_ground") or "").strip()
+    if not reason:
+        raise DomainError("Вкажіть причину відмови.", code="reason_required", field="reason")
+    if not legal_ground:
+        raise DomainError(
+            "Вкажіть правову підставу відмови (норму закону чи пункт ІК).",
+            code="legal_ground_required",
+            field="legal_ground",
+        )
+    case.refusal_reason = reason
+    case.refusal_ground = legal_ground[:500]
+    case.result_ready_at = now
+    advance_tasks(case, "provider", actor=actor, now=now)
+    return {
+        "reason": reason,
+        "legal_ground": legal_ground,
+        "_fields": ["refusal_reason", "refusal_ground", "result_ready_at"],
+    }
+
+
+def _apply_issue(
+    case,
+    spec,
+    *,
+    actor,
+    comment,
+    now,
+    recipient_name="",
+    identity_document="",
+    to_representative=False,
+    office=None,
+    note="",
+    **details,
+):
+    recipient_name = (recipient_name or "").strip()
+    identity_document = (identity_document or "").strip()
+    if to_representative:
+        representative = case.representative
+        if representative is None:
+            raise DomainError(
+                "У справі немає представника: видайте результат заявникові.",
+                code="no_representative",
+                field="to_representative",
+            )
+        valid_until = representative.authority_valid_until
+        if valid_until is not None and valid_until < timezone.localdate():
+            raise DomainError(
+                f"Довіреність представника діяла до {valid_until:%d.%m.%Y}: видати за нею неможливо.",
+                code="authority_expired",
+                field="to_representative",
+            )
+        recipient_name = recipient_name or representative.full_name
+    else:
+        recipient_name = recipient_name or case.applicant.display_name
+    if not identity_document:
+        raise DomainError(
+            "Вкажіть документ, що посвідчує особу отримувача (тип і номер).",
+            code="identity_document_required",
+            field="identity_document",
+        )
+    office_id = getattr(office, "pk", office) or event_office_id(actor, case) or case.current_office_id
+    if not case.center.offices.filter(pk=office_id).exists():
+        raise DomainError("Видати можна лише в офісі ЦНАП, де ведеться справа.", code="invalid_office", field="office")
+    Issuance.objects.create(
+        case=case,
+        issued_at=now,
+        issued_by_id=actor.user_id if actor else None,
+        office_id=office_id,
+        to_representative=bool(to_representative),
+        recipient_name=recipient_name[:300],
+        identity_document=identity_document[:200],
+        note=(note or "").strip(),
+    )
+    advance_tasks(case, "issue", actor=actor, now=now)
+    return {"recipient_name": recipient_name, "to_representative": bool(to_representative), "office": office_id}
+
+
+def _apply_withdraw(case, spec, *, actor, comment, now, **details):
+    advance_tasks(case, "close", actor=actor, now=now)
+    return {}
+
+
+def _apply_dismiss(case, spec, *, actor, comment, now, reason="", **details):
+    reason = (reason or comment or "").strip()
+    if not reason:
+        raise DomainError(
+            "Вкажіть причину, з якої заяву залишено без розгляду.", code="reason_required", field="reason"
+        )
+    advance_tasks(case, "close", actor=actor, now=now)
+    return {"reason": reason}
+
+
+APPLY = {
+    "accept": _apply_accept,
+    "send_to_provider": _apply_send,
+    "take_into_work": _apply_take,
+    "request_clarification": _apply_clarify,
+    "resume": _apply_resume,
+    "mark_result_ready": _apply_ready,
+    "refuse": _apply_refuse,
+    "issue": _apply_issue,
+    "issue_refusal": _apply_issue,
+    "withdraw": _apply_withdraw,
+    "dismiss": _apply_dismiss,
+}
+
+AFTER = {
+    "accept": lambda case, *, actor, comment: notify("accepted", case, actor=actor),
+    "request_clarification": lambda case, *, actor, comment: notify(
+        "clarification_needed", case, actor=actor, comment=comment
+    ),
+    "mark_result_ready": lambda case, *, actor, comment: notify("result_ready", case, actor=actor),
+    "refuse": lambda case, *, actor, comment: notify(
+        "refused", case, actor=actor, refusal_reason=case.refusal_reason, legal_ground=case.refusal_ground
+    ),
+}
+
+
+def allowed_actions(case: Case, user) -> list[str]:
+    """The actions ``user`` may take on ``case`` now (for buttons in the UI and the API)."""
+    result = []
+    for spec in ACTIONS.values():
+        if case.status not in spec.sources:
+            continue
+        front, back = is_front(user, case), is_back(user, case)
+        if (spec.side == FRONT and front) or (spec.side == BACK and back) or (spec.side == EITHER and (front or back)):
+            result.append(spec.name)
+    return result

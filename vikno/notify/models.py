@@ -1,0 +1,108 @@
+"""The notification outbox and the opt-out list.
+
+A ``Notification`` row is written in the same transaction as the event it announces (the outbox);
+a task started after the commit delivers it and records the outcome on the row. ``OptOut`` holds
+the addresses whose owners asked to receive nothing more on a channel.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from vikno.core.scoping import ScopedManager
+
+
+class Event(models.TextChoices):
+    ACCEPTED = "accepted", "Звернення прийнято"
+    CLARIFICATION_NEEDED = "clarification_needed", "Потрібні уточнення"
+    RESULT_READY = "result_ready", "Результат готовий"
+    REFUSED = "refused", "Відмова"
+    COLLECT_REMINDER = "collect_reminder", "Нагадування забрати результат"
+    OVERDUE_ESCALATION = "overdue_escalation", "Прострочення строку (для працівників)"
+    BOOKING_CONFIRMED = "booking_confirmed", "Запис у чергу підтверджено"
+    BOOKING_REMINDER = "booking_reminder", "Нагадування про запис"
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "SMS"
+    EMAIL = "email", "Електронна пошта"
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", "У черзі"
+    SENDING = "sending", "Надсилається"
+    SENT = "sent", "Надіслано"
+    FAILED = "failed", "Не вдалося надіслати"
+    CANCELLED = "cancelled", "Скасовано"
+
+
+OPEN_STATUSES = (Status.QUEUED, Status.SENDING)
+
+
+class Notification(models.Model):
+    """One message to one recipient on one channel. ``key`` travels to the gateway as the
+    idempotency key (and as the email Message-ID), so a repeated attempt is recognised there."""
+
+    SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.CharField(max_length=40, choices=Event.choices)
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    recipient = models.CharField(max_length=254, help_text="E.164 phone number or email address.")
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    provider = models.CharField(max_length=30, blank=True, help_text="Adapter that delivered it.")
+    provider_message_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="Earliest time of the next attempt.")
+    sending_since = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
+    )
+    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    original = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="resends", help_text="Resent copy of."
+    )
+    created_by_id = models.BigIntegerField(null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="notification_case_created"),
+            models.Index(fields=["center", "-created_at"], name="notification_center_created"),
+            models.Index(fields=["region", "-created_at"], name="notification_region_created"),
+            models.Index(
+                fields=["status", "updated_at"],
+                name="notification_open",
+                condition=Q(status__in=["queued", "sending"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} ({self.get_channel_display()}) #{self.pk}"
+
+
+class OptOut(models.Model):
+    """An address that must not receive notifications on a channel any more."""
+
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    address = models.CharField(max_length=254, help_text="E.164 phone number or lower-case email address.")
+    source = models.CharField(max_length=20, default="link", help_text="link: the recipient; staff: on request.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "address"], name="optout_channel_address")]
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.address}"

@@ -1,0 +1,82 @@
+"""enqueue writes outbox rows in the caller's transaction, only for allowed channels and addresses."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection, transaction
+
+from vikno.core.errors import DomainError
+from vikno.core.models import AuditEvent
+from vikno.notify import services
+from vikno.notify.models import Notification, OptOut, Status
+
+from .conftest import CONTEXT
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rows_share_the_callers_transaction(world):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.enqueue(event="accepted", context=CONTEXT, phone="+380501234567", sms_allowed=True)
+        raise RuntimeError("the event itself failed")
+    assert not Notification.objects.exists()
+
+
+def test_one_row_per_allowed_channel_with_scope(world):
+    rows = services.enqueue(
+        event="accepted",
+        context=CONTEXT,
+        phone="0501234567",
+        email="a@example.ua",
+        sms_allowed=True,
+        email_allowed=False,
+        center_id=world.center_a.pk,
+    )
+    assert [(r.channel, r.recipient, r.status) for r in rows] == [("sms", "+380501234567", Status.QUEUED)]
+    assert rows[0].center_id == world.center_a.pk and rows[0].region_id == world.r1.pk
+    assert AuditEvent.objects.filter(action="notify.enqueued", object_id=str(rows[0].pk)).exists()
+    assert services.enqueue(event="accepted", context=CONTEXT, phone="+380501234567") == []
+
+
+def test_delivery_is_deferred_after_commit(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        (row,) = services.enqueue(event="accepted", context=CONTEXT, phone="+380501234567", sms_allowed=True)
+    assert len(callbacks) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT args, queueing_lock FROM procrastinate_jobs WHERE task_name = 'notify.deliver'")
+        args, lock = cursor.fetchone()
+    assert f"notification-{row.pk}" == lock
+    assert str(row.pk) in str(args)
+
+
+def test_invalid_or_opted_out_addresses_are_recorded_as_cancelled(world):
+    OptOut.objects.create(channel="email", address="gone@example.ua")
+    sms, mail = services.enqueue(
+        event="result_ready",
+        context=CONTEXT,
+        phone="12345",
+        email="Gone@Example.ua",
+        sms_allowed=True,
+        email_allowed=True,
+    )
+    assert sms.status == Status.CANCELLED and "некоректний" in sms.last_error
+    assert mail.status == Status.CANCELLED and "відмовився" in mail.last_error
+
+
+def test_unknown_event_or_missing_context_is_refused(world):
+    with pytest.raises(DomainError) as exc:
+        services.enqueue(event="party", context=CONTEXT, phone="+380501234567", sms_allowed=True)
+    assert exc.value.code == "unknown_event"
+    with pytest.raises(DomainError) as exc:
+        services.enqueue(event="accepted", context={"case_number": "1"}, phone="+380501234567", sms_allowed=True)
+    assert exc.value.code == "missing_context"
+
+
+def test_notifications_for_case(world):
+    from .conftest import make_case
+
+    case = make_case(world)
+    services.enqueue(event="accepted", context=CONTEXT, phone="+380501234567", sms_allowed=True, case_id=case.pk)
+    services.enqueue(event="result_ready", context=CONTEXT, phone="+380501234567", sms_allowed=True, case_id=case.pk)
+    services.enqueue(event="refused", context=CONTEXT, phone="+380501234567", sms_allowed=True)
+    assert [n.event for n in services.notifications_for_case(case.pk)] == ["result_ready", "accepted"]

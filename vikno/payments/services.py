@@ -1,0 +1,121 @@
+"""Fee payments on a case (owner: cases-core).
+
+- ``record_payment(case, *, method, amount, receipt_number="", paid_on, exemption_ground="", actor)``:
+  a POS or bank payment, or an exemption with its legal ground; audited.
+- ``paid_total(case)``; ``is_paid(case)``: no fee due, or payments cover it, or an exemption is recorded.
+
+The case comes from the cases room, which sits above this one: it is passed in and used by its
+attributes only (``center_id``, ``region_id``, ``fee_amount``, ``fee_budget_code``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from vikno.core.audit import Actor, record
+from vikno.core.errors import DomainError
+
+from .models import Payment
+
+METHODS = {m.value for m in Payment.Method}
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def _amount(value) -> Decimal:
+    try:
+        amount = Decimal(str(value).replace(",", ".").replace(" ", "")).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise DomainError("Сума оплати має бути числом, наприклад 85,00.", code="invalid_amount", field="amount")
+    if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
+        raise DomainError("Сума оплати не може бути від’ємною чи завеликою.", code="invalid_amount", field="amount")
+    return amount
+
+
+def record_payment(
+    case,
+    *,
+    method: str,
+    amount=None,
+    receipt_number: str = "",
+    paid_on: dt.date | None = None,
+    exemption_ground: str = "",
+    actor: Actor | None,
+) -> Payment:
+    """Record one payment (or an exemption) of the case's fee. Permission checks are the caller's."""
+    if method not in METHODS:
+        raise DomainError(
+            "Спосіб оплати має бути: POS-термінал, банк або звільнення від сплати.",
+            code="invalid_method",
+            field="method",
+        )
+    receipt_number = (receipt_number or "").strip()
+    exemption_ground = (exemption_ground or "").strip()
+    paid_on = paid_on or timezone.localdate()
+    if paid_on > timezone.localdate():
+        raise DomainError("Дата оплати не може бути в майбутньому.", code="invalid_paid_on", field="paid_on")
+    if method == Payment.Method.EXEMPTION:
+        if not exemption_ground:
+            raise DomainError(
+                "Для звільнення від сплати вкажіть правову підставу (закон, стаття, пільга).",
+                code="exemption_ground_required",
+                field="exemption_ground",
+            )
+        amount = _amount(amount if amount not in (None, "") else 0)
+    else:
+        if amount in (None, ""):
+            raise DomainError("Вкажіть суму оплати.", code="amount_required", field="amount")
+        amount = _amount(amount)
+        if amount == 0:
+            raise DomainError("Сума оплати має бути більшою за нуль.", code="invalid_amount", field="amount")
+        if not receipt_number:
+            raise DomainError(
+                "Вкажіть номер квитанції або чека оплати.", code="receipt_number_required", field="receipt_number"
+            )
+    with transaction.atomic():
+        payment = Payment.objects.create(
+            case_id=case.pk,
+            center_id=case.center_id,
+            region_id=case.region_id,
+            method=method,
+            amount=amount,
+            budget_code=getattr(case, "fee_budget_code", "") or "",
+            receipt_number=receipt_number[:80],
+            paid_on=paid_on,
+            exemption_ground=exemption_ground[:500],
+            recorded_by_id=actor.user_id if actor else None,
+        )
+        record(
+            actor,
+            "payment.recorded",
+            payment,
+            data={
+                "case": getattr(case, "number", case.pk),
+                "method": method,
+                "amount": str(amount),
+                "receipt_number": receipt_number,
+                "paid_on": paid_on.isoformat(),
+                "exemption_ground": exemption_ground,
+            },
+        )
+    return payment
+
+
+def paid_total(case) -> Decimal:
+    total = Payment.objects.filter(case_id=case.pk).exclude(method=Payment.Method.EXEMPTION).aggregate(s=Sum("amount"))
+    return total["s"] or Decimal("0.00")
+
+
+def is_paid(case) -> bool:
+    """True when nothing is due, the payments cover the fee, or an exemption is recorded."""
+    fee = case.fee_amount
+    if fee is None or fee == 0:
+        return True
+    payments = Payment.objects.filter(case_id=case.pk)
+    if payments.filter(method=Payment.Method.EXEMPTION).exists():
+        return True
+    return paid_total(case) >= fee

@@ -1,0 +1,94 @@
+"""The public status page: number + access code (typed or from the QR link), the applicant-visible
+history, what is needed, the due date and where to collect; one neutral answer for a wrong code and
+an unknown number; a budget of failed tries per IP address."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.cache import cache
+
+from vikno.cases import services
+from vikno.cases.models import CaseEvent
+from vikno.cases.tests.core_factories import make_service, register
+from vikno.core.audit import Actor
+
+URL = "/status/"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def case(world):
+    world.office_a.address = "вул. Соборна, 1"
+    world.office_a.save()
+    world.office_a.weekly_hours.create(weekday=0, opens="08:00", closes="17:00")
+    return register(world, make_service(providers=[world.provider_a]))
+
+
+def test_form_without_javascript_has_labels_and_a_heading(client):
+    html = client.get(URL).content.decode()
+    assert "<h1>" in html
+    assert 'for="id_number"' in html and 'for="id_code"' in html
+    assert "<script>" not in html and "style=" not in html
+
+
+def test_qr_link_shows_status_due_date_and_where_to_collect(world, client, case):
+    CaseEvent.objects.create(
+        case=case, at=case.filed_at, action="note", comment="внутрішня примітка", visible_to_applicant=False,
+        to_status="accepted",
+    )
+    response = client.get(URL, {"number": case.number, "code": case.access_code})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert case.number in html and "Прийнято" in html
+    assert case.due_at.astimezone().strftime("%d.%m.%Y") in html or "Result due by" in html
+    assert "ЦНАП А, головний офіс" in html and "вул. Соборна, 1" in html and "08:00–17:00" in html
+    assert "внутрішня примітка" not in html
+    assert "Шевченко" not in html  # no personal data on the public page
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_code_is_case_insensitive_and_trimmed(client, case):
+    response = client.get(URL, {"number": f" {case.number} ", "code": case.access_code.lower()})
+    assert response.status_code == 200
+
+
+def test_clarification_needed_is_shown(world, client, case):
+    admin, officer = Actor(user=world.admin_a), Actor(user=world.officer_a)
+    services.transition(case, "send_to_provider", actor=admin)
+    services.transition(case, "take_into_work", actor=officer)
+    services.transition(case, "request_clarification", actor=officer, comment="Додайте копію свідоцтва про шлюб.")
+    html = client.get(URL, {"number": case.number, "code": case.access_code}).content.decode()
+    assert "Додайте копію свідоцтва про шлюб." in html
+    assert "Потребує уточнень" in html
+
+
+def test_wrong_code_and_unknown_number_look_the_same(client, case):
+    wrong = client.get(URL, {"number": case.number, "code": "WRONG234"})
+    unknown = client.get(URL, {"number": "999-26-999999", "code": "WRONG234"})
+    assert wrong.status_code == unknown.status_code == 404
+    assert _neutral(wrong, case.number) == _neutral(unknown, "999-26-999999")
+    assert case.access_code not in wrong.content.decode()
+
+
+def _neutral(response, number: str) -> str:
+    """The page without what legitimately differs: the number typed and the CSRF token."""
+    html = response.content.decode().replace(number, "")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_too_many_failed_tries_answer_429(client, case):
+    for _ in range(10):
+        assert client.get(URL, {"number": case.number, "code": "WRONG234"}).status_code == 404
+    limited = client.get(URL, {"number": case.number, "code": case.access_code})
+    assert limited.status_code == 429
+    assert "<h1>" in limited.content.decode()
+    other_ip = client.get(URL, {"number": case.number, "code": case.access_code}, REMOTE_ADDR="10.0.0.9")
+    assert other_ip.status_code == 200

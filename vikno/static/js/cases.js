@@ -1,0 +1,14 @@
+// Case pages: small enhancements; every page works without this file.
+document.addEventListener("DOMContentLoaded", () => {
+  // After a refused action, move focus to the list of errors so it is read out first.
+  const summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+  // The exemption ground matters only for an exemption: show it only then (it stays in the form).
+  for (const select of document.querySelectorAll("select[data-payment-method]")) {
+    const ground = document.getElementById(select.dataset.paymentMethod);
+    if (!ground) { continue; }
+    const sync = () => { ground.hidden = select.value !== "exemption"; };
+    select.addEventListener("change", sync);
+    sync();
+  }
+});
