@@ -61,6 +61,7 @@ from django.utils import timezone
 from vikno.core import audit
 from vikno.core.errors import DomainError
 from vikno.core.scoping import Role
+from vikno.notify import services as notify_services
 
 from .models import Case, CaseEvent, CaseTask, Status
 
@@ -413,10 +414,7 @@ class SweepReport:
 
 
 def _enqueue():
-    """``vikno.notify.services.enqueue`` once it exists (looked up on every call)."""
-    from vikno.notify import services as notify_services
-
-    return getattr(notify_services, "enqueue", None)
+    return notify_services.enqueue
 
 
 def _case_context(case: Case) -> dict:
@@ -482,22 +480,19 @@ def _escalate(pk: int, now: datetime, report: SweepReport, heads_cache: dict) ->
         case.save(update_fields=["escalated_at"])
         heads = _center_heads(case.center_id, heads_cache)
         sent = 0
-        if enqueue is None:
-            logger.warning("notify.enqueue is not available: escalation of %s not sent", case.number)
-        else:
-            context = {**_case_context(case), "case_url": _staff_url(case)}
-            for head in heads:
-                enqueue(
-                    event="overdue_escalation",
-                    context={**context, "recipient_name": head.full_name()},
-                    email=head.email,
-                    email_allowed=True,
-                    case_id=case.pk,
-                    center_id=case.center_id,
-                    region_id=case.region_id,
-                    actor=audit.SYSTEM,
-                )
-                sent += 1
+        context = {**_case_context(case), "case_url": _staff_url(case)}
+        for head in heads:
+            enqueue(
+                event="overdue_escalation",
+                context={**context, "recipient_name": head.full_name()},
+                email=head.email,
+                email_allowed=True,
+                case_id=case.pk,
+                center_id=case.center_id,
+                region_id=case.region_id,
+                actor=audit.SYSTEM,
+            )
+            sent += 1
         data = {"due_at": case.due_at, "notified": [h.pk for h in heads] if sent else []}
         _log_event(case, now, "overdue_escalated", {"due_at": case.due_at.isoformat(), "notices": sent})
         audit.record(audit.SYSTEM, "cases.overdue_escalated", case, data=data)
@@ -560,8 +555,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
 
     Each case is handled in its own transaction under a row lock, and a flag set in that transaction
     marks it done, so a second run (or two workers at once) sends nothing twice. Until the notification
-    room provides ``enqueue``, escalations are still marked (staff see them in the lists) and reminders
-    wait for the next run.
+    room's ``enqueue`` refuses a message, that case is rolled back and tried again on the next run.
     """
     now = now or timezone.now()
     report = SweepReport()
@@ -572,9 +566,6 @@ def sweep(now: datetime | None = None) -> SweepReport:
     for pk in overdue_ids:
         _guarded(report, _escalate, pk, now, report, heads_cache)
 
-    if _enqueue() is None:
-        logger.warning("notify.enqueue is not available: reminders to collect results postponed")
-        return report
     cutoff = now - timedelta(days=getattr(settings, "UNCOLLECTED_REMINDER_DAYS", 14))
     remind_ids = list(
         Case.objects.filter(

@@ -15,7 +15,6 @@ allowed from the current status gets 409 ``illegal_transition``.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass
 
@@ -28,8 +27,10 @@ from vikno.catalog.models import ProviderService
 from vikno.core.audit import Actor, record
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from vikno.core.scoping import Role
+from vikno.notify import services as notify_services
 from vikno.orgs.models import Provider
 
+from . import deadlines
 from .models import CLOSED_STATUSES, Case, CaseEvent, CaseTask, Issuance, ResultDocument, Status
 
 log = logging.getLogger(__name__)
@@ -112,23 +113,13 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-# --- calls into rooms other helpers are still writing ------------------------------------------
-
-
-def optional_call(module_path: str, name: str, *args, **kwargs):
-    """Call ``module_path.name``; None while that function is missing or not implemented yet."""
-    try:
-        func = getattr(importlib.import_module(module_path), name)
-        return func(*args, **kwargs)
-    except (ImportError, AttributeError, NotImplementedError) as exc:
-        log.debug("optional call %s.%s skipped: %s", module_path, name, exc)
-        return None
+# --- deadlines and notifications --------------------------------------------------------------
 
 
 def compute_due(start, term_value, term_unit, *, office=None):
     if not term_value or not term_unit:
         return None
-    return optional_call("vikno.cases.deadlines", "compute_due", start, term_value, term_unit, office=office)
+    return deadlines.compute_due(start, term_value, term_unit, office=office)
 
 
 DEADLINE_FIELDS = ("due_at", "suspended_since", "suspended_days", "extended_days")
@@ -137,7 +128,7 @@ DEADLINE_FIELDS = ("due_at", "suspended_since", "suspended_days", "extended_days
 def _deadline_call(name: str, case: Case, **kwargs) -> None:
     """suspend/resume the legal term; keeps the instance in step whether the function saves or not."""
     before = {f: getattr(case, f) for f in DEADLINE_FIELDS}
-    optional_call("vikno.cases.deadlines", name, case, **kwargs)
+    getattr(deadlines, name)(case, **kwargs)
     changed = [f for f in DEADLINE_FIELDS if getattr(case, f) != before[f]]
     if changed:
         case.save(update_fields=changed)
@@ -161,9 +152,7 @@ def notify(event: str, case: Case, *, actor: Actor | None, **extra) -> None:
         "provider_name": str(case.provider) if case.provider_id else "",
         **extra,
     }
-    optional_call(
-        "vikno.notify.services",
-        "enqueue",
+    notify_services.enqueue(
         event=event,
         context=context,
         phone=applicant.phone,

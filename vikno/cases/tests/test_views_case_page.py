@@ -83,8 +83,9 @@ def test_refusal_without_reason_is_refused_beside_the_field(world, case):
     services.record_payment(case, method="exemption", exemption_ground="Закон, ст. 1", actor=Actor(user=world.admin_a))
     services.transition(case, "send_to_provider", actor=Actor(user=world.admin_a))
     services.transition(case, "take_into_work", actor=Actor(user=world.officer_a))
-    from vikno.testing.fixtures import login
     from django.test import Client
+
+    from vikno.testing.fixtures import login
 
     officer = Client()
     login(officer, world.officer_a)

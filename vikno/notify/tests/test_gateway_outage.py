@@ -19,6 +19,8 @@ COUNT = 8
 
 def test_outage_then_recovery(settings, turbosms_gateway):
     settings.NOTIFY_MAX_ATTEMPTS = 50
+    # Long enough that the worker moves on to the other jobs instead of hammering the first one.
+    settings.NOTIFY_RETRY_BASE_SECONDS, settings.NOTIFY_RETRY_MAX_SECONDS = 0.3, 0.6
     turbosms_gateway.stop()  # connections are refused
     with transaction.atomic():
         for i in range(COUNT):
@@ -30,12 +32,12 @@ def test_outage_then_recovery(settings, turbosms_gateway):
             )
 
     # The worker tries while the gateway is down: every attempt fails and is scheduled again.
-    run_worker_until(lambda: not Notification.objects.filter(attempts=0).exists(), timeout=20)
+    run_worker_until(lambda: not Notification.objects.filter(attempts=0).exists(), timeout=60)
     assert not Notification.objects.filter(status=Status.SENT).exists()
     assert Notification.objects.exclude(last_error="").count() == COUNT
 
     turbosms_gateway.start()
-    run_worker_until(lambda: Notification.objects.filter(status=Status.SENT).count() == COUNT, timeout=30)
+    run_worker_until(lambda: Notification.objects.filter(status=Status.SENT).count() == COUNT, timeout=60)
 
     received = turbosms_gateway.received
     assert len(received) == COUNT
