@@ -116,8 +116,8 @@ class Server:
 class Phase:
     """``clients`` threads send requests built by ``make(client_no)`` for ``seconds``."""
 
-    def __init__(self, label: str, port: int, clients: int, seconds: float, make, expect=(200,)):
-        self.label, self.port, self.clients, self.seconds = label, port, clients, seconds
+    def __init__(self, label: str, port: int, clients: int, seconds: float, make, expect=(200,), think: float = 0):
+        self.label, self.port, self.clients, self.seconds, self.think = label, port, clients, seconds, think
         self.make, self.expect = make, expect
         self.latencies: list[float] = []
         self.errors: dict[str, int] = {}
@@ -146,6 +146,8 @@ class Phase:
             else:
                 key = f"HTTP {status} {payload[:160].decode(errors='replace')}"
                 errors[key] = errors.get(key, 0) + 1
+            if self.think:
+                time.sleep(random.expovariate(1 / self.think))  # an administrator between two cases
         conn.close()
         with self.lock:
             self.latencies.extend(mine)
@@ -172,7 +174,7 @@ class Phase:
     def row(self) -> str:
         lat = self.latencies or [float("nan")]
         return (
-            f"{self.label:<34}{self.clients:>8}{len(self.latencies):>9}{self.rate:>10.1f}"
+            f"{self.label[:44]:<44}{self.clients:>8}{len(self.latencies):>9}{self.rate:>10.1f}"
             f"{statistics.median(lat):>9.2f}{percentile(lat, 95):>9.2f}{percentile(lat, 99):>9.2f}"
             f"{max(lat):>9.1f}{sum(self.errors.values()):>8}"
         )
@@ -243,6 +245,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients of the loaded phases")
     parser.add_argument("--seconds", type=float, default=20, help="length of each phase (default 20 s)")
     parser.add_argument("--centers", type=int, default=8, help="centers the clients are spread over (default 8)")
+    parser.add_argument(
+        "--think-ms",
+        type=float,
+        default=0,
+        help="also run the loaded registration phase with this mean pause between a client's requests",
+    )
     parser.add_argument("--settings", default="vikno.settings.dev")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
@@ -290,6 +298,7 @@ def main() -> None:
         workers=args.workers, db=db, settings=args.settings, worker_class=args.worker_class, threads=args.threads
     )
     phases: list[Phase] = []
+    paced = None
     started = dt.datetime.now().astimezone()
     try:
         server.wait_ready()
@@ -305,6 +314,12 @@ def main() -> None:
                 phase.load = load
                 phases.append(phase)
                 print(f"  … {label} × {n}: {len(phase.latencies)} requests, {phase.rate:.1f}/s", flush=True)
+        if args.think_ms:
+            label = f"POST /api/v1/cases, {args.think_ms:.0f} ms pauses"
+            load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+            paced = Phase(label, server.port, args.clients, args.seconds, register, (201,), args.think_ms / 1000).run()
+            paced.load = load
+            print(f"  … {label} × {args.clients}: {len(paced.latencies)} requests, {paced.rate:.1f}/s", flush=True)
     finally:
         server.stop()
 
@@ -318,15 +333,17 @@ def main() -> None:
     )
     print()
     print(
-        f"{'phase':<34}{'clients':>8}{'requests':>9}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'phase':<44}{'clients':>8}{'requests':>9}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
         f"{'max ms':>9}{'errors':>8}"
     )
+    if paced is not None:
+        phases.append(paced)
     for phase in phases:
         print(phase.row() + f"   (load {phase.load})")
     for phase in phases:
         for err, count in sorted(phase.errors.items(), key=lambda kv: -kv[1])[:3]:
             print(f"  {phase.label} × {phase.clients}: {count} × {err}")
-    ping1, ping_n, reg1, reg_n = phases
+    ping1, ping_n, reg1, reg_n = phases[:4]
     median1 = statistics.median(reg1.latencies)
     p99 = percentile(reg_n.latencies, 99)
     share = reg_n.rate / ping_n.rate if ping_n.rate else 0
