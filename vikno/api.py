@@ -86,6 +86,8 @@ def _mount() -> None:
     from vikno.core.api_ping import router as ping_router
     from vikno.notify.api import router as notify_router
     from vikno.orgs.api import router as orgs_router
+    from vikno.queue.api import router as queue_router
+    from vikno.queue.api_booking import router as booking_router
 
     api.add_router("/", catalog_router)
     api.add_router("/", catalog_io_router)
@@ -95,6 +97,8 @@ def _mount() -> None:
     api.add_router("/", cases_router)
     api.add_router("/", notify_router)
     api.add_router("/", ping_router)
+    api.add_router("/", booking_router)
+    api.add_router("/", queue_router)
 
 
 _mount()

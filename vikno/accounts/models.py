@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import secrets
+import time
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -12,6 +14,16 @@ from django.utils import timezone
 
 from vikno.core.scoping import Role
 from vikno.orgs.models import Center, Office, Provider, Region
+
+TOKEN_CACHE_SECONDS = 5
+TOKEN_CACHE_SIZE = 1000
+# key hash -> (monotonic deadline, ApiToken with its user); per process, see ApiToken.authenticate.
+_token_cache: dict[str, tuple[float, ApiToken]] = {}
+
+
+def forget_tokens(**_kwargs) -> None:
+    """Empty this process's token cache (connected to saves and deletes of tokens and users)."""
+    _token_cache.clear()
 
 
 class User(AbstractUser):
@@ -90,12 +102,38 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, key: str) -> User | None:
-        token = cls.objects.select_related("user").filter(key_hash=cls.hash_key(key), revoked=False).first()
-        if token is None or not token.user.is_active:
-            return None
+        """The active user of a valid token, else None.
+
+        A machine client sends many requests with one token, so each process keeps a found token
+        for ``TOKEN_CACHE_SECONDS`` (5 s) instead of reading it on every request. Revoking a token or
+        deactivating its user is therefore honoured at once by the process that does it (saving a
+        token or a user empties that process's cache) and within those 5 seconds by every other
+        worker process. Expiry is checked on every request. Unknown keys are never cached."""
+        key_hash = cls.hash_key(key)
         now = timezone.now()
-        if token.expires_at and token.expires_at <= now:
+        tick = time.monotonic()
+        cached = _token_cache.get(key_hash)
+        if cached is not None and cached[0] > tick:
+            token = cached[1]
+        else:
+            token = cls.objects.select_related("user").filter(key_hash=key_hash, revoked=False).first()
+            if token is None:
+                _token_cache.pop(key_hash, None)
+                return None
+            if len(_token_cache) >= TOKEN_CACHE_SIZE:
+                _token_cache.clear()
+            _token_cache[key_hash] = (tick + TOKEN_CACHE_SECONDS, token)
+        if not token.user.is_active or (token.expires_at and token.expires_at <= now):
             return None
         if not token.last_used_at or (now - token.last_used_at).total_seconds() > 60:
             cls.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user
+            token.last_used_at = now
+        # Each request gets its own copy of the user: code may cache things on request.user.
+        return copy.copy(token.user)
+
+
+for _model in (User, ApiToken):
+    models.signals.post_save.connect(forget_tokens, sender=_model, dispatch_uid=f"forget_tokens_save_{_model.__name__}")
+    models.signals.post_delete.connect(
+        forget_tokens, sender=_model, dispatch_uid=f"forget_tokens_delete_{_model.__name__}"
+    )

@@ -413,8 +413,6 @@ class SweepReport:
         )
 
 
-def _enqueue():
-    return notify_services.enqueue
 
 
 def _case_context(case: Case) -> dict:
@@ -466,7 +464,7 @@ def _center_heads(center_id: int, cache: dict) -> list:
 
 
 def _escalate(pk: int, now: datetime, report: SweepReport, heads_cache: dict) -> None:
-    enqueue = _enqueue()
+    enqueue = notify_services.enqueue
     with transaction.atomic():
         case = (
             overdue(Case.objects.filter(pk=pk, escalated_at__isnull=True), now)
@@ -501,7 +499,7 @@ def _escalate(pk: int, now: datetime, report: SweepReport, heads_cache: dict) ->
 
 
 def _remind(pk: int, now: datetime, cutoff: datetime, report: SweepReport) -> None:
-    enqueue = _enqueue()
+    enqueue = notify_services.enqueue
     with transaction.atomic():
         case = (
             Case.objects.filter(

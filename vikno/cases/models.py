@@ -83,7 +83,13 @@ class Applicant(models.Model):
             models.Index(fields=["center", "rnokpp"], name="applicant_center_rnokpp"),
             models.Index(fields=["center", "phone"], name="applicant_center_phone"),
             models.Index(fields=["center", "edrpou"], name="applicant_center_edrpou"),
-            models.Index(fields=["center", "last_name", "first_name"], name="applicant_center_name"),
+            # Pattern operator classes, so that «surname starts with» (LIKE 'prefix%') is an index range
+            # scan whatever the database collation; equality lookups use it too.
+            models.Index(
+                fields=["center", "last_name", "first_name"],
+                name="applicant_center_name_prefix",
+                opclasses=["int8_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
             GinIndex(fields=["last_name"], name="applicant_last_name_trgm", opclasses=["gin_trgm_ops"]),
         ]
 

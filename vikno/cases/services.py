@@ -26,6 +26,7 @@ import datetime as dt
 import re
 import secrets
 from datetime import datetime
+from decimal import Decimal
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
@@ -43,7 +44,7 @@ from vikno.catalog.services import fee_for, version_in_force
 from vikno.core.audit import Actor, record
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from vikno.core.pagination import MAX_LIMIT, Page, _decode, _encode
-from vikno.core.scoping import Role
+from vikno.core.scoping import Role, scope_of
 from vikno.orgs.models import Center, Office, Settlement
 from vikno.payments import services as payments
 
@@ -88,6 +89,7 @@ __all__ = [
 ACCESS_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no I, L, O, 0, 1
 ACCESS_CODE_LENGTH = 8
 NUMBER_RE = re.compile(r"^\d+-\d{2}-\d{6}$")
+CENT = Decimal("0.01")
 INBOX_STATUSES = (Status.SENT_TO_PROVIDER, Status.IN_PROGRESS, Status.NEEDS_CLARIFICATION)
 FIND_LIMIT = 20
 
@@ -326,6 +328,8 @@ def _require_center_staff(center_id: int, actor: Actor | None, what: str) -> Non
     if actor is not None and actor.user is None and actor.label:
         return
     user = actor.user if actor else None
+    if user is not None and user.is_active and user.role in workflow.FRONT_ROLES and user.center_id == center_id:
+        return  # their own center: visible by definition, no query needed
     if user is None or not Center.objects.visible_to(user).filter(pk=center_id).exists():
         raise NotFound("ЦНАП не знайдено.")
     if user.role == Role.SYSADMIN or (user.role in workflow.FRONT_ROLES and user.center_id == center_id):
@@ -405,12 +409,62 @@ def get_applicant(user, applicant_id: int, *, actor: Actor | None) -> Applicant:
     return view_applicant(applicant, actor=actor)
 
 
-def _surname_condition(prefix: str, text: str) -> Q:
+TYPO_SURNAMES = 20  # similar surnames a typo may stand for
+PREFIX_IDS = 300  # up to this many applicants with the name: look their cases up by applicant
+
+
+def _similar_surnames(center_id: int, surname: str) -> list[str]:
+    """The distinct surnames of the center's applicants similar to ``surname`` (pg_trgm ``%``, the
+    same test as ``trigram_similar``), most similar first. The distinct surnames are walked through
+    the (center, last_name) index one by one (a loose index scan: one probe per distinct surname), so
+    the cost follows the number of different surnames, not of applicants."""
+    table = Applicant._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH RECURSIVE names(last_name) AS (
+                (SELECT last_name FROM {table} WHERE center_id = %s ORDER BY last_name USING ~<~ LIMIT 1)
+                UNION ALL
+                SELECT (
+                    SELECT a.last_name FROM {table} a
+                    WHERE a.center_id = %s AND a.last_name ~>~ n.last_name
+                    ORDER BY a.last_name USING ~<~ LIMIT 1
+                )
+                FROM names n WHERE n.last_name IS NOT NULL
+            )
+            SELECT last_name FROM names WHERE last_name %% %s
+            ORDER BY similarity(last_name, %s) DESC, last_name LIMIT %s
+            """,  # noqa: S608 — table name from the model
+            [center_id, center_id, surname, surname, TYPO_SURNAMES],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _surname_condition(prefix: str, text: str, applicants: QuerySet, *, center_id: int | None = None) -> Q:
+    """Surname (and first name) as typed: the names starting so; only when no applicant in
+    ``applicants`` has such a name, the surnames similar to it (a typo, trigram similarity).
+
+    A trigram match over every applicant is slow — Ukrainian surnames share endings (-енко, -чук),
+    so one query matches a large share of them — so it runs only when the prefix finds nothing, and
+    within one center it compares the center's distinct surnames instead of its applicants."""
     words = text.split()
     surname = normalise_name(words[0]) if words else ""
-    condition = Q(**{f"{prefix}last_name__startswith": surname}) | Q(**{f"{prefix}last_name__trigram_similar": surname})
-    if len(words) > 1:
-        condition &= Q(**{f"{prefix}first_name__istartswith": normalise_name(words[1])})
+    first = normalise_name(words[1]) if len(words) > 1 else ""
+    by_prefix = {"last_name__startswith": surname}
+    if first:
+        by_prefix["first_name__startswith"] = first
+    ids = list(applicants.filter(**by_prefix).values_list("id", flat=True)[: PREFIX_IDS + 1])
+    if len(ids) > PREFIX_IDS:  # a common name: its cases are dense, walking the newest ones finds them
+        return Q(**{f"{prefix}{k}": v for k, v in by_prefix.items()})
+    if ids:  # a rarer name: its few applicants' cases, looked up by applicant (the planner cannot
+        # tell a rare prefix from a common one and would walk the whole center's cases)
+        return Q(**{f"{prefix}id__in": ids}) if prefix else Q(id__in=ids)
+    if center_id is not None:
+        condition = Q(**{f"{prefix}last_name__in": _similar_surnames(center_id, surname)})
+    else:
+        condition = Q(**{f"{prefix}last_name__trigram_similar": surname})
+    if first:
+        condition &= Q(**{f"{prefix}first_name__istartswith": first})
     return condition
 
 
@@ -428,7 +482,7 @@ def find_applicants(
         queryset = queryset.filter(phone=normalise_phone(phone))
     if (name or "").strip():
         surname = normalise_name(name.split()[0])
-        queryset = queryset.filter(_surname_condition("", name.strip())).annotate(
+        queryset = queryset.filter(_surname_condition("", name.strip(), queryset)).annotate(
             similarity=TrigramSimilarity("last_name", surname)
         )
         queryset = queryset.order_by("-similarity", "last_name", "first_name", "id")
@@ -450,16 +504,24 @@ def format_number(center_id: int, year: int, seq: int) -> str:
     return f"{center_id}-{year % 100:02d}-{seq:06d}"
 
 
-def _take_number(center_id: int, year: int) -> CaseNumberCounter:
-    """Lock this center's counter for the year (creating it if needed) until the transaction ends."""
+def _take_number(center_id: int, year: int) -> int:
+    """Take the center's audit-chain lock (``workflow.lock_center_chain``: audit lock first, always)
+    and then the next number of this center's year — two statements in one round trip. The counter
+    row (created at the first case of the year) stays locked until the transaction ends, so a
+    concurrent registration waits for it; a rolled-back registration rolls the increment back too, so
+    numbers have no gaps."""
     table = CaseNumberCounter._meta.db_table
+    upsert = (
+        f"INSERT INTO {table} AS counter (center_id, year, last_value) VALUES (%s, %s, 1) "  # noqa: S608 — the model's table
+        "ON CONFLICT (center_id, year) DO UPDATE SET last_value = counter.last_value + 1 RETURNING last_value"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (center_id, year, last_value) VALUES (%s, %s, 0) "  # noqa: S608 — table name from the model
-            "ON CONFLICT (center_id, year) DO NOTHING",
-            [center_id, year],
+            "SELECT pg_advisory_xact_lock(hashtext(%s)); " + upsert,
+            [workflow.chain_lock_key(center_id), center_id, year],
         )
-    return CaseNumberCounter.objects.select_for_update().get(center_id=center_id, year=year)
+        cursor.nextset()
+        return cursor.fetchone()[0]
 
 
 def _checklist(version, documents) -> list[CaseDocument]:
@@ -557,10 +619,6 @@ def register_case(
         raise DomainError(
             "Ключ ідемпотентності задовгий (до 80 символів).", code="invalid_key", field="Idempotency-Key"
         )
-    if key:
-        existing = Case.objects.filter(center_id=center_id, idempotency_key=key).first()
-        if existing is not None:
-            return _replay(existing, fingerprint)
     channel = channel or office.kind
     if channel not in Channel.values:
         raise DomainError("Невідомий канал подання заяви.", code="invalid_channel", field="channel")
@@ -581,16 +639,31 @@ def register_case(
     steps = list(version.tech_steps.order_by("position"))
     online = channel == Channel.ONLINE
     instant = version.instant and not online
+    tasks = [
+        CaseTask(
+            position=step.position,
+            action=step.action,
+            role=step.role,
+            action_type=step.action_type,
+            term_value=step.term_value,
+            term_unit=step.term_unit,
+        )
+        for step in steps
+    ]
+    if tasks:  # the first ТК step starts at filing (as workflow.start_tasks does for a saved case)
+        first = tasks[0]
+        first.state = CaseTask.State.ACTIVE
+        first.started_at = filed_at
+        first.due_at = workflow.compute_due(filed_at, first.term_value, first.term_unit, office=office)
+    status = Status.SUBMITTED_ONLINE if online else Status.ACCEPTED
+    due_at = workflow.compute_due(filed_at, version.term_value, version.term_unit, office=office)
+    fee_amount = fee.amount.quantize(CENT) if fee.amount is not None else None
     try:
         with transaction.atomic():
-            workflow.lock_center_chain(center_id)
-            counter = _take_number(center_id, filed_day.year)
-            if key:
-                existing = Case.objects.filter(center_id=center_id, idempotency_key=key).first()
-                if existing is not None:
-                    return _replay(existing, fingerprint)
-            counter.last_value += 1
-            counter.save(update_fields=["last_value"])
+            # A repeated key (a retry, even one racing the first request) is caught by the unique
+            # constraint of the insert below (IntegrityError): the block, counter included, rolls back
+            # and the first case is returned. Retries are rare, so the first request pays no look-up.
+            seq = _take_number(center_id, filed_day.year)
             case = Case.objects.create(
                 center_id=center_id,
                 region_id=office.region_id,
@@ -600,41 +673,31 @@ def register_case(
                 service_version=version,
                 applicant=applicant,
                 representative=representative,
-                number=format_number(center_id, filed_day.year, counter.last_value),
+                number=format_number(center_id, filed_day.year, seq),
                 year=filed_day.year,
-                seq=counter.last_value,
+                seq=seq,
                 access_code=new_access_code(),
                 channel=channel,
-                status=Status.SUBMITTED_ONLINE if online else Status.ACCEPTED,
+                status=status,
                 status_changed_at=filed_at,
                 filed_at=filed_at,
-                due_at=workflow.compute_due(filed_at, version.term_value, version.term_unit, office=office),
+                due_at=due_at,
                 instant=version.instant,
-                fee_amount=fee.amount,
+                fee_amount=fee_amount,
                 fee_budget_code=fee.budget_code,
                 pay_later_allowed=version.pay_later_allowed,
                 created_by_id=actor.user_id if actor else None,
                 idempotency_key=key,
                 request_fingerprint=fingerprint if key else "",
             )
+            if Office.center.is_cached(office):
+                case.center = office.center  # for the notification text, without a query
             for row in checklist:
                 row.case = case
             CaseDocument.objects.bulk_create(checklist)
-            CaseTask.objects.bulk_create(
-                [
-                    CaseTask(
-                        case=case,
-                        position=step.position,
-                        action=step.action,
-                        role=step.role,
-                        action_type=step.action_type,
-                        term_value=step.term_value,
-                        term_unit=step.term_unit,
-                    )
-                    for step in steps
-                ]
-            )
-            workflow.start_tasks(case, filed_at)
+            for task in tasks:
+                task.case = case
+            CaseTask.objects.bulk_create(tasks)
             add_event(
                 case,
                 "registered",
@@ -944,14 +1007,34 @@ def officer_inbox(user) -> QuerySet:
     return Case.objects.visible_to(user).filter(status__in=INBOX_STATUSES)
 
 
+# What a list of cases shows (CaseOut): views add the offices or the provider they display.
+SEARCH_RELATED = ("applicant", "service", "service_version")
+# Long columns of the catalog no list shows (the search text and vector of a service, the ІК texts).
+SEARCH_DEFERRED = (
+    "service__search_text",
+    "service__search_vector",
+    *(
+        f"service_version__{name}"
+        for name in ("legal_basis", "result_uk", "how_to_receive_uk", "grounds_for_refusal", "info_card", "source")
+    ),
+)
+
+
 def search_cases(user, query: str) -> QuerySet:
-    """Cases in the user's scope by exact number, РНОКПП, phone or surname (prefix or a typo)."""
+    """Cases in the user's scope by exact number, РНОКПП, phone or surname (prefix, else a typo).
+
+    Only the relations a list needs are joined: planning a join of all seven costs more than running
+    it. Searches by the applicant also name the applicant's scope column (an applicant belongs to the
+    center of its cases), so the (center, …) indexes of applicants serve them directly."""
     text = " ".join((query or "").split())
-    queryset = Case.objects.visible_to(user).select_related(*CASE_RELATED)
+    queryset = Case.objects.visible_to(user).select_related(*SEARCH_RELATED).defer(*SEARCH_DEFERRED)
     if not text:
         return queryset
     if NUMBER_RE.fullmatch(text):
         return queryset.filter(number=text)
+    scope = scope_of(user)
+    if scope.kind in ("center", "region"):
+        queryset = queryset.filter(**{f"applicant__{scope.kind}_id": scope.id})
     compact = re.sub(r"[\s()\-]", "", text)
     if re.fullmatch(r"\+?\d{9,15}", compact):
         condition = Q()
@@ -961,7 +1044,9 @@ def search_cases(user, query: str) -> QuerySet:
         if phone:
             condition |= Q(applicant__phone=phone)
         return queryset.filter(condition) if condition else queryset.none()
-    return queryset.filter(_surname_condition("applicant__", text))
+    applicants = Applicant.objects.in_scope(scope) if scope.kind in ("center", "region", "all") else Applicant.objects
+    center_id = scope.id if scope.kind == "center" else None
+    return queryset.filter(_surname_condition("applicant__", text, applicants, center_id=center_id))
 
 
 def page_cases(queryset: QuerySet, *, cursor: str | None = None, limit: int = 50) -> Page:

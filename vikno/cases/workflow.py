@@ -354,7 +354,12 @@ def lock_center_chain(center_id: int) -> None:
     a new applicant). Taking the audit lock first keeps one lock order everywhere, so two such
     transactions queue instead of deadlocking. The lock is re-entrant within a transaction."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:center:{center_id}"])
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [chain_lock_key(center_id)])
+
+
+def chain_lock_key(center_id: int) -> str:
+    """The advisory-lock key of the center's audit chain (as vikno.core.audit.record builds it)."""
+    return f"audit:center:{center_id}"
 
 
 def illegal(case: Case, action: Action) -> Conflict:

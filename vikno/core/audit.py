@@ -110,13 +110,13 @@ def record(
         model = apps.get_model("orgs", "Center" if center_id else "Provider")
         region_id = model.objects.filter(pk=center_id or provider_id).values_list("region_id", flat=True).first()
     chain = f"center:{center_id}" if center_id else (f"region:{region_id}" if region_id else "global")
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"audit:{chain}"])
-        last = AuditEvent.objects.filter(chain=chain).order_by("-seq").values("seq", "hash").first()
+    # savepoint=False: an error here is a bug that must fail the caller's whole transaction anyway,
+    # and a savepoint would cost two more round trips on every audited change.
+    with transaction.atomic(savepoint=False):
+        last = _lock_and_read_last(chain)
         event = AuditEvent(
             chain=chain,
-            seq=(last["seq"] + 1) if last else 1,
+            seq=(last[0] + 1) if last else 1,
             at=timezone.now(),
             actor_id=actor.user_id,
             actor_label=actor.describe()[:200],
@@ -130,11 +130,24 @@ def record(
             office_id=actor.office_id,
             ip=actor.ip,
             data=json.loads(json.dumps(data or {}, default=str)),
-            prev_hash=last["hash"] if last else GENESIS,
+            prev_hash=last[1] if last else GENESIS,
         )
         event.hash = _digest(_payload(event), event.prev_hash)
         event.save(force_insert=True)
     return event
+
+
+def _lock_and_read_last(chain: str) -> tuple[int, str] | None:
+    """Take the chain's transaction-scoped lock, then read its last (seq, hash): two statements sent
+    in one round trip. Under READ COMMITTED each statement of a multi-statement query takes its own
+    snapshot, so the read runs after the lock is granted and sees the last row committed by the
+    previous holder."""
+    table = AuditEvent._meta.db_table
+    last = f"SELECT seq, hash FROM {table} WHERE chain = %s ORDER BY seq DESC LIMIT 1"  # noqa: S608 — the model's table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s)); " + last, [f"audit:{chain}", chain])
+        cursor.nextset()
+        return cursor.fetchone()
 
 
 def _object_scope(obj: Any) -> dict[str, Any]:

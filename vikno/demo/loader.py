@@ -12,6 +12,7 @@ from django.db import transaction
 from vikno.accounts.models import User
 from vikno.core.audit import Actor
 from vikno.core.scoping import Role
+from vikno.queue.demo import setup_demo_queues
 
 from . import region
 
@@ -43,6 +44,7 @@ def load(data_dir: Path | None = None) -> DemoReport:
         _service_lists(centers, report)
         _provider_services(providers)
         _staff(centers, providers, report)
+    setup_demo_queues(report)
     return report
 
 

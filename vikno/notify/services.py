@@ -84,7 +84,9 @@ def enqueue(
     if email_allowed and (email or "").strip():
         wanted.append((Channel.EMAIL, email))
     rows = []
-    with transaction.atomic():
+    if not wanted:
+        return rows
+    with transaction.atomic(savepoint=False):  # all rows or none; no savepoint round trips inside a caller's transaction
         for channel, raw in wanted:
             rows.append(
                 _write(

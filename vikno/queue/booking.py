@@ -1,9 +1,725 @@
 """Online booking (owner: queue-booking). Contract:
 
-- ``free_slots(office, queue, day) -> list[Slot]`` from the office schedule, the queue's service time and the
-  number of workplaces open to booking, minus holds and bookings; a booking window (``QUEUE_BOOKING_DAYS``).
-- ``hold(queue, starts_at, *, phone, ...) -> Booking`` (time-to-live ``QUEUE_HOLD_MINUTES``), ``confirm(booking, ...)``
-  (SMS/email through notify), ``cancel(token)``, ``reschedule(token, starts_at)``; limits per phone/person;
-  anti-bot without outside services; ``check_in(office, code) -> Ticket`` placed fairly at the booked time;
-  ``mark_no_shows(now)``; reminders before the visit (task queue).
+- ``free_slots(office, queue, day, *, now=None) -> list[Slot]``: slots of ``queue.service_minutes`` cut from the
+  office's opening hours of that day (exceptions applied), each for ``queue.bookable_workplaces`` people, minus
+  confirmed bookings and unexpired holds; only days inside the booking window (today … today +
+  ``QUEUE_BOOKING_DAYS``) and only slots that have not started.
+- ``hold(queue, starts_at, *, phone, service=None, client_ip=None, now=None, actor=None) -> Booking``: keeps a
+  place for ``QUEUE_HOLD_MINUTES`` while the person fills in the form.
+- ``confirm(booking, *, full_name, email, sms_allowed, email_allowed, personal_data_consent, now, actor)``:
+  the booking is made; SMS/email ``booking_confirmed`` through notify with the code and the manage link.
+- ``cancel(token, ...)``, ``reschedule(token, starts_at, ...)``: by the secret of the manage link.
+- ``check_in(office, code, now=None, *, actor=None) -> Ticket``: at the kiosk, from ``QUEUE_CHECKIN_EARLY_MINUTES``
+  before to ``QUEUE_CHECKIN_LATE_MINUTES`` after the booked time; the ticket is issued by queue-core with
+  ``order_at`` = the booked time, so it stands in the line as if it had been taken then.
+- ``mark_no_shows(now)``, ``expire_holds(now)``, ``send_reminders(now)``: sweeps run by ``vikno/queue/tasks.py``.
+- ``form_stamp(now)`` / ``check_human(stamp, honeypot, now=...)``: the anti-bot check of the public forms.
+
+Rules, as implemented
+---------------------
+Capacity. A slot takes as many people as the queue has workplaces open to booking. Every operation that
+takes a place (hold, reschedule) runs in one transaction that first locks the queue row (``SELECT … FOR
+UPDATE``), counts the places taken, then writes; so two people racing for the last place are served one
+after the other and the second is told the time is taken. A per-phone advisory lock, always taken before
+the queue lock, makes the per-phone limits exact as well.
+
+Limits per phone. One phone number may have one hold in progress and at most
+``QUEUE_MAX_ACTIVE_BOOKINGS_PER_PHONE`` confirmed bookings that have not started yet.
+
+Anti-bot, without any outside service. Each public form carries a signed timestamp with a random nonce
+(``django.core.signing``) and an empty honeypot field hidden from people. A form sent back sooner than
+``QUEUE_FORM_MIN_SECONDS`` after it was shown, older than ``FORM_MAX_AGE`` (tampered or stale), with the
+honeypot filled, or with a stamp already used, is refused with a message and no state change. No
+JavaScript is needed, so the forms work for everyone; the per-phone limits and a per-address rate limit of
+the API bound what a patient bot can do.
+
+Consents. The applicant's consents (personal data, SMS, email) are recorded in the audit log with the
+confirmation (and copied on a reschedule); the reminder reads them from there, and the "reminded" mark
+is an audit event too, so a reminder goes out once per booked time.
 """
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from vikno.core import audit
+from vikno.core.errors import Conflict, DomainError, NotFound
+from vikno.core.models import AuditEvent
+from vikno.notify import services as notify
+from vikno.notify.addresses import normalise_email, normalise_phone
+from vikno.orgs.models import ScheduleException
+from vikno.orgs.services import opening_hours
+
+from .models import Booking, Queue, Ticket
+
+FORM_SALT = "vikno.queue.booking-form"
+FORM_MAX_AGE = timedelta(hours=2)
+CODE_DIGITS = 6
+AUDIT_TYPE = "queue.booking"
+
+Status = Booking.Status
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    taken: int
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+
+# --- time helpers ------------------------------------------------------------------------------
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def local_day(moment: datetime) -> date:
+    return timezone.localtime(moment).date()
+
+
+def _aware(day: date, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+def format_time(moment: datetime) -> str:
+    """«12.05.2026 о 09:30», local time: as printed in messages."""
+    local = timezone.localtime(moment)
+    return f"{local:%d.%m.%Y} о {local:%H:%M}"
+
+
+def booking_window(now: datetime | None = None) -> tuple[date, date]:
+    """The first and the last day (both included) people may book now."""
+    first = local_day(_now(now))
+    return first, first + timedelta(days=settings.QUEUE_BOOKING_DAYS)
+
+
+def hours_by_day(office, first: date, last: date) -> dict[date, list[tuple[time, time]]]:
+    """``opening_hours`` of every day from ``first`` to ``last`` in two queries (the same rules: an
+    exception of the day wins over the weekly hours)."""
+    weekly: dict[int, list[tuple[time, time]]] = {}
+    for row in office.weekly_hours.order_by("weekday", "opens"):
+        weekly.setdefault(row.weekday, []).append((row.opens, row.closes))
+    exceptions = {e.date: e for e in office.schedule_exceptions.filter(date__gte=first, date__lte=last)}
+    result = {}
+    day = first
+    while day <= last:
+        exception = exceptions.get(day)
+        if exception is None:
+            result[day] = list(weekly.get(day.weekday(), []))
+        elif exception.kind == ScheduleException.Kind.CLOSED:
+            result[day] = []
+        else:
+            result[day] = [(exception.opens, exception.closes)]
+        day += timedelta(days=1)
+    return result
+
+
+def _slot_starts(queue: Queue, day: date, intervals=None) -> list[datetime]:
+    step = timedelta(minutes=queue.service_minutes)
+    if step <= timedelta(0):
+        return []
+    starts = []
+    for opens, closes in intervals if intervals is not None else opening_hours(queue.office, day):
+        start, end = datetime.combine(day, opens), datetime.combine(day, closes)
+        while start + step <= end:
+            starts.append(timezone.make_aware(start))
+            start += step
+    return starts
+
+
+def _occupying(now: datetime) -> Q:
+    """Bookings that take a place: made ones, and holds still running."""
+    return Q(status__in=[Status.CONFIRMED, Status.CHECKED_IN, Status.NO_SHOW]) | Q(
+        status=Status.HELD, hold_expires_at__gt=now
+    )
+
+
+def is_bookable(queue: Queue) -> bool:
+    return bool(queue.is_active and queue.bookable_workplaces > 0 and queue.service_minutes > 0)
+
+
+# --- slots -------------------------------------------------------------------------------------
+
+
+def free_slots(office, queue: Queue, day: date, *, now: datetime | None = None) -> list[Slot]:
+    """Slots of ``day`` with at least one free place, in time order."""
+    now = _now(now)
+    if queue.office_id != office.pk or not office.is_active or not is_bookable(queue):
+        return []
+    first, last = booking_window(now)
+    if day < first or day > last:
+        return []
+    starts = [s for s in _slot_starts(queue, day) if s > now]
+    if not starts:
+        return []
+    taken = dict(
+        Booking.objects.filter(_occupying(now), queue=queue, starts_at__gte=starts[0], starts_at__lte=starts[-1])
+        .values("starts_at")
+        .annotate(n=Count("id"))
+        .values_list("starts_at", "n")
+    )
+    step = timedelta(minutes=queue.service_minutes)
+    slots = [Slot(s, s + step, queue.bookable_workplaces, taken.get(s, 0)) for s in starts]
+    return [slot for slot in slots if slot.free > 0]
+
+
+def check_day(office, day: date, *, now: datetime | None = None) -> None:
+    """Refuse a day outside the booking window or when the office is closed, with a clear message."""
+    first, last = booking_window(now)
+    if day < first:
+        raise DomainError(
+            "Ця дата вже минула. Оберіть сьогоднішній або пізніший день.", code="day_in_past", field="day"
+        )
+    if day > last:
+        raise DomainError(
+            f"Записатися можна не далі ніж на {settings.QUEUE_BOOKING_DAYS} днів наперед — до {last:%d.%m.%Y}.",
+            code="beyond_window",
+            field="day",
+        )
+    if not opening_hours(office, day):
+        raise DomainError(f"{day:%d.%m.%Y} офіс не працює. Оберіть інший день.", code="office_closed", field="day")
+
+
+def _check_slot(queue: Queue, starts_at: datetime, now: datetime) -> datetime:
+    """The end of the slot starting at ``starts_at``, or a DomainError saying why it is not a slot."""
+    if timezone.is_naive(starts_at):
+        starts_at = timezone.make_aware(starts_at)
+    if not is_bookable(queue) or not queue.office.is_active:
+        raise DomainError("До цієї черги не можна записатися онлайн.", code="not_bookable", field="queue")
+    if starts_at <= now:
+        raise DomainError("Цей час уже минув. Оберіть інший.", code="slot_in_past", field="starts_at")
+    day = local_day(starts_at)
+    check_day(queue.office, day, now=now)
+    if starts_at not in _slot_starts(queue, day):
+        hours = opening_hours(queue.office, day)
+        local = timezone.localtime(starts_at).time()
+        inside = any(opens <= local < closes for opens, closes in hours)
+        shown = ", ".join(f"{o:%H:%M}–{c:%H:%M}" for o, c in hours)
+        if inside:
+            raise DomainError(
+                f"Запис можливий лише на запропонований час (кожні {queue.service_minutes} хв). Оберіть час із переліку.",
+                code="not_a_slot",
+                field="starts_at",
+            )
+        raise DomainError(
+            f"О {local:%H:%M} офіс не приймає відвідувачів. Години роботи {day:%d.%m.%Y}: {shown}.",
+            code="outside_hours",
+            field="starts_at",
+        )
+    return starts_at + timedelta(minutes=queue.service_minutes)
+
+
+def _check_capacity(queue: Queue, starts_at: datetime, now: datetime, *, exclude_pk=None) -> None:
+    taken = Booking.objects.filter(_occupying(now), queue=queue, starts_at=starts_at)
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.count() >= queue.bookable_workplaces:
+        raise Conflict(
+            f"Час {format_time(starts_at)} щойно зайняли. Оберіть інший вільний час.",
+            code="slot_taken",
+            field="starts_at",
+        )
+
+
+# --- locks and limits --------------------------------------------------------------------------
+
+
+def _lock_phone(phone: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"vikno:booking-phone:{phone}"])
+
+
+def _lock_queue(queue: Queue) -> Queue:
+    return Queue.objects.select_for_update().select_related("office", "office__center").get(pk=queue.pk)
+
+
+def _check_future_limit(phone: str, now: datetime) -> None:
+    future = Booking.objects.filter(phone=phone, status=Status.CONFIRMED, starts_at__gt=now).count()
+    limit = settings.QUEUE_MAX_ACTIVE_BOOKINGS_PER_PHONE
+    if future >= limit:
+        raise Conflict(
+            f"За номером {phone} уже є майбутніх записів: {future} (найбільше — {limit}). "
+            "Скасуйте один із них за посиланням із SMS чи листа, щоб записатися знову.",
+            code="too_many_bookings",
+            field="phone",
+        )
+
+
+def _check_phone_limits(phone: str, now: datetime) -> None:
+    if Booking.objects.filter(phone=phone, status=Status.HELD, hold_expires_at__gt=now).exists():
+        raise Conflict(
+            f"За номером {phone} уже утримується час для запису. Завершіть те бронювання або зачекайте "
+            f"{settings.QUEUE_HOLD_MINUTES} хв, доки воно скінчиться.",
+            code="hold_exists",
+            field="phone",
+        )
+    _check_future_limit(phone, now)
+
+
+def _new_code(office_id: int, starts_at: datetime) -> str:
+    """A 6-digit code not used by another booking of the office on the same local day."""
+    day = local_day(starts_at)
+    used = set(
+        Booking.objects.filter(
+            office_id=office_id,
+            starts_at__gte=_aware(day, time.min),
+            starts_at__lt=_aware(day + timedelta(days=1), time.min),
+        ).values_list("code", flat=True)
+    )
+    for _ in range(100):
+        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+        if code not in used:
+            return code
+    raise Conflict("Не вдалося створити код запису. Спробуйте ще раз.", code="no_code")
+
+
+# --- the anti-bot check ------------------------------------------------------------------------
+
+
+def form_stamp(now: datetime | None = None) -> str:
+    """A signed, timestamped token to put in a hidden field of a public form."""
+    return signing.dumps({"t": int(_now(now).timestamp()), "n": secrets.token_hex(8)}, salt=FORM_SALT)
+
+
+def check_human(stamp: str, honeypot: str = "", *, now: datetime | None = None) -> None:
+    """Refuse a form sent by a program: honeypot filled, stamp missing, forged, too fresh, stale or reused."""
+    now = _now(now)
+    if (honeypot or "").strip():
+        raise DomainError(
+            "Форму відхилено: схоже, її заповнила програма. Відкрийте сторінку ще раз.", code="bot_suspected"
+        )
+    try:
+        data = signing.loads(stamp or "", salt=FORM_SALT)
+        shown_at, nonce = int(data["t"]), str(data["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise DomainError("Форма застаріла або пошкоджена. Відкрийте сторінку ще раз.", code="form_invalid") from None
+    age = now.timestamp() - shown_at
+    if age < settings.QUEUE_FORM_MIN_SECONDS:
+        raise DomainError(
+            "Форму надіслано надто швидко. Перевірте дані й надішліть її ще раз.", code="too_fast", status=400
+        )
+    if age > FORM_MAX_AGE.total_seconds():
+        raise DomainError("Форма застаріла. Відкрийте сторінку ще раз.", code="form_expired")
+    if not cache.add(f"queue:form-stamp:{nonce}", 1, int(FORM_MAX_AGE.total_seconds())):
+        raise DomainError("Цю форму вже надіслано. Відкрийте сторінку ще раз.", code="form_reused")
+
+
+def allow_request(ip: str, bucket: str, *, limit: int, window: int) -> bool:
+    """A light per-address rate limit (the cache counts requests in a fixed window)."""
+    key = f"queue:rate:{bucket}:{ip or 'unknown'}"
+    if cache.add(key, 1, window):
+        return True
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, window)
+        return True
+    return count <= limit
+
+
+# --- booking operations ------------------------------------------------------------------------
+
+
+def manage_url(booking: Booking) -> str:
+    return f"{settings.PUBLIC_BASE_URL.rstrip('/')}/booking/manage/{booking.manage_token}/"
+
+
+def by_token(token: str, *, for_update: bool = False) -> Booking:
+    bookings = Booking.objects.select_related("office", "office__center", "queue", "service")
+    if for_update:
+        bookings = bookings.select_for_update(of=("self",))
+    booking = bookings.filter(manage_token=(token or "")[:40]).first() if token else None
+    if booking is None:
+        raise NotFound("Запис не знайдено. Перевірте посилання з SMS чи листа.", code="booking_not_found")
+    return booking
+
+
+def hold(
+    queue: Queue,
+    starts_at: datetime,
+    *,
+    phone: str,
+    service=None,
+    client_ip: str | None = None,
+    now: datetime | None = None,
+    actor: audit.Actor | None = None,
+) -> Booking:
+    """Keep a place in the slot starting at ``starts_at`` for ``QUEUE_HOLD_MINUTES``."""
+    now = _now(now)
+    phone = normalise_phone(phone)
+    if service is not None and not queue.services.filter(pk=service.pk).exists():
+        raise DomainError("Цю послугу не надають у цій черзі.", code="service_not_in_queue", field="service")
+    with transaction.atomic():
+        _lock_phone(phone)
+        queue = _lock_queue(queue)
+        ends_at = _check_slot(queue, starts_at, now)
+        _check_phone_limits(phone, now)
+        _check_capacity(queue, starts_at, now)
+        booking = Booking.objects.create(
+            office_id=queue.office_id,
+            center_id=queue.center_id,
+            region_id=queue.region_id,
+            queue=queue,
+            service=service,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            status=Status.HELD,
+            hold_expires_at=now + timedelta(minutes=settings.QUEUE_HOLD_MINUTES),
+            phone=phone,
+            code=_new_code(queue.office_id, starts_at),
+            manage_token=secrets.token_urlsafe(30)[:40],
+            client_ip=client_ip,
+        )
+        audit.record(
+            actor,
+            "queue.booking_held",
+            booking,
+            data={"queue_id": queue.pk, "starts_at": starts_at.isoformat(), "hold_expires_at": booking.hold_expires_at},
+        )
+    return booking
+
+
+def _clean_name(full_name: str) -> str:
+    name = " ".join((full_name or "").split())
+    if not name:
+        raise DomainError("Вкажіть прізвище та імʼя.", code="required", field="full_name")
+    if len(name) > 300:
+        raise DomainError("Прізвище та імʼя задовгі: не більше 300 символів.", code="too_long", field="full_name")
+    return name
+
+
+def confirm(
+    booking: Booking,
+    *,
+    full_name: str,
+    email: str = "",
+    sms_allowed: bool = False,
+    email_allowed: bool = False,
+    personal_data_consent: bool = False,
+    now: datetime | None = None,
+    actor: audit.Actor | None = None,
+) -> Booking:
+    """Turn a running hold into a booking and send the confirmation (SMS/email, as the person allowed)."""
+    now = _now(now)
+    name = _clean_name(full_name)
+    email = normalise_email(email) if (email or "").strip() else ""
+    if email_allowed and not email:
+        raise DomainError(
+            "Вкажіть адресу електронної пошти або зніміть позначку «Надіслати лист».", code="required", field="email"
+        )
+    if not personal_data_consent:
+        raise DomainError(
+            "Щоб записатися, потрібна Ваша згода на обробку персональних даних.",
+            code="consent_required",
+            field="personal_data_consent",
+        )
+    with transaction.atomic():
+        _lock_phone(booking.phone)
+        booking = by_token(booking.manage_token, for_update=True)
+        if booking.status == Status.CONFIRMED:
+            raise Conflict("Цей запис уже підтверджено.", code="already_confirmed")
+        if booking.status != Status.HELD or booking.hold_expires_at is None or booking.hold_expires_at <= now:
+            raise Conflict(
+                "Час утримання минув, і місце звільнено. Оберіть час ще раз.", code="hold_expired", field="starts_at"
+            )
+        _check_future_limit(booking.phone, now)
+        booking.status = Status.CONFIRMED
+        booking.hold_expires_at = None
+        booking.full_name = name
+        booking.email = email
+        booking.save(update_fields=["status", "hold_expires_at", "full_name", "email"])
+        consents = {
+            "personal_data_consent": True,
+            "sms_allowed": bool(sms_allowed),
+            "email_allowed": bool(email_allowed and email),
+        }
+        audit.record(
+            actor, "queue.booking_confirmed", booking, data={"starts_at": booking.starts_at.isoformat(), **consents}
+        )
+        _notify(booking, "booking_confirmed", consents, actor)
+    return booking
+
+
+def cancel(token: str, *, now: datetime | None = None, actor: audit.Actor | None = None) -> Booking:
+    """Cancel a hold or a booking that has not started; the place is free at once."""
+    now = _now(now)
+    with transaction.atomic():
+        booking = by_token(token, for_update=True)
+        if booking.status not in (Status.HELD, Status.CONFIRMED):
+            raise Conflict(
+                f"Запис має стан «{booking.get_status_display()}», скасувати його вже не можна.",
+                code="not_cancellable",
+            )
+        if booking.starts_at <= now:
+            raise Conflict("Час запису вже настав, скасувати його не можна.", code="not_cancellable")
+        before = booking.status
+        booking.status = Status.CANCELLED
+        booking.hold_expires_at = None
+        booking.save(update_fields=["status", "hold_expires_at"])
+        audit.record(actor, "queue.booking_cancelled", booking, data={"from_status": before})
+    return booking
+
+
+def reschedule(
+    token: str, starts_at: datetime, *, now: datetime | None = None, actor: audit.Actor | None = None
+) -> Booking:
+    """Move a confirmed booking to another free slot of its queue and send a new confirmation."""
+    now = _now(now)
+    current = by_token(token)
+    with transaction.atomic():
+        _lock_phone(current.phone)
+        queue = _lock_queue(current.queue)
+        booking = by_token(token, for_update=True)
+        if booking.status != Status.CONFIRMED:
+            raise Conflict(
+                f"Запис має стан «{booking.get_status_display()}», перенести його не можна.",
+                code="not_reschedulable",
+            )
+        if booking.starts_at <= now:
+            raise Conflict("Час запису вже настав, перенести його не можна.", code="not_reschedulable")
+        ends_at = _check_slot(queue, starts_at, now)
+        if starts_at == booking.starts_at:
+            raise DomainError("Запис уже на цей час. Оберіть інший.", code="same_slot", field="starts_at")
+        _check_capacity(queue, starts_at, now, exclude_pk=booking.pk)
+        previous = booking.starts_at
+        booking.starts_at, booking.ends_at = starts_at, ends_at
+        if local_day(previous) != local_day(starts_at):
+            booking.code = _new_code(booking.office_id, starts_at)
+        booking.save(update_fields=["starts_at", "ends_at", "code"])
+        consents = consents_of(booking)
+        audit.record(
+            actor,
+            "queue.booking_rescheduled",
+            booking,
+            data={"from": previous.isoformat(), "starts_at": starts_at.isoformat(), **consents},
+        )
+        _notify(booking, "booking_confirmed", consents, actor)
+    return booking
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+
+def consents_of(booking: Booking) -> dict:
+    """The consents given with the last confirmation or reschedule (from the audit log)."""
+    event = (
+        AuditEvent.objects.filter(
+            object_type=AUDIT_TYPE,
+            object_id=str(booking.pk),
+            action__in=["queue.booking_confirmed", "queue.booking_rescheduled"],
+        )
+        .order_by("-at", "-id")
+        .values_list("data", flat=True)
+        .first()
+        or {}
+    )
+    return {
+        "personal_data_consent": bool(event.get("personal_data_consent")),
+        "sms_allowed": bool(event.get("sms_allowed")),
+        "email_allowed": bool(event.get("email_allowed")),
+    }
+
+
+def message_context(booking: Booking) -> dict:
+    office, center = booking.office, booking.office.center
+    return {
+        "center_name": center.short_name or center.name,
+        "center_phone": center.phone,
+        "office_name": office.name,
+        "office_address": office.address,
+        "booking_time": format_time(booking.starts_at),
+        "booking_code": booking.code,
+        "service_name": booking.service.name_uk if booking.service_id else booking.queue.name,
+        "manage_url": manage_url(booking),
+        "cancel_url": manage_url(booking),
+    }
+
+
+def _notify(booking: Booking, event: str, consents: dict, actor) -> None:
+    notify.enqueue(
+        event=event,
+        context=message_context(booking),
+        phone=booking.phone,
+        email=booking.email,
+        sms_allowed=consents["sms_allowed"],
+        email_allowed=consents["email_allowed"],
+        center_id=booking.center_id,
+        region_id=booking.region_id,
+        actor=actor,
+    )
+
+
+# --- check-in at the kiosk ---------------------------------------------------------------------
+
+
+def _checkin_window(booking: Booking) -> tuple[datetime, datetime]:
+    return (
+        booking.starts_at - timedelta(minutes=settings.QUEUE_CHECKIN_EARLY_MINUTES),
+        booking.starts_at + timedelta(minutes=settings.QUEUE_CHECKIN_LATE_MINUTES),
+    )
+
+
+def check_in(office, code: str, now: datetime | None = None, *, actor: audit.Actor | None = None) -> Ticket:
+    """The ticket for the booking with ``code`` at ``office``, placed in the line at the booked time."""
+    from . import services as queue_services
+
+    now = _now(now)
+    code = "".join(ch for ch in str(code or "") if ch.isdigit())
+    if len(code) != CODE_DIGITS:
+        raise DomainError(f"Введіть код запису: {CODE_DIGITS} цифр із SMS чи листа.", code="invalid_code", field="code")
+    near = Q(starts_at__gte=now - timedelta(days=1), starts_at__lte=now + timedelta(days=1))
+    with transaction.atomic():
+        candidates = list(
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("queue", "ticket")
+            .filter(near, office=office, code=code)
+            .exclude(status__in=[Status.HELD, Status.EXPIRED])
+            .order_by("starts_at")
+        )
+        if not candidates:
+            foreign = (
+                Booking.objects.select_related("office")
+                .filter(near, code=code, status=Status.CONFIRMED)
+                .exclude(office=office)
+                .first()
+            )
+            if foreign is not None:
+                raise DomainError(
+                    f"Запис із кодом {code} зроблено до іншого офісу: {foreign.office.name}. "
+                    "Зверніться туди або до адміністратора.",
+                    code="foreign_code",
+                    field="code",
+                )
+            raise NotFound(
+                f"Запис із кодом {code} не знайдено. Перевірте код у SMS чи листі або зверніться до адміністратора.",
+                code="unknown_code",
+                field="code",
+            )
+        booking = next((b for b in candidates if b.status == Status.CONFIRMED and _in_window(b, now)), None)
+        if booking is None:
+            raise _refusal(min(candidates, key=lambda b: abs(b.starts_at - now)), now)
+        ticket = queue_services.issue_ticket(
+            booking.queue,
+            source=Ticket.Source.BOOKING,
+            service=booking.service,
+            actor=actor,
+            order_at=booking.starts_at,
+            now=now,
+        )
+        booking.status = Status.CHECKED_IN
+        booking.ticket = ticket
+        booking.save(update_fields=["status", "ticket"])
+        audit.record(actor, "queue.booking_checked_in", booking, data={"ticket_id": ticket.pk, "ticket": ticket.code})
+    return ticket
+
+
+def _in_window(booking: Booking, now: datetime) -> bool:
+    opens, closes = _checkin_window(booking)
+    return opens <= now <= closes
+
+
+def _refusal(booking: Booking, now: datetime) -> DomainError:
+    at = timezone.localtime(booking.starts_at)
+    if booking.status == Status.CHECKED_IN:
+        shown = booking.ticket.code if booking.ticket_id else ""
+        return Conflict(f"За цим кодом уже видано талон {shown}.".replace("  ", " "), code="already_checked_in")
+    if booking.status == Status.CANCELLED:
+        return Conflict("Цей запис скасовано. Візьміть звичайний талон.", code="booking_cancelled", field="code")
+    opens, _closes = _checkin_window(booking)
+    if booking.status == Status.CONFIRMED and now < opens:
+        return DomainError(
+            f"Ще зарано: Ваш запис на {at:%H:%M}, зареєструватися можна з {timezone.localtime(opens):%H:%M}.",
+            code="too_early",
+            field="code",
+        )
+    return DomainError(
+        f"Час запису ({at:%d.%m} о {at:%H:%M}) минув більш ніж {settings.QUEUE_CHECKIN_LATE_MINUTES} хв тому. "
+        "Візьміть звичайний талон.",
+        code="code_expired",
+        field="code",
+    )
+
+
+# --- sweeps (run by vikno/queue/tasks.py) ------------------------------------------------------
+
+
+def expire_holds(now: datetime | None = None, *, batch: int = 500) -> int:
+    """Mark holds whose time ran out as expired (``free_slots`` ignores them anyway)."""
+    now = _now(now)
+    done = 0
+    with transaction.atomic():
+        rows = list(
+            Booking.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.HELD, hold_expires_at__lte=now)
+            .order_by("hold_expires_at")[:batch]
+        )
+        for booking in rows:
+            booking.status = Status.EXPIRED
+            booking.save(update_fields=["status"])
+            audit.record(audit.SYSTEM, "queue.booking_hold_expired", booking)
+            done += 1
+    return done
+
+
+def mark_no_shows(now: datetime | None = None, *, batch: int = 500) -> int:
+    """Confirmed bookings not checked in by the end of the late window are no-shows."""
+    now = _now(now)
+    cutoff = now - timedelta(minutes=settings.QUEUE_CHECKIN_LATE_MINUTES)
+    done = 0
+    with transaction.atomic():
+        rows = list(
+            Booking.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.CONFIRMED, starts_at__lt=cutoff)
+            .order_by("starts_at")[:batch]
+        )
+        for booking in rows:
+            booking.status = Status.NO_SHOW
+            booking.save(update_fields=["status"])
+            audit.record(audit.SYSTEM, "queue.booking_no_show", booking, data={"starts_at": booking.starts_at})
+            done += 1
+    return done
+
+
+def send_reminders(now: datetime | None = None, *, batch: int = 500) -> int:
+    """Remind of bookings starting within ``QUEUE_REMINDER_HOURS``, once per booked time. Bookings made
+    less than that before the visit are not reminded (the confirmation has just been sent)."""
+    now = _now(now)
+    ahead = timedelta(hours=settings.QUEUE_REMINDER_HOURS)
+    sent = 0
+    with transaction.atomic():
+        rows = list(
+            Booking.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("office", "office__center", "queue", "service")
+            .filter(status=Status.CONFIRMED, starts_at__gt=now, starts_at__lte=now + ahead)
+            .order_by("starts_at")[:batch]
+        )
+        reminded = set(
+            AuditEvent.objects.filter(
+                object_type=AUDIT_TYPE,
+                object_id__in=[str(b.pk) for b in rows],
+                action="queue.booking_reminded",
+            ).values_list("object_id", "data__starts_at")
+        )
+        for booking in rows:
+            stamp = booking.starts_at.isoformat()
+            if (str(booking.pk), stamp) in reminded or booking.created_at > booking.starts_at - ahead:
+                continue
+            audit.record(audit.SYSTEM, "queue.booking_reminded", booking, data={"starts_at": stamp})
+            _notify(booking, "booking_reminder", consents_of(booking), audit.SYSTEM)
+            sent += 1
+    return sent

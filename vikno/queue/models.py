@@ -183,7 +183,9 @@ class Ticket(models.Model):
     objects = ScopedManager()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["queue", "day", "number"], name="ticket_queue_day_number")]
+        # A transfer moves a ticket to another queue of the office but keeps its number and code (the
+        # visitor holds a paper ticket), so codes, not (queue, number), are what is unique in a day.
+        constraints = [models.UniqueConstraint(fields=["office", "day", "code"], name="ticket_office_day_code")]
         indexes = [
             models.Index(
                 fields=["queue", "status", "order_at"], name="ticket_queue_waiting", condition=Q(status="waiting")

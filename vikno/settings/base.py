@@ -76,7 +76,9 @@ DATABASES["default"]["TEST"] = {"NAME": TEST_DB_NAME}
 DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = "vikno"
 # JIT compilation pays off for long analytic scans, not for the short OLTP statements of a request;
 # left on, the planner's estimates on million-row tables make it compile (tens of ms) per query.
-DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+# Parallel workers likewise cost more to start (10–40 ms on 2 cores) than they save on index-driven
+# staff searches; report roll-ups run in their own jobs and may set it back per session.
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications --------------------------------------------------------------------------------
@@ -344,6 +346,59 @@ UNCOLLECTED_REMINDER_DAYS = env(
     14,
     "Days a result may wait in the center before the daily sweep reminds the applicant to collect it (once).",
     group="Deadlines",
+)
+
+# --- Electronic queue (vikno/queue/services.py) --------------------------------------------------
+QUEUE_MAX_CALLS = env(
+    "VIKNO_QUEUE_MAX_CALLS",
+    3,
+    "How many times a ticket is called (the first call and the recalls) before a further recall marks "
+    "the visitor as not having come (no-show).",
+    group="Queue",
+)
+
+# --- Online booking (vikno/queue/booking.py) ------------------------------------------------------
+QUEUE_BOOKING_DAYS = env(
+    "VIKNO_QUEUE_BOOKING_DAYS",
+    30,
+    "How many days ahead (from today) people may book a visit online.",
+    group="Booking",
+)
+QUEUE_HOLD_MINUTES = env(
+    "VIKNO_QUEUE_HOLD_MINUTES",
+    10,
+    "Minutes a chosen slot stays held while the person fills in the booking form; then it is free again.",
+    group="Booking",
+)
+QUEUE_MAX_ACTIVE_BOOKINGS_PER_PHONE = env(
+    "VIKNO_QUEUE_MAX_ACTIVE_BOOKINGS_PER_PHONE",
+    2,
+    "Most future confirmed bookings one phone number may have at a time (besides one hold in progress).",
+    group="Booking",
+)
+QUEUE_REMINDER_HOURS = env(
+    "VIKNO_QUEUE_REMINDER_HOURS",
+    24,
+    "Hours before the booked time when the reminder (SMS/email, once) is sent.",
+    group="Booking",
+)
+QUEUE_CHECKIN_EARLY_MINUTES = env(
+    "VIKNO_QUEUE_CHECKIN_EARLY_MINUTES",
+    30,
+    "How many minutes before the booked time the booking code is accepted at the kiosk.",
+    group="Booking",
+)
+QUEUE_CHECKIN_LATE_MINUTES = env(
+    "VIKNO_QUEUE_CHECKIN_LATE_MINUTES",
+    15,
+    "How many minutes after the booked time the code is still accepted; later the booking is a no-show.",
+    group="Booking",
+)
+QUEUE_FORM_MIN_SECONDS = env(
+    "VIKNO_QUEUE_FORM_MIN_SECONDS",
+    3,
+    "Anti-bot: a booking form sent back sooner than this after it was shown is refused (people need longer).",
+    group="Booking",
 )
 
 LOGGING = {

@@ -84,22 +84,6 @@ def test_a_result_ready_case_past_its_due_time_is_not_escalated(heads):
     assert Case.objects.get(pk=case.pk).escalated_at is None
 
 
-def test_without_notify_escalations_are_marked_and_reminders_wait(world, monkeypatch):
-    from vikno.notify import services as notify_services
-
-    monkeypatch.delattr(notify_services, "enqueue")
-    late = make_case(world, due_at=kyiv(2025, 9, 5, 23, 59, 59))
-    ready = make_case(world, status=Status.RESULT_READY, result_ready_at=NOW - timedelta(days=20))
-
-    report = deadlines.sweep(NOW)
-
-    assert (report.escalated, report.escalation_notices, report.reminded) == (1, 0, 0)
-    assert Case.objects.get(pk=late.pk).escalated_at == NOW
-    assert Case.objects.get(pk=ready.pk).uncollected_reminded_at is None
-    monkeypatch.undo()
-    assert deadlines.sweep(NOW).reminded == 1
-
-
 def test_periodic_task_and_command_run_the_sweep(world):
     from procrastinate.contrib.django import app
 

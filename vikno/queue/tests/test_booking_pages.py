@@ -1,0 +1,114 @@
+"""The public booking pages work as plain HTML forms: office → queue → day → time → details → code."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from vikno.notify.models import Notification
+from vikno.queue.models import Booking
+from vikno.queue.tests.booking_world import bookable_queue
+
+
+def _next_weekday(after_days: int = 1):
+    day = timezone.localdate() + timedelta(days=after_days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day
+
+
+@pytest.fixture
+def queue(world, settings):
+    settings.QUEUE_FORM_MIN_SECONDS = 0
+    return bookable_queue(world.office_a, minutes=60, places=1, name="Реєстрація місця проживання")
+
+
+def _stamp(html: str) -> str:
+    return re.search(r'name="stamp" value="([^"]+)"', html).group(1)
+
+
+def test_the_whole_journey(client, world, queue):
+    assert world.office_a.name in client.get("/booking/").content.decode()
+    assert "Реєстрація місця проживання" in client.get(f"/booking/{world.office_a.pk}/").content.decode()
+    url = f"/booking/{world.office_a.pk}/{queue.pk}/"
+    day = _next_weekday()
+    page = client.get(url)
+    assert f"?day={day:%Y-%m-%d}" in page.content.decode()
+    page = client.get(f"{url}?day={day:%Y-%m-%d}")
+    html = page.content.decode()
+    slot = re.search(r'name="starts_at" value="([^"]+)"', html).group(1)
+
+    # A wrong phone: the error stands beside the field and what was typed is kept.
+    bad = client.post(f"{url}?day={day:%Y-%m-%d}", {"starts_at": slot, "phone": "12345", "stamp": _stamp(html)})
+    assert bad.status_code == 400
+    body = bad.content.decode()
+    assert 'value="12345"' in body and "некоректний" in body and 'aria-invalid="true"' in body
+    assert not Booking.objects.exists()
+
+    held = client.post(
+        f"{url}?day={day:%Y-%m-%d}", {"starts_at": slot, "phone": "050 123 45 67", "stamp": _stamp(body)}
+    )
+    assert held.status_code == 302
+    booking = Booking.objects.get()
+    assert held["Location"] == f"/booking/details/{booking.manage_token}/"
+
+    details = client.get(held["Location"]).content.decode()
+    missing = client.post(
+        held["Location"], {"full_name": "Коваленко Іван", "sms_allowed": "on", "stamp": _stamp(details)}
+    )
+    assert missing.status_code == 400
+    body = missing.content.decode()
+    assert "згода на обробку персональних даних" in body and 'value="Коваленко Іван"' in body
+    done = client.post(
+        held["Location"],
+        {"full_name": "Коваленко Іван", "sms_allowed": "on", "personal_data_consent": "on", "stamp": _stamp(body)},
+    )
+    assert done.status_code == 302 and done["Location"] == f"/booking/done/{booking.manage_token}/"
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    confirmation = client.get(done["Location"]).content.decode()
+    assert booking.code in confirmation and f"/booking/manage/{booking.manage_token}/" in confirmation
+    assert Notification.objects.filter(event="booking_confirmed", channel="sms").exists()
+
+    manage = f"/booking/manage/{booking.manage_token}/"
+    assert client.get(manage).status_code == 200
+    assert client.post(manage, {"action": "cancel"}).status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+
+
+def test_days_outside_the_window_or_closed_get_a_clear_message(client, world, queue, settings):
+    settings.QUEUE_BOOKING_DAYS = 30
+    url = f"/booking/{world.office_a.pk}/{queue.pk}/"
+    far = client.get(f"{url}?day={timezone.localdate() + timedelta(days=45):%Y-%m-%d}")
+    assert far.status_code == 400 and "не далі ніж на 30 днів" in far.content.decode()
+    saturday = timezone.localdate() + timedelta(days=(5 - timezone.localdate().weekday()) % 7 or 7)
+    closed = client.get(f"{url}?day={saturday:%Y-%m-%d}")
+    assert closed.status_code == 400 and "офіс не працює" in closed.content.decode()
+    past = client.get(f"{url}?day={timezone.localdate() - timedelta(days=1):%Y-%m-%d}")
+    assert past.status_code == 400 and "минула" in past.content.decode()
+
+
+def test_a_filled_honeypot_books_nothing(client, world, queue):
+    url = f"/booking/{world.office_a.pk}/{queue.pk}/?day={_next_weekday():%Y-%m-%d}"
+    html = client.get(url).content.decode()
+    slot = re.search(r'name="starts_at" value="([^"]+)"', html).group(1)
+    answer = client.post(url, {"starts_at": slot, "phone": "0501234567", "stamp": _stamp(html), "website": "x"})
+    assert answer.status_code == 400 and "програма" in answer.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_a_taken_time_is_refused_beside_the_time(client, world, queue):
+    from vikno.queue import booking as service
+
+    day = _next_weekday()
+    url = f"/booking/{world.office_a.pk}/{queue.pk}/?day={day:%Y-%m-%d}"
+    html = client.get(url).content.decode()
+    slot = re.search(r'name="starts_at" value="([^"]+)"', html).group(1)
+    from datetime import datetime
+
+    service.hold(queue, datetime.fromisoformat(slot), phone="+380671112233")
+    answer = client.post(url, {"starts_at": slot, "phone": "0501234567", "stamp": _stamp(html)})
+    assert answer.status_code == 400 and "щойно зайняли" in answer.content.decode()
+    assert Booking.objects.count() == 1
