@@ -2,7 +2,7 @@
 
 import pytest
 
-pytest_plugins = ["vikno.testing.fixtures"]
+pytest_plugins = ["vikno.testing.fixtures", "vikno.testing.fakes"]
 
 
 @pytest.fixture(autouse=True)

@@ -87,3 +87,27 @@ def test_book_a_slot_with_the_keyboard_only(page, world, settings):
     assert_accessible(page)
     # The refused form answered 400 on purpose (the browser logs that status); nothing else may fail.
     assert [e for e in js_errors(page) if "status of 400" not in e] == []
+
+
+def test_rating_and_kpi_pages_are_accessible(page, world):
+    from vikno.queue import services
+    from vikno.queue.tests.booking_world import SYSTEM, hand_ticket, open_office
+    from vikno.testing.browser import log_in
+
+    open_office(world.office_a)
+    queue = services.create_queue(world.office_a, name="Реєстрація", prefix="Р", actor=SYSTEM)
+    window = services.create_workplace(world.office_a, name="Вікно 1", queues=[queue], actor=SYSTEM)
+    ticket = hand_ticket(queue, timezone.now() - timedelta(minutes=3), number=1, workplace=window)
+
+    page.goto(f"/queue/rate/{ticket.token}/")
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").click()  # nothing chosen: errors beside the fields
+    expect(page.locator("#error-summary")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"/queue/rate/workplace/{window.pk}/")
+    assert_accessible(page)
+
+    log_in(page, world.head_a)
+    page.goto("/staff/queue/kpi/")
+    expect(page.locator("h1")).to_have_text("Показники черги")
+    assert_accessible(page)

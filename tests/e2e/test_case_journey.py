@@ -13,7 +13,7 @@ from vikno.cases.tests.core_factories import PDF, make_service
 from vikno.core.audit import Actor
 from vikno.core.models import AuditEvent
 from vikno.notify.models import Notification
-from vikno.testing.fakes import run_worker_until, smtp_server, turbosms_gateway  # noqa: F401
+from vikno.testing.fakes import run_worker_until
 
 PHONE = "+380501234567"
 EMAIL = "olena@example.org"
@@ -45,7 +45,7 @@ def test_intake_to_issuance_with_sms_and_email_received(
     settings,
     smtp_server,
     turbosms_gateway,
-    clean_job_queue,  # noqa: F811
+    clean_job_queue,
 ):
     settings.NOTIFY_RETRY_BASE_SECONDS = 0.05
     settings.NOTIFY_RETRY_MAX_SECONDS = 0.2

@@ -8,6 +8,7 @@ app_name = "queue"
 
 urlpatterns = [
     path("kiosk/<int:office_id>/", views.kiosk, name="kiosk"),
+    path("kiosk/<int:office_id>/check-in/", views.kiosk_checkin, name="kiosk-checkin"),
     path("ticket/<str:token>/", views.ticket, name="ticket"),
     path("my/<str:token>/", views.my_ticket, name="my-ticket"),
     path("my/<str:token>/status.json", views.my_ticket_status, name="my-ticket-status"),

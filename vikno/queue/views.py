@@ -99,11 +99,17 @@ def kiosk(request, office_id: int):
             else:
                 url = reverse("queue:ticket", args=[ticket.token])
                 return redirect(url + ("?contrast=high" if _high_contrast(request) else ""))
+    return _kiosk_page(request, office, queues, priority=priority, error=error)
+
+
+def _kiosk_page(request, office, queues, *, priority="", error=None, checkin_error=None, code=""):
     return render(
         request,
         "queue/kiosk.html",
         {
             "office": office,
+            "checkin_error": checkin_error,
+            "code": code,
             "queues": queues,
             "priorities": PRIORITY_LABELS,
             "priority": priority,
@@ -111,8 +117,23 @@ def kiosk(request, office_id: int):
             "is_open": services.is_open(office),
             "high_contrast": _high_contrast(request),
         },
-        status=400 if error else 200,
+        status=400 if (error or checkin_error) else 200,
     )
+
+
+@require_http_methods(["POST"])
+def kiosk_checkin(request, office_id: int):
+    """A booked visitor types the code from the SMS or email and gets a ticket placed at the booked time."""
+    from .booking import check_in
+
+    office = _office(office_id)
+    code = request.POST.get("code", "")
+    try:
+        ticket = check_in(office, code, actor=actor_from_request(request))
+    except DomainError as exc:
+        return _kiosk_page(request, office, _queues(office), checkin_error=exc.message, code=code)
+    url = reverse("queue:ticket", args=[ticket.token])
+    return redirect(url + ("?contrast=high" if _high_contrast(request) else ""))
 
 
 def _qr_svg(url: str) -> str:

@@ -59,7 +59,7 @@ def test_lists_are_scoped(world, login_as, cases_a):
 
 
 def test_officer_inbox_has_the_cases_sent_to_the_provider(world, login_as, cases_a):
-    today, late, later = cases_a
+    today, late, _later = cases_a
     services.transition(late, "send_to_provider", actor=Actor(user=world.admin_a))
     client = login_as(world.officer_a)
     page = client.get(URL + "inbox/").content.decode()
