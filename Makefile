@@ -41,7 +41,9 @@ run: demo
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
-	DJANGO_SETTINGS_MODULE=vikno.settings.test $(BIN)/pytest
+	$(PY) manage.py i18ncheck
+	DJANGO_SETTINGS_MODULE=vikno.settings.test $(BIN)/pytest -m "not browser"
+	DJANGO_SETTINGS_MODULE=vikno.settings.test $(BIN)/pytest -m browser tests/browser
 
 # The same suite against the machine's PostgreSQL server.
 test-server:

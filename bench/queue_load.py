@@ -49,6 +49,7 @@ import json
 import multiprocessing as mp
 import os
 import random
+import re
 import signal
 import socket
 import statistics
@@ -303,6 +304,30 @@ class Server:
         self.log.close()
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of a process group."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 of /proc/<pid>/stat: the process group
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    values = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(values[:8]) - idle) / tick, sum(values[:8]) / tick
+
+
 # --- measurements --------------------------------------------------------------------------------
 
 
@@ -376,8 +401,11 @@ class Client:
 def display_process(port: int, office: int, displays: int, ready, stop, out) -> None:
     """Separate process (so the operators' threads do not delay it): ``displays`` readers of the event
     stream; each notes (arrival wall time, ticket id, call count, server ``at``) of every ``call``."""
+    import logging
+
     import httpx
 
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     arrivals: list[list] = [[] for _ in range(displays)]
     problems: list[str] = []
 
@@ -417,7 +445,8 @@ def display_process(port: int, office: int, displays: int, ready, stop, out) -> 
         threading.Thread(target=read, args=(k,), daemon=True).start()
     stop.wait()
     time.sleep(1.0)  # the last calls of the run are still on their way
-    out.put({"arrivals": arrivals, "problems": problems})
+    used = os.times()
+    out.put({"arrivals": arrivals, "problems": problems, "cpu": used.user + used.system})
 
 
 def run_load(args, api: Server, display: Server, setup: dict) -> dict:
@@ -500,7 +529,12 @@ def run_load(args, api: Server, display: Server, setup: dict) -> dict:
                 client.call("no-show", "POST", f"/api/v1/queue/tickets/{tid}/no-show")
                 continue
             client.call("start", "POST", f"/api/v1/queue/tickets/{tid}/start")
-            time.sleep(args.service_seconds * (0.5 + draw()))
+            service = args.service_seconds * (0.5 + draw())
+            if time.perf_counter() + service > started + args.seconds:
+                # A visit that would end after the run stays «serving»: cutting them all short at the end
+                # would send 80 finishes at once, a burst no real office makes.
+                return
+            time.sleep(service)
             client.call("finish", "POST", f"/api/v1/queue/tickets/{tid}/finish")
 
     def pinger(started: float, label: str, seconds: float) -> None:
@@ -526,6 +560,7 @@ def run_load(args, api: Server, display: Server, setup: dict) -> dict:
     threads += [threading.Thread(target=operator, args=(m, started), daemon=True) for m in setup["staff"]]
     threads.append(threading.Thread(target=pinger, args=(started, "ping (during the load)", args.seconds)))
     wall_start = dt.datetime.now().astimezone()
+    cpu_before = (machine_cpu(), group_cpu(api.proc.pid), group_cpu(display.proc.pid), os.times())
     for t in threads:
         t.start()
     loads = []
@@ -539,9 +574,20 @@ def run_load(args, api: Server, display: Server, setup: dict) -> dict:
             print("  … operators still busy two minutes after the end; not waiting for them", flush=True)
             break
     elapsed = time.perf_counter() - started
+    (busy0, total0), api0, disp0, self0 = cpu_before
+    busy1, total1 = machine_cpu()
+    self1 = os.times()
+    cpu = {
+        "machine": busy1 - busy0,
+        "capacity": total1 - total0,
+        "api": group_cpu(api.proc.pid) - api0,
+        "display": group_cpu(display.proc.pid) - disp0,
+        "clients": (self1.user + self1.system) - (self0.user + self0.system),
+    }
     display_stop.set()
     shown = out.get(timeout=30)
     proc.join(10)
+    cpu["clients"] += shown["cpu"]
     return {
         "stats": stats,
         "responded": responded,
@@ -552,6 +598,7 @@ def run_load(args, api: Server, display: Server, setup: dict) -> dict:
         "wall_start": wall_start,
         "load_before": load_before,
         "loads": loads,
+        "cpu": cpu,
     }
 
 
@@ -650,6 +697,83 @@ def explain(setup: dict) -> None:
         transaction.set_rollback(True)
 
 
+def statements(setup: dict, rounds: int = 3) -> None:
+    """In this process (Django test client, no server): SQL statements and their time per request of
+    issue, call-next (with a ticket and with nobody waiting), start and finish, and the slowest ones."""
+    from django.db import connection
+    from django.test import Client as TestClient
+
+    from vikno.queue import services
+    from vikno.queue.models import Ticket, Workplace
+
+    client = TestClient(HTTP_HOST="127.0.0.1")
+    office = setup["office"]
+    seen: list[tuple[float, str]] = []
+    per: dict[str, list[tuple[float, int, float]]] = {}
+
+    def wrapper(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            text = re.sub(r"^SELECT .*? FROM ", "SELECT … FROM ", " ".join(sql.split()))
+            seen.append(((time.perf_counter() - start) * 1000, text[:170]))
+
+    def send(label: str, path: str, body: dict | None = None, token: str | None = None) -> dict:
+        seen.clear()
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+        start = time.perf_counter()
+        with connection.execute_wrapper(wrapper):
+            response = client.post(path, body or {}, content_type="application/json", **headers)
+        total = (time.perf_counter() - start) * 1000
+        if response.status_code not in (200, 201):
+            raise SystemExit(f"{label}: HTTP {response.status_code} {response.content[:300]!r}")
+        last[0] = (total, len(seen), sum(ms for ms, _ in seen))
+        per.setdefault(label, []).append(last[0])
+        slowest[label] = sorted(seen, reverse=True)[:6]
+        return response.json()
+
+    slowest: dict[str, list] = {}
+    last: list = [None]
+    staff = setup["staff"][:10]  # their work profiles start with the first queue
+    queue_id = setup["queues"][0][0]
+    for member in staff:  # visits the run left open
+        busy = services.current_ticket(Workplace(pk=member["workplace"]))
+        if busy is not None and busy.status == Ticket.Status.CALLED:
+            send("(close a visit left open)", f"/api/v1/queue/tickets/{busy.pk}/start", token=member["token"])
+        if busy is not None:
+            send("(close a visit left open)", f"/api/v1/queue/tickets/{busy.pk}/finish", token=member["token"])
+
+    def visit(member: dict, label: str, empty_label: str) -> bool:
+        path = f"/api/v1/queue/workplaces/{member['workplace']}/call-next"
+        seen.clear()
+        ticket = send("(probe)", path, token=member["token"]).get("ticket")
+        per.pop("(probe)")
+        per.setdefault(label if ticket else empty_label, []).append(last[0])
+        slowest[label if ticket else empty_label] = slowest.pop("(probe)")
+        if ticket:
+            send("start", f"/api/v1/queue/tickets/{ticket['id']}/start", token=member["token"])
+            send("finish", f"/api/v1/queue/tickets/{ticket['id']}/finish", token=member["token"])
+        return bool(ticket)
+
+    while sum(visit(m, "(drain)", "(drain)") for m in staff):  # the tickets the run left waiting
+        pass
+    per.clear()
+    for _ in range(rounds):
+        for _member in staff:
+            send("kiosk: issue ticket", f"/api/v1/queue/kiosk/{office}/tickets", {"queue_id": queue_id})
+        for member in staff:
+            visit(member, "call-next: ticket called", "call-next: nobody waiting")
+        for member in staff:
+            visit(member, "call-next: ticket called", "call-next: nobody waiting")
+    print(f"\nIn-process, per request ({rounds * len(staff)} each; medians):")
+    for label, rows in per.items():
+        total, count, sql = (statistics.median(r[i] for r in rows) for i in range(3))
+        print(f"  {label:<28} {total:6.1f} ms in all, {count:.0f} statements taking {sql:5.1f} ms")
+        for ms, text in slowest[label][:4]:
+            print(f"      {ms:6.2f} ms  {text}")
+
+
 # --- main ----------------------------------------------------------------------------------------
 
 
@@ -666,6 +790,9 @@ def main() -> None:
     parser.add_argument("--history-per-day", type=int, default=3000, help="tickets a past day (default 3,000)")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the bench database first")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of a call's statements")
+    parser.add_argument(
+        "--statements", action="store_true", help="count SQL statements per request in-process after the run"
+    )
     parser.add_argument("--settings", default="vikno.settings.dev")
     parser.add_argument("--seed", type=int, default=4)
     args = parser.parse_args()
@@ -703,7 +830,7 @@ def main() -> None:
 
     checks = integrity(setup["office"])
     stats: Stats = result["stats"]
-    seconds = result["elapsed"]
+    seconds = args.seconds  # rates over the load's length (the last visits may end a moment later)
 
     # Display latency: every call (ticket, call count) made, matched with each display's arrivals.
     made = result["responded"]
@@ -730,10 +857,17 @@ def main() -> None:
     print(f"API server: gunicorn {api.command.split(' ', 1)[1]}")
     print(f"Display server: gunicorn {display.command.split(' ', 1)[1]}")
     print(
-        f"Load: {seconds:.0f} s; kiosks {args.tickets_per_minute:.0f} tickets/min paced ({result['late']} late by more "
+        f"Load: {seconds:.0f} s (all clients done after {result['elapsed']:.0f} s); kiosks {args.tickets_per_minute:.0f} tickets/min paced ({result['late']} late by more "
         f"than one interval); {args.operators} operators (service {args.service_seconds:.0f} s mean, "
         f"{args.idle_seconds:.1f} s pause after an empty call); {args.displays} displays; ping 20/s; "
         f"{setup['history']:,} past tickets"
+    )
+    cpu = result["cpu"]
+    rest = cpu["machine"] - cpu["api"] - cpu["display"] - cpu["clients"]
+    print(
+        f"CPU during the load: machine {cpu['machine']:.0f} of {cpu['capacity']:.0f} CPU-s busy "
+        f"({100 * cpu['machine'] / cpu['capacity']:.0f} %); API server {cpu['api']:.0f}, display server "
+        f"{cpu['display']:.0f}, bench clients {cpu['clients']:.0f}, the rest (PostgreSQL, other jobs) {rest:.0f}"
     )
     print()
     print(f"{'operation':<34}{'n':>8}{'per s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}")
@@ -787,6 +921,8 @@ def main() -> None:
     print(f"Integrity: {'OK' if ok else 'FAILED'}")
     if args.explain:
         explain(setup)
+    if args.statements:
+        statements(setup)
     if not ok:
         raise SystemExit(1)
 

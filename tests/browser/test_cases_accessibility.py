@@ -28,8 +28,7 @@ def test_staff_case_pages_are_accessible(page, world, case):
     assert js_errors(page) == []
 
 
-def test_public_status_page_is_accessible(new_page, case):
-    page = new_page(java_script_enabled=False)
+def test_public_status_page_is_accessible(page, case):
     page.goto("/status/")
     assert_accessible(page)
     page.fill("#id_number", case.number)
@@ -38,3 +37,13 @@ def test_public_status_page_is_accessible(new_page, case):
         page.locator("main form button[type=submit]").click()
     assert case.number in page.locator("h2").first.inner_text()
     assert_accessible(page)
+
+
+def test_public_status_page_works_without_javascript(new_page, case):
+    page = new_page(java_script_enabled=False)  # no axe here: evaluating scripts needs JavaScript
+    page.goto(f"/status/?number={case.number}&code=WRONG234")
+    assert page.locator("[role=alert]").count() == 1
+    page.fill("#id_code", case.access_code)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert case.number in page.locator("h2").first.inner_text()

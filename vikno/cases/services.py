@@ -526,7 +526,8 @@ def _take_number(center_id: int, year: int) -> int:
 
 def _checklist(version, documents) -> list[CaseDocument]:
     """The ІК checklist with the provided flags. ``documents``: None (everything provided) or a list
-    of positions / dicts ``{"position", "provided", "pages"}``."""
+    of positions / dicts ``{"position", "provided", "pages", "original", "copy"}`` (what was actually taken in:
+    the ІК says what is required, the administrator records an original shown or a copy kept)."""
     required = list(version.documents.order_by("position"))
     by_position = {d.position: d for d in required}
     given: dict[int, dict] = {}
@@ -550,8 +551,8 @@ def _checklist(version, documents) -> list[CaseDocument]:
             CaseDocument(
                 position=doc.position,
                 name=doc.name,
-                original=doc.original,
-                copy=doc.copy,
+                original=bool(entry["original"]) if entry and "original" in entry else doc.original,
+                copy=bool(entry["copy"]) if entry and "copy" in entry else doc.copy,
                 pages=pages,
                 provided=provided,
             )

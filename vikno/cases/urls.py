@@ -15,6 +15,7 @@ urlpatterns = [
     path("<str:number>/result/", views.case_result, name="result"),
     path("<str:number>/issue/", views.case_issue, name="issue"),
     path("<str:number>/transfer/", views.case_transfer, name="transfer"),
+    path("<str:number>/notifications/<int:pk>/resend/", views.case_notification_resend, name="resend"),
     path("<str:number>/documents/<int:position>/", views.case_document_download, name="document"),
     path("<str:number>/documents/<int:position>/file/", views.case_document_file, name="document-file"),
     path("<str:number>/results/<int:pk>/", views.case_result_download, name="result-file"),

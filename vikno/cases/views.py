@@ -9,7 +9,6 @@ applicant, ``applicant.listed`` for a list page).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import uuid
 
 from django.contrib import messages
@@ -30,6 +29,7 @@ from vikno.core.errors import DomainError
 from vikno.core.pagination import _decode, _encode
 from vikno.core.scoping import Role
 from vikno.core.staff import staff_required
+from vikno.notify import services as notify_services
 from vikno.orgs.models import Office
 from vikno.payments import services as payments
 from vikno.payments.models import Payment
@@ -77,14 +77,6 @@ def _add_error(form, error: DomainError, aliases: dict | None = None) -> None:
 
 def _error_status(error: DomainError) -> int:
     return error.status if 400 <= error.status < 500 else 400
-
-
-def _optional(module_path: str, name: str):
-    """A function of a module another helper may still be writing; None when it is missing."""
-    try:
-        return getattr(importlib.import_module(module_path), name)
-    except (ImportError, AttributeError):
-        return None
 
 
 def _offices_for(user):
@@ -458,13 +450,7 @@ ROLE_LABELS = dict(TechStep.Role.choices)
 
 
 def _notifications(case: Case):
-    function = _optional("vikno.notify.services", "notifications_for_case")
-    if function is None:
-        return None
-    try:
-        return list(function(case))
-    except NotImplementedError:
-        return None
+    return list(notify_services.notifications_for_case(case.pk))
 
 
 def _case_context(request, case: Case, *, bound: dict | None = None, error: str = "") -> dict:
@@ -639,6 +625,20 @@ def case_transfer(request, number: str):
         _add_error(form, error)
         return _render_case(request, case, bound={"transfer": form}, error=error.message, status=_error_status(error))
     return _done(request, case, _("Case transferred to %(office)s.") % {"office": case.current_office})
+
+
+@staff_required()
+@require_POST
+def case_notification_resend(request, number: str, pk: int):
+    """Send a notification of this case again (e.g. the applicant lost the SMS)."""
+    case = _case_or_404(request, number)
+    _require(workflow.is_front(request.user, case))
+    note = get_object_or_404(notify_services.notifications_for_case(case.pk), pk=pk)
+    try:
+        notify_services.resend(note, actor=actor_from_request(request))
+    except DomainError as error:
+        return _render_case(request, case, error=error.message, status=_error_status(error))
+    return _done(request, case, _("The notification will be sent again."))
 
 
 @staff_required()

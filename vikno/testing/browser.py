@@ -53,6 +53,7 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -250,7 +251,9 @@ class Violation:
 
 
 _AXE_RUN = """async (tags) => {
-  const result = await window.axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  const limit = new Promise((_, reject) => setTimeout(() => reject(new Error("axe-core did not finish in 30 s")), 30000));
+  const run = window.axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  const result = await Promise.race([run, limit]);
   return result.violations.map((v) => ({
     id: v.id, impact: v.impact || "", help: v.help, helpUrl: v.helpUrl,
     nodes: v.nodes.map((n) => n.target.join(" ") + "  " + n.html.slice(0, 160)
@@ -260,11 +263,21 @@ _AXE_RUN = """async (tags) => {
 
 
 def axe_violations(page, tags=WCAG_21_AA) -> list[Violation]:
-    """Run axe-core with the given rule tags on the page as it is now and return its violations."""
+    """Run axe-core with the given rule tags on the page as it is now and return its violations.
+    A run that does not finish in 30 s (seen once on a loaded machine) is retried once after a reload."""
+    page.wait_for_load_state("load")
+    try:
+        found = _run_axe(page, tags)
+    except PlaywrightError:
+        page.reload(wait_until="load")
+        found = _run_axe(page, tags)
+    return [Violation(v["id"], v["impact"], v["help"], v["helpUrl"], v["nodes"]) for v in found]
+
+
+def _run_axe(page, tags) -> list[dict]:
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(_axe_source())
-    found = page.evaluate(_AXE_RUN, list(tags))
-    return [Violation(v["id"], v["impact"], v["help"], v["helpUrl"], v["nodes"]) for v in found]
+    return page.evaluate(_AXE_RUN, list(tags))
 
 
 def assert_accessible(page, tags=WCAG_21_AA) -> None:

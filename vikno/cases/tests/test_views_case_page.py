@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from vikno.cases import services
 from vikno.cases.models import Case, Status
 from vikno.core.audit import Actor
 from vikno.core.models import AuditEvent
@@ -61,7 +62,9 @@ def test_payment_then_send_then_officer_takes_into_work_and_attaches_result(worl
         {"payment-method": "pos", "payment-amount": "85.00", "payment-receipt_number": "Ч-1", "payment-paid_on": ""},
     )
     assert paid.status_code == 302
-    sent = admin.post(_url(case, "action/"), {"send_to_provider-action": "send_to_provider", "send_to_provider-comment": ""})
+    sent = admin.post(
+        _url(case, "action/"), {"send_to_provider-action": "send_to_provider", "send_to_provider-comment": ""}
+    )
     assert sent.status_code == 302
     assert Case.objects.get(pk=case.pk).status == Status.SENT_TO_PROVIDER
 
@@ -77,18 +80,11 @@ def test_payment_then_send_then_officer_takes_into_work_and_attaches_result(worl
     assert Case.objects.get(pk=case.pk).status == Status.RESULT_READY
 
 
-def test_refusal_without_reason_is_refused_beside_the_field(world, case):
-    from vikno.cases import services
-
+def test_refusal_without_reason_is_refused_beside_the_field(world, login_as, case):
     services.record_payment(case, method="exemption", exemption_ground="Закон, ст. 1", actor=Actor(user=world.admin_a))
     services.transition(case, "send_to_provider", actor=Actor(user=world.admin_a))
     services.transition(case, "take_into_work", actor=Actor(user=world.officer_a))
-    from django.test import Client
-
-    from vikno.testing.fixtures import login
-
-    officer = Client()
-    login(officer, world.officer_a)
+    officer = login_as(world.officer_a)
     response = officer.post(_url(case, "action/"), {"refuse-action": "refuse", "refuse-reason": ""})
     assert response.status_code == 400
     assert "Вкажіть причину відмови" in response.content.decode()
@@ -98,7 +94,9 @@ def test_issue_and_transfer(world, login_as):
     service = make_service(instant=False, providers=[world.provider_a])
     case = register(world, service)
     admin = login_as(world.admin_a)
-    response = admin.post(_url(case, "transfer/"), {"transfer-to_office": world.remote_a.pk, "transfer-comment": "ближче"})
+    response = admin.post(
+        _url(case, "transfer/"), {"transfer-to_office": world.remote_a.pk, "transfer-comment": "ближче"}
+    )
     assert response.status_code == 302
     assert Case.objects.get(pk=case.pk).current_office_id == world.remote_a.pk
     # Issuing is not allowed before the result is ready: no issue form, and the POST is refused.
@@ -115,3 +113,22 @@ def test_scan_upload_on_the_case_page(world, login_as, case):
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     bad = admin.post(_url(case, "documents/1/file/"), {"upload-file": pdf("x.pdf", content=b"hello")})
     assert bad.status_code == 400
+
+
+@pytest.mark.django_db
+def test_staff_resend_a_notification_from_the_case_page(world, login_as):
+    from vikno.notify.models import Notification
+
+    from .core_factories import make_service, person, register
+
+    applicant = person(world, email="olena@example.org", email_consent=True)
+    case = register(world, make_service(), applicant=applicant)
+    note = Notification.objects.filter(case_id=case.pk, channel="email").first()
+    assert note is not None
+    Notification.objects.filter(pk=note.pk).update(status="sent")
+    client = login_as(world.admin_a)
+    page = client.get(f"/staff/cases/{case.number}/")
+    assert f"/staff/cases/{case.number}/notifications/{note.pk}/resend/" in page.content.decode()
+    response = client.post(f"/staff/cases/{case.number}/notifications/{note.pk}/resend/")
+    assert response.status_code == 302
+    assert Notification.objects.filter(case_id=case.pk, channel="email").count() == 2

@@ -41,7 +41,11 @@ def test_form_without_javascript_has_labels_and_a_heading(client):
 
 def test_qr_link_shows_status_due_date_and_where_to_collect(world, client, case):
     CaseEvent.objects.create(
-        case=case, at=case.filed_at, action="note", comment="внутрішня примітка", visible_to_applicant=False,
+        case=case,
+        at=case.filed_at,
+        action="note",
+        comment="внутрішня примітка",
+        visible_to_applicant=False,
         to_status="accepted",
     )
     response = client.get(URL, {"number": case.number, "code": case.access_code})
