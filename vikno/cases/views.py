@@ -52,6 +52,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Applicant, Case, CaseTask, Status
+from .signals import case_registered_in_visit
 
 FRONT_ROLES = (Role.ADMINISTRATOR, Role.CENTER_HEAD)
 INTAKE_ROLES = (Role.ADMINISTRATOR, Role.CENTER_HEAD)
@@ -200,6 +201,7 @@ def intake(request):
         "hits": hits,
         "search_error": search_error,
         **_intake_context(request, service, today),
+        "visit_ticket": _visit_ticket(request),
     }
     if _is_htmx(request) and service is None:
         return render(request, "cases/_service_hits.html", context)
@@ -282,6 +284,12 @@ APPLICANT_FIELDS = set(ApplicantForm.Meta.fields)
 PAYMENT_FIELDS = {"method", "amount", "receipt_number", "paid_on", "exemption_ground"}
 
 
+def _visit_ticket(request) -> int | None:
+    """The queue ticket of the visit this intake belongs to (from the operator console's link)."""
+    raw = (request.POST.get("ticket") or request.GET.get("ticket") or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
 def _register(request, context, intake_form, applicant_form, documents, payment_form, required):
     """Create the applicant (if new) and the case with its documents, scans and payment in one
     transaction; None (with the errors on the forms) when the domain layer refuses."""
@@ -330,6 +338,9 @@ def _register(request, context, intake_form, applicant_form, documents, payment_
                 payment=payment_form.payment(),
                 idempotency_key=data.get("idempotency_key") or "",
             )
+            ticket_id = _visit_ticket(request)
+            if ticket_id:
+                case_registered_in_visit.send(sender=Case, case=case, ticket_id=ticket_id, actor=actor)
             for row, form in zip(document_rows, documents.forms, strict=True):
                 upload = form.cleaned_data.get("file")
                 if upload:

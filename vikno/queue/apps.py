@@ -7,3 +7,6 @@ class QueueConfig(AppConfig):
     name = "vikno.queue"
     label = "queue"
     verbose_name = "queue"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 - connects the signal receivers

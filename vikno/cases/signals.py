@@ -1,0 +1,7 @@
+"""Signals the cases room sends to the rooms above it (which it may not import)."""
+
+from django.dispatch import Signal
+
+# Sent inside the registering transaction when a case is registered from a called queue ticket.
+# Arguments: case, ticket_id, actor. The queue room records the case on the visit.
+case_registered_in_visit = Signal()
