@@ -19,12 +19,14 @@ urlpatterns = [
     path("staff/orgs/", include("vikno.orgs.urls")),
     path("staff/catalog/", include("vikno.catalog.urls")),
     path("staff/cases/", include("vikno.cases.urls")),
+    path("staff/portal/", include("vikno.portal.urls_staff")),
     path("staff/queue/kpi/", include("vikno.queue.urls_kpi")),
     path("booking/", include("vikno.queue.urls_booking")),
     path("queue/rate/", include("vikno.queue.urls_rating")),
     path("queue/", include("vikno.queue.urls")),
     path("notify/", include("vikno.notify.urls")),
     path("django-admin/", admin.site.urls),
+    path("", include("vikno.portal.urls_citizen")),
     path("", include("vikno.portal.urls")),
 ]
 

@@ -28,6 +28,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     Event.OVERDUE_ESCALATION: ("case_number", "service_name", "center_name", "due_date"),
     Event.BOOKING_CONFIRMED: ("center_name", "office_name", "booking_time", "booking_code"),
     Event.BOOKING_REMINDER: ("center_name", "office_name", "booking_time", "booking_code"),
+    # Portal events (plain strings: the outbox column takes any event name, no migration needed).
+    "online_submitted": ("case_number", "service_name", "center_name"),
+    "consultation_answer": ("center_name", "answer"),
 }
 
 GSM7_BASIC = set(

@@ -120,5 +120,6 @@ def status(request):
     )
     response = render(request, "portal/status.html", context)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # Not "no-referrer": browsers then send "Origin: null" and the upload form's CSRF check fails.
+    response["Referrer-Policy"] = "same-origin"
     return response

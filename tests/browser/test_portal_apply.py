@@ -1,0 +1,41 @@
+"""An online application from the portal form to the administrator's intake inbox."""
+
+import pytest
+
+from vikno.testing.browser import assert_accessible, log_in
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def service(world):
+    from vikno.portal.tests.citizen_factories import online_service
+
+    return online_service(world)
+
+
+def test_online_application_reaches_the_intake_inbox(new_page, world, service, tmp_path):
+    from vikno.cases.tests.core_factories import PDF, PNG
+
+    scan, photo = tmp_path / "zayava.pdf", tmp_path / "pasport.png"
+    scan.write_bytes(PDF)
+    photo.write_bytes(PNG)
+    citizen = new_page()
+    citizen.goto(f"/c/center-a/apply/{service.code}/")
+    assert_accessible(citizen)
+    citizen.fill("#id_last_name", "Коваленко")
+    citizen.fill("#id_first_name", "Ірина")
+    citizen.fill("#id_rnokpp", "3293406441")
+    citizen.fill("#id_phone", "0501234567")
+    citizen.check("#id_data_consent")
+    citizen.set_input_files("#id_doc_1", str(scan))
+    citizen.set_input_files("#id_doc_2", str(photo))
+    with citizen.expect_navigation():
+        citizen.locator("main form button[type=submit]").click()
+    number = citizen.locator("#case-number").inner_text().strip()
+    assert citizen.locator("#access-code").inner_text().strip()
+
+    staff = new_page()
+    log_in(staff, world.admin_a)
+    staff.goto("/staff/cases/inbox/")
+    assert number in staff.locator("main").inner_text()
