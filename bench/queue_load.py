@@ -320,25 +320,6 @@ def group_cpu(pgid: int) -> float:
     return total / tick
 
 
-def database_cpu(db: str) -> dict[int, float]:
-    """CPU seconds so far of each PostgreSQL backend connected to ``db`` (pid → seconds)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db])
-        pids = [row[0] for row in cursor.fetchall()]
-    connection.close()
-    tick = os.sysconf("SC_CLK_TCK")
-    used = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        used[pid] = (int(fields[11]) + int(fields[12])) / tick
-    return used
-
-
 def machine_cpu() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
     values = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -580,7 +561,6 @@ def run_load(args, api: Server, display: Server, setup: dict) -> dict:
     threads.append(threading.Thread(target=pinger, args=(started, "ping (during the load)", args.seconds)))
     wall_start = dt.datetime.now().astimezone()
     cpu_before = (machine_cpu(), group_cpu(api.proc.pid), group_cpu(display.proc.pid), os.times())
-    db_before = database_cpu(args.db)
     for t in threads:
         t.start()
     loads = []
@@ -604,8 +584,6 @@ def run_load(args, api: Server, display: Server, setup: dict) -> dict:
         "display": group_cpu(display.proc.pid) - disp0,
         "clients": (self1.user + self1.system) - (self0.user + self0.system),
     }
-    # Backends of the bench database alive at the end (those that closed during the load are missed).
-    cpu["postgres"] = sum(used - db_before.get(pid, 0.0) for pid, used in database_cpu(args.db).items())
     display_stop.set()
     shown = out.get(timeout=30)
     proc.join(10)
@@ -820,7 +798,7 @@ def main() -> None:
     args = parser.parse_args()
 
     t0 = time.perf_counter()
-    db = args.db = setup_django(args.settings, args.fresh)
+    db = setup_django(args.settings, args.fresh)
     from generate_cases import machine
 
     run = uuid.uuid4().hex[:6]
@@ -885,12 +863,12 @@ def main() -> None:
         f"{setup['history']:,} past tickets"
     )
     cpu = result["cpu"]
-    rest = cpu["machine"] - cpu["api"] - cpu["display"] - cpu["clients"] - cpu["postgres"]
+    rest = cpu["machine"] - cpu["api"] - cpu["display"] - cpu["clients"]
     print(
         f"CPU during the load: machine {cpu['machine']:.0f} of {cpu['capacity']:.0f} CPU-s busy "
         f"({100 * cpu['machine'] / cpu['capacity']:.0f} %); API server {cpu['api']:.0f}, display server "
-        f"{cpu['display']:.0f}, bench clients {cpu['clients']:.0f}, PostgreSQL backends of the bench database "
-        f"{cpu['postgres']:.0f}, the rest (other jobs on the machine) {rest:.0f}"
+        f"{cpu['display']:.0f}, bench clients {cpu['clients']:.0f}, the rest (PostgreSQL and other jobs on the "
+        f"machine) {rest:.0f}"
     )
     print()
     print(f"{'operation':<34}{'n':>8}{'per s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}")

@@ -39,3 +39,24 @@ def test_online_application_reaches_the_intake_inbox(new_page, world, service, t
     log_in(staff, world.admin_a)
     staff.goto("/staff/cases/inbox/")
     assert number in staff.locator("main").inner_text()
+
+
+def test_missing_document_is_sent_from_the_status_page(page, world, tmp_path):
+    from vikno.cases import services
+    from vikno.cases.tests.core_factories import PDF, make_service, register
+    from vikno.core.audit import Actor
+
+    case = register(world, make_service(providers=[world.provider_a]))
+    services.transition(case, "send_to_provider", actor=Actor(user=world.admin_a))
+    services.transition(case, "take_into_work", actor=Actor(user=world.officer_a))
+    services.transition(case, "request_clarification", actor=Actor(user=world.officer_a), comment="Додайте довідку")
+    scan = tmp_path / "dovidka.pdf"
+    scan.write_bytes(PDF)
+    page.goto(f"/status/?number={case.number}&code={case.access_code}")
+    assert_accessible(page)
+    page.fill("#id_doc_name", "Довідка")
+    page.set_input_files("#id_doc_file", str(scan))
+    with page.expect_navigation():
+        page.locator("#id_doc_file").evaluate("el => el.form.requestSubmit()")
+    assert page.locator("[role=status]").count() == 1
+    assert case.documents.filter(name="Довідка").exists()

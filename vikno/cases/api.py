@@ -421,9 +421,11 @@ def _office(request, office_id: int | None, *, center_id: int | None = None) -> 
     candidates = (  # tried in turn: each query runs only if the previous one found nothing
         lambda: offices.filter(pk=actor.office_id).first() if actor.office_id else None,
         lambda: user.offices.filter(is_active=True).select_related("center").order_by("pk").first(),
-        lambda: offices.filter(center_id=center_id or user.center_id, kind=Office.Kind.MAIN).first()
-        if (center_id or user.center_id)
-        else None,
+        lambda: (
+            offices.filter(center_id=center_id or user.center_id, kind=Office.Kind.MAIN).first()
+            if (center_id or user.center_id)
+            else None
+        ),
     )
     for candidate in candidates:
         office = candidate()

@@ -413,8 +413,6 @@ class SweepReport:
         )
 
 
-
-
 def _case_context(case: Case) -> dict:
     """The keys the notification templates use (vikno/notify/rendering.py ``REQUIRED``)."""
     due = _local(case.due_at) if case.due_at else None

@@ -25,6 +25,8 @@ class Event(models.TextChoices):
     OVERDUE_ESCALATION = "overdue_escalation", "Прострочення строку (для працівників)"
     BOOKING_CONFIRMED = "booking_confirmed", "Запис у чергу підтверджено"
     BOOKING_REMINDER = "booking_reminder", "Нагадування про запис"
+    ONLINE_SUBMITTED = "online_submitted", "Онлайн-заяву подано"
+    CONSULTATION_ANSWER = "consultation_answer", "Відповідь на запитання"
 
 
 class Channel(models.TextChoices):

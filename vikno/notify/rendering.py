@@ -28,9 +28,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     Event.OVERDUE_ESCALATION: ("case_number", "service_name", "center_name", "due_date"),
     Event.BOOKING_CONFIRMED: ("center_name", "office_name", "booking_time", "booking_code"),
     Event.BOOKING_REMINDER: ("center_name", "office_name", "booking_time", "booking_code"),
-    # Portal events (plain strings: the outbox column takes any event name, no migration needed).
-    "online_submitted": ("case_number", "service_name", "center_name"),
-    "consultation_answer": ("center_name", "answer"),
+    Event.ONLINE_SUBMITTED: ("case_number", "service_name", "center_name"),
+    Event.CONSULTATION_ANSWER: ("center_name", "answer"),
 }
 
 GSM7_BASIC = set(
@@ -52,9 +51,10 @@ def status_url(case_number: str) -> str:
 
 
 def full_context(event: str, context: dict) -> dict:
-    if event not in REQUIRED:
+    required = REQUIRED.get(event)
+    if required is None:
         raise DomainError(f"Невідома подія сповіщення «{event}».", code="unknown_event", field="event")
-    missing = [key for key in REQUIRED[event] if not str(context.get(key) or "").strip()]
+    missing = [key for key in required if not str(context.get(key) or "").strip()]
     if missing:
         raise DomainError(
             f"Для сповіщення «{event}» бракує даних: {', '.join(missing)}.", code="missing_context", field="context"

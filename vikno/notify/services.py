@@ -86,7 +86,9 @@ def enqueue(
     rows = []
     if not wanted:
         return rows
-    with transaction.atomic(savepoint=False):  # all rows or none; no savepoint round trips inside a caller's transaction
+    with transaction.atomic(
+        savepoint=False
+    ):  # all rows or none; no savepoint round trips inside a caller's transaction
         for channel, raw in wanted:
             rows.append(
                 _write(

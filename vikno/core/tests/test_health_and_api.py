@@ -31,11 +31,18 @@ def _free_port() -> int:
 def test_healthz_answers_503_when_the_database_is_down():
     """A real server process whose database address has nothing listening."""
     port, dead_db_port = _free_port(), _free_port()
-    env = {**os.environ, "DATABASE_URL": f"postgres://postgres@127.0.0.1:{dead_db_port}/vikno",
-           "DJANGO_SETTINGS_MODULE": "vikno.settings.test"}
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "vikno.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
-                            cwd=BASE_DIR, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{dead_db_port}/vikno",
+        "DJANGO_SETTINGS_MODULE": "vikno.settings.test",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "vikno.wsgi", "-b", f"127.0.0.1:{port}", "-w", "1"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -15,6 +15,7 @@ CONTEXT = {
     "office_name": "ВРМ с. Якушинці",
     "booking_time": "15.03 о 10:30",
     "booking_code": "Б-042",
+    "answer": "Потрібні паспорт і заява.",
 }
 MAIN = ["accepted", "clarification_needed", "result_ready", "refused", "collect_reminder"]
 

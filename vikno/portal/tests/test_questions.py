@@ -67,3 +67,19 @@ def test_other_centers_staff_get_404(world, client, login_as, question):
     client.logout()
     login_as(world.officer_a)
     assert client.get("/staff/portal/questions/").status_code == 404
+
+
+def test_portal_messages_render_for_both_channels():
+    from vikno.notify.rendering import render, sms_segments
+
+    context = {
+        "case_number": "1-26-000001",
+        "service_name": "Тестова послуга",
+        "center_name": "ЦНАП А",
+        "answer": "Паспорт і заява.",
+        "question": "Які документи?",
+    }
+    for event in ("online_submitted", "consultation_answer"):
+        sms, mail = render(event, "sms", context), render(event, "email", context)
+        assert sms.body and "{" not in sms.body and sms_segments(sms.body) <= 2
+        assert mail.subject and "{{" not in mail.body
