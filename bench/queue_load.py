@@ -36,7 +36,9 @@ It prints the latency (p50/p95/p99/max) of every operation, the display latency 
 arrival minus the server's ``called_at`` carried in the event, and arrival minus the moment the
 operator got the HTTP response — missed calls per display, and, from the database, duplicate ticket
 numbers (same queue, day, number) and tickets called twice; both must be 0. ``--explain`` adds
-``EXPLAIN (ANALYZE, BUFFERS)`` of the statements of a call. Targets: call-next p99 < 30 ms, display
+``EXPLAIN (ANALYZE, BUFFERS)`` of the statements of a call; ``--statements`` the SQL statements and
+their time per request, in-process after the servers stop. The CPU the machine, each server and the
+clients used during the load is printed too (the rest is PostgreSQL and other jobs). Targets: call-next p99 < 30 ms, display
 p95 < 300 ms.
 """
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/cases/", include("vikno.cases.urls")),
     path("staff/portal/", include("vikno.portal.urls_staff")),
     path("staff/queue/kpi/", include("vikno.queue.urls_kpi")),
+    path("staff/reports/", include("vikno.reports.urls")),
     path("booking/", include("vikno.queue.urls_booking")),
     path("queue/rate/", include("vikno.queue.urls_rating")),
     path("queue/", include("vikno.queue.urls")),

@@ -35,7 +35,6 @@ from collections.abc import AsyncIterator, Iterator
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import Count, Q
 from django.utils import timezone
 
 CHANNEL = "vikno_queue"
@@ -93,11 +92,12 @@ def board_state(office_id: int) -> dict:
         .select_related("queue", "workplace")
         .order_by("-called_at")[:RECENT_CALLS]
     )
-    queues = (
-        Queue.objects.filter(office_id=office_id, is_active=True)
-        .annotate(waiting=Count("tickets", filter=Q(tickets__day=today, tickets__status=Ticket.Status.WAITING)))
-        .order_by("position", "name")
-    )
+    from .services import waiting_by_queue
+
+    waiting = waiting_by_queue(office_id, today)
+    queues = list(Queue.objects.filter(office_id=office_id, is_active=True).order_by("position", "name"))
+    for q in queues:
+        q.waiting = waiting.get(q.pk, (0, None))[0]
     return {
         "office_id": int(office_id),
         "at": timezone.now().isoformat(),

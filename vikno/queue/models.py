@@ -191,6 +191,9 @@ class Ticket(models.Model):
                 fields=["queue", "status", "order_at"], name="ticket_queue_waiting", condition=Q(status="waiting")
             ),
             models.Index(fields=["office", "day"], name="ticket_office_day"),
+            models.Index(
+                fields=["workplace"], name="ticket_workplace_active", condition=Q(status__in=["called", "serving"])
+            ),
             models.Index(fields=["center", "day"], name="ticket_center_day"),
         ]
 

@@ -492,15 +492,20 @@ def issue_ticket(
         _event(ticket, Kind.ISSUED, now, user=user, source=source, priority=priority)
         if source == Ticket.Source.STAFF:
             audit.record(actor, "queue.ticket_issued", ticket, data={"priority": priority, "queue": queue.prefix})
-        _publish(ticket.office_id, _ticket_event(ticket))
+        _publish(ticket.office_id, _ticket_event(ticket), day=ticket.day)
     return ticket
 
 
 def _ahead(ticket: Ticket) -> int:
-    waiting = Ticket.objects.filter(queue_id=ticket.queue_id, status=Status.WAITING).exclude(pk=ticket.pk)
+    waiting = Ticket.objects.filter(queue_id=ticket.queue_id, day=ticket.day, status=Status.WAITING).exclude(
+        pk=ticket.pk
+    )
     if ticket.target_workplace_id:
         waiting = Ticket.objects.filter(
-            office_id=ticket.office_id, status=Status.WAITING, target_workplace_id=ticket.target_workplace_id
+            office_id=ticket.office_id,
+            day=ticket.day,
+            status=Status.WAITING,
+            target_workplace_id=ticket.target_workplace_id,
         ).exclude(pk=ticket.pk)
     else:
         waiting = waiting.filter(target_workplace__isnull=True)
@@ -555,14 +560,23 @@ def ticket_status(token: str) -> dict:
 # --- live screens ------------------------------------------------------------------------------
 
 
-def waiting_counts(office_id: int) -> dict[str, int]:
-    """Waiting tickets per queue prefix of the office (every active queue listed, zero included)."""
+def waiting_by_queue(office_id: int, day) -> dict[int, tuple[int, datetime | None]]:
+    """{queue id: (waiting today, earliest order_at)} read from today's waiting rows only — the filter
+    sits in WHERE, so the partial index ``ticket_queue_waiting`` serves it however long the history is."""
     rows = (
-        Queue.objects.filter(office_id=office_id, is_active=True)
-        .annotate(waiting=Count("tickets", filter=Q(tickets__status=Status.WAITING)))
-        .values_list("prefix", "waiting")
+        Ticket.objects.filter(office_id=office_id, day=day, status=Status.WAITING)
+        .values("queue_id")
+        .annotate(n=Count("id"), oldest=Min("order_at"))
+        .order_by()
     )
-    return dict(rows)
+    return {r["queue_id"]: (r["n"], r["oldest"]) for r in rows}
+
+
+def waiting_counts(office_id: int, *, day=None) -> dict[str, int]:
+    """Waiting tickets of ``day`` (default today) per queue prefix of the office, zeros included."""
+    waiting = waiting_by_queue(office_id, day or timezone.localdate())
+    queues = Queue.objects.filter(office_id=office_id, is_active=True).values_list("pk", "prefix")
+    return {prefix: waiting.get(pk, (0, None))[0] for pk, prefix in queues}
 
 
 def _ticket_event(ticket: Ticket, **extra) -> dict:
@@ -591,7 +605,7 @@ def _call_event(ticket: Ticket) -> dict:
     }
 
 
-def _publish(office_id: int, *events: dict, counts: bool = True) -> None:
+def _publish(office_id: int, *events: dict, counts: bool = True, day=None) -> None:
     """After commit, hand the events (and fresh waiting counts) to the live publisher, when it exists.
     A failure there never undoes the committed change: it is logged."""
 
@@ -604,7 +618,7 @@ def _publish(office_id: int, *events: dict, counts: bool = True) -> None:
         try:
             payloads = list(events)
             if counts:
-                payloads.append({"type": "queue", "waiting": waiting_counts(office_id)})
+                payloads.append({"type": "queue", "waiting": waiting_counts(office_id, day=day)})
             for payload in payloads:
                 publish(office_id, payload)
         except Exception:
@@ -706,8 +720,9 @@ def close_session(
 # --- calling -----------------------------------------------------------------------------------
 
 
-def _candidates(workplace: Workplace, profile: list[tuple[int, int]]):
-    """Waiting tickets this window may call, sorted by the call rule (see the module docstring)."""
+def _candidates(workplace: Workplace, profile: list[tuple[int, int]], day):
+    """Waiting tickets of ``day`` this window may call, sorted by the call rule (see the module
+    docstring). Tickets left waiting from an earlier day are never called (the nightly job closes them)."""
     queue_ids = [queue_id for queue_id, _ in profile]
     profile_order = SqlCase(
         *[When(queue_id=queue_id, then=Value(order)) for queue_id, order in profile],
@@ -715,7 +730,7 @@ def _candidates(workplace: Workplace, profile: list[tuple[int, int]]):
         output_field=IntegerField(),
     )
     return (
-        Ticket.objects.filter(office_id=workplace.office_id, status=Status.WAITING)
+        Ticket.objects.filter(office_id=workplace.office_id, day=day, status=Status.WAITING)
         .filter(Q(target_workplace_id=workplace.pk) | Q(target_workplace__isnull=True, queue_id__in=queue_ids))
         .annotate(
             targeted=SqlCase(
@@ -760,7 +775,11 @@ def call_next(workplace: Workplace, user=None, *, actor: Actor | None = None, no
                 "queue_id", "order"
             )
         )
-        ticket = _candidates(workplace, profile).select_for_update(skip_locked=True, of=("self",)).first()
+        ticket = (
+            _candidates(workplace, profile, timezone.localdate(now))
+            .select_for_update(skip_locked=True, of=("self",))
+            .first()
+        )
         if ticket is None:
             return None
         ticket.status = Status.CALLED
@@ -772,7 +791,7 @@ def call_next(workplace: Workplace, user=None, *, actor: Actor | None = None, no
         _event(ticket, Kind.CALLED, now, user=session.user, workplace_id=workplace.pk)
         audit.record(actor, "queue.ticket_called", ticket, data={"workplace": workplace.name})
         ticket = Ticket.objects.select_related("queue", "workplace").get(pk=ticket.pk)
-        _publish(ticket.office_id, _call_event(ticket), _ticket_event(ticket))
+        _publish(ticket.office_id, _call_event(ticket), _ticket_event(ticket), day=ticket.day)
     return ticket
 
 
@@ -820,7 +839,7 @@ def _changed(ticket: Ticket, action: str, actor: Actor, kind: str, now: datetime
     ticket.save(update_fields=fields)
     _event(ticket, kind, now, user=user, workplace_id=ticket.workplace_id, **data)
     audit.record(actor, f"queue.ticket_{action}", ticket, data={"status": ticket.status, **data})
-    _publish(ticket.office_id, _ticket_event(ticket))
+    _publish(ticket.office_id, _ticket_event(ticket), day=ticket.day)
     return ticket
 
 
@@ -842,7 +861,7 @@ def recall(ticket: Ticket, user=None, *, actor: Actor | None = None, now: dateti
         ticket.save(update_fields=["call_count", "called_at"])
         _event(ticket, Kind.RECALLED, now, user=user, workplace_id=ticket.workplace_id, calls=ticket.call_count)
         audit.record(actor, "queue.ticket_recalled", ticket, data={"calls": ticket.call_count})
-        _publish(ticket.office_id, _call_event(ticket), counts=False)
+        _publish(ticket.office_id, _call_event(ticket), counts=False, day=ticket.day)
     return ticket
 
 
@@ -976,7 +995,7 @@ def transfer(
         _event(ticket, Kind.TRANSFERRED, now, user=user, workplace_id=from_workplace.pk if from_workplace else None,
                **data)  # fmt: skip
         audit.record(actor, "queue.ticket_transferred", ticket, data=data)
-        _publish(ticket.office_id, _ticket_event(ticket, transferred=data))
+        _publish(ticket.office_id, _ticket_event(ticket, transferred=data), day=ticket.day)
     return ticket
 
 
@@ -993,20 +1012,41 @@ def link_case(ticket: Ticket, case, user=None, *, actor: Actor | None = None) ->
     return ticket
 
 
+def close_stale_tickets(now: datetime | None = None) -> int:
+    """Cancel the tickets of earlier days still waiting or parked (the office closed with them in
+    line): each gets a ``cancelled`` visit event, so the KPIs see how the day ended. Run nightly."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    closed = 0
+    stale = Ticket.objects.filter(day__lt=today, status__in=[Status.WAITING, Status.PARKED])
+    for ticket in stale.select_related("queue").iterator():
+        with transaction.atomic():
+            locked = Ticket.objects.select_for_update(skip_locked=True).filter(pk=ticket.pk, status=ticket.status)
+            if not locked.update(status=Status.CANCELLED):
+                continue
+            VisitEvent.objects.create(
+                ticket=ticket,
+                queue=ticket.queue,
+                center_id=ticket.center_id,
+                region_id=ticket.region_id,
+                kind=VisitEvent.Kind.CANCELLED,
+                at=now,
+                data={"reason": "day_closed"},
+            )
+            closed += 1
+    return closed
+
+
 # --- state of an office ------------------------------------------------------------------------
 
 
 def office_state(office: Office, *, now: datetime | None = None) -> dict:
     """Queues with their waiting counts and longest wait, current calls and windows, for screens."""
     now = now or timezone.now()
-    queues = (
-        Queue.objects.filter(office=office, is_active=True)
-        .annotate(
-            waiting=Count("tickets", filter=Q(tickets__status=Status.WAITING)),
-            oldest=Min("tickets__order_at", filter=Q(tickets__status=Status.WAITING)),
-        )
-        .order_by("position", "name")
-    )
+    waiting = waiting_by_queue(office.pk, timezone.localdate(now))
+    queues = list(Queue.objects.filter(office=office, is_active=True).order_by("position", "name"))
+    for q in queues:
+        q.waiting, q.oldest = waiting.get(q.pk, (0, None))
     calls = (
         Ticket.objects.filter(office=office, status__in=IN_PROGRESS)
         .select_related("queue", "workplace")

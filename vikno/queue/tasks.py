@@ -35,3 +35,12 @@ def booking_sweep(timestamp: int) -> str:
 def booking_reminders(timestamp: int) -> str:
     sent = booking.send_reminders(timezone.now())
     return f"reminded={sent}"
+
+
+@app.periodic(cron="30 22 * * *", periodic_id="queue-close-day")
+@app.task(name="queue.close_stale_tickets", queue="queue", queueing_lock="queue.close_stale_tickets")
+def close_stale_tickets(timestamp: int) -> str:
+    """After closing time (22:30 UTC = after midnight in Kyiv in summer, 00:30 in winter)."""
+    from . import services
+
+    return f"closed={services.close_stale_tickets()}"

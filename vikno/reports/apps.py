@@ -7,3 +7,8 @@ class ReportsConfig(AppConfig):
     name = "vikno.reports"
     label = "reports"
     verbose_name = "reports"
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

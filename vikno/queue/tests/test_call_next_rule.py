@@ -79,3 +79,24 @@ def test_empty_line_returns_none_and_changes_nothing(world, office):
     window = make_workplace(office, "Вікно 1", queue)
     services.open_session(window, world.admin_a, now=at(10))
     assert services.call_next(window, world.admin_a, now=at(10, 1)) is None
+
+
+@pytest.mark.django_db
+def test_yesterdays_waiting_tickets_are_not_called_and_are_closed_at_night(world):
+    from datetime import timedelta
+
+    from vikno.queue.models import Ticket, VisitEvent
+    from vikno.queue.tests.core_factories import at, issue, make_queue, make_workplace, open_always
+
+    open_always(world.office_a)
+    queue = make_queue(world.office_a, "Ж")
+    window = make_workplace(world.office_a, "Вікно 9", queue)
+    old = issue(queue, now=at(17, day=24))
+    services.open_session(window, world.admin_a, now=at(9))
+    fresh = issue(queue, now=at(9, 5))
+    assert services.call_next(window, world.admin_a, now=at(9, 10)) == fresh
+    assert services.close_stale_tickets(now=at(9, 15)) == 1
+    assert Ticket.objects.get(pk=old.pk).status == "cancelled"
+    assert VisitEvent.objects.filter(ticket=old, kind="cancelled").exists()
+    assert services.close_stale_tickets(now=at(9, 16)) == 0
+    assert timedelta(0) <= at(9, 16) - at(9, 15)

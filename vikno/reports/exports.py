@@ -1,0 +1,126 @@
+"""The center report as CSV, XLSX (openpyxl) and PDF (fpdf2 with the DejaVu fonts).
+
+Every format has the same rows: a title, the periods compared, then per section the figures with the
+value for the period, for the same period a year before and the change in per cent. A report with no data
+still gives a complete file (zeros and dashes), never an empty response.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .services import CenterReport, as_text
+
+HEAD = ("Показник", "Період", "Рік тому", "Зміна, %")
+FONT = "DejaVu"
+
+
+def title_lines(report: CenterReport) -> list[str]:
+    return [
+        f"Звіт про діяльність ЦНАП: {report.center.name}",
+        f"Період: {report.date_from:%d.%m.%Y} – {report.date_to:%d.%m.%Y}; "
+        f"рік тому: {report.prev_from:%d.%m.%Y} – {report.prev_to:%d.%m.%Y}",
+    ]
+
+
+def sections(report: CenterReport) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
+    def rows(figures):
+        return [(f.label, *f.texts) for f in figures]
+
+    services = [(str(year), str(count), "", as_text(change)) for year, count, change in report.services_by_year]
+    return [
+        ("Основні показники", rows(report.figures)),
+        ("Заяви за сферами", rows(report.spheres)),
+        ("Оплати за способом", rows(report.payments)),
+        ("Послуг у затвердженому переліку (станом на 31 грудня)", services),
+    ]
+
+
+def filename(report: CenterReport, extension: str) -> str:
+    return f"report-{report.center.slug}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}.{extension}"
+
+
+def to_csv(report: CenterReport) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for line in title_lines(report):
+        writer.writerow([line])
+    for title, rows in sections(report):
+        writer.writerow([])
+        writer.writerow([title])
+        writer.writerow(HEAD)
+        writer.writerows(rows)
+    # A BOM so that spreadsheet programs read the Cyrillic text as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(report: CenterReport) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Звіт"
+    bold = Font(bold=True)
+    for line in title_lines(report):
+        sheet.append([line])
+    sheet["A1"].font = bold
+    for title, rows in sections(report):
+        sheet.append([])
+        sheet.append([title])
+        sheet.cell(row=sheet.max_row, column=1).font = bold
+        sheet.append(list(HEAD))
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        for label, *values in rows:
+            sheet.append([label, *(_cell(v) for v in values)])
+    sheet.column_dimensions["A"].width = 60
+    for column in "BCD":
+        sheet.column_dimensions[column].width = 14
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _cell(text: str):
+    """Numbers as numbers in the workbook, dashes and blanks as text."""
+    try:
+        return Decimal(text)
+    except ArithmeticError:
+        return text
+
+
+def to_pdf(report: CenterReport) -> bytes:
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    font_dir = Path(settings.PDF_FONT_DIR)
+    pdf.add_font(FONT, "", str(font_dir / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(font_dir / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(title_lines(report)[0])
+    pdf.set_creator("Vikno")
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    first, second = title_lines(report)
+    pdf.set_font(FONT, "B", 13)
+    pdf.multi_cell(0, 7, first, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 9)
+    pdf.multi_cell(0, 5, second, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    widths = (96, 28, 28, 28)
+    for title, rows in sections(report):
+        pdf.ln(3)
+        pdf.set_font(FONT, "B", 11)
+        pdf.multi_cell(0, 6, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FONT, "", 9)
+        with pdf.table(
+            col_widths=widths, text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"), first_row_as_headings=True
+        ) as table:
+            table.row(HEAD)
+            for row in rows or [("Немає даних", "", "", "")]:
+                table.row(row)
+    return bytes(pdf.output())

@@ -1,0 +1,220 @@
+"""The quarterly center report, read from the daily roll-ups (never from the cases themselves).
+
+``center_report(user, center_id, date_from, date_to)`` returns every figure for the period and for the
+same period a year before, with the change in per cent (``None`` when the earlier figure is zero).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Sum
+
+from vikno.catalog.models import Sphere
+from vikno.catalog.services import service_counts_by_year
+from vikno.core.errors import DomainError, NotFound
+from vikno.orgs.models import Center
+from vikno.payments.models import Payment
+
+from .models import DailyRollup
+
+MAX_DAYS = 366 * 5
+TOP_SPHERES = 10
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    current: Decimal | None
+    previous: Decimal | None
+    unit: str = ""
+
+    @property
+    def change(self) -> Decimal | None:
+        return change_percent(self.current, self.previous)
+
+    @property
+    def texts(self) -> tuple[str, str, str]:
+        """Period, a year before and change, as printed (whole numbers without «.00», «—» for none)."""
+        return as_text(self.current), as_text(self.previous), as_text(self.change)
+
+
+def as_text(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return str(value.quantize(Decimal(1)))
+    return str(value)
+
+
+@dataclass
+class CenterReport:
+    center: Center
+    date_from: dt.date
+    date_to: dt.date
+    prev_from: dt.date
+    prev_to: dt.date
+    figures: list[Figure] = field(default_factory=list)
+    spheres: list[Figure] = field(default_factory=list)
+    payments: list[Figure] = field(default_factory=list)
+    services_by_year: list[tuple[int, int, Decimal | None]] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(f.current or f.previous for f in [*self.figures, *self.spheres, *self.payments])
+
+    def figure(self, key: str) -> Figure:
+        return next(f for f in [*self.figures, *self.payments] if f.key == key)
+
+
+def _round(value: Decimal, places: str = "0.1") -> Decimal:
+    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def change_percent(current: Decimal | None, previous: Decimal | None) -> Decimal | None:
+    if current is None or not previous:
+        return None
+    return _round((Decimal(current) - Decimal(previous)) * 100 / Decimal(previous))
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal | None:
+    return _round(part * 100 / whole) if whole else None
+
+
+def year_before(day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
+    if date_from is None:
+        raise DomainError("Вкажіть початок періоду.", code="period_missing", field="date_from")
+    if date_to is None:
+        raise DomainError("Вкажіть кінець періоду.", code="period_missing", field="date_to")
+    if date_from > date_to:
+        raise DomainError(
+            "Початок періоду пізніше за його кінець: перевірте дати.", code="period_inverted", field="date_to"
+        )
+    if (date_to - date_from).days > MAX_DAYS:
+        raise DomainError("Період задовгий: не більше п'яти років.", code="period_too_long", field="date_to")
+
+
+def visible_center(user, center_id) -> Center:
+    try:
+        center_id = int(center_id)
+    except (TypeError, ValueError):
+        raise DomainError("Оберіть ЦНАП.", code="center_missing", field="center") from None
+    center = Center.objects.visible_to(user).filter(pk=center_id).first()
+    if center is None:
+        raise NotFound("ЦНАП не знайдено.", field="center")
+    return center
+
+
+def _totals(center_id: int, date_from: dt.date, date_to: dt.date) -> tuple[dict, dict]:
+    rows = DailyRollup.objects.filter(center_id=center_id, day__gte=date_from, day__lte=date_to)
+    totals = {r["metric"]: r["total"] for r in rows.values("metric").annotate(total=Sum("value"))}
+    spheres = {
+        r["sphere_code"]: r["total"]
+        for r in rows.filter(metric="cases_registered").values("sphere_code").annotate(total=Sum("value"))
+    }
+    return totals, spheres
+
+
+def _per_day(total: Decimal, days: Decimal) -> Decimal | None:
+    return _round(total / days) if days else None
+
+
+def _loyalty(t: dict) -> Decimal | None:
+    answered = t.get("ratings_recommend", Decimal(0))
+    if not answered:
+        return None
+    return _round((t.get("ratings_promoters", 0) - t.get("ratings_detractors", 0)) * Decimal(100) / answered)
+
+
+def _figures(t: dict) -> list[tuple[str, str, Decimal | None, str]]:
+    def g(key):
+        return t.get(key, Decimal(0))
+
+    registered = g("cases_registered")
+    ratings = g("ratings_count")
+    return [
+        ("consultations", "Надано консультацій", g("consultations"), ""),
+        ("cases_registered", "Зареєстровано заяв", registered, ""),
+        ("results_issued", "Видано результатів", g("results_issued"), ""),
+        ("instant", "Послуг надано «на місці»", g("instant"), ""),
+        ("refused", "Відмов", g("refused"), ""),
+        ("refused_share", "Відмови, % від заяв", _share(g("refused"), registered), "%"),
+        ("withdrawn", "Анульовано / відкликано", g("withdrawn") + g("dismissed"), ""),
+        (
+            "withdrawn_share",
+            "Анульовано / відкликано, % від заяв",
+            _share(g("withdrawn") + g("dismissed"), registered),
+            "%",
+        ),
+        ("visitors", "Відвідувачів", g("tickets"), ""),
+        ("working_days", "Робочих днів", g("working_days"), ""),
+        (
+            "visitors_per_day",
+            "Відвідувачів у середньому за робочий день",
+            _per_day(g("tickets"), g("working_days")),
+            "",
+        ),
+        ("paid_cases", "Платних послуг", g("paid_cases"), ""),
+        ("revenue_total", "Надходження, грн", g("revenue_local") + g("revenue_state"), "грн"),
+        ("revenue_local", "до місцевого бюджету, грн", g("revenue_local"), "грн"),
+        ("revenue_state", "до державного бюджету, грн", g("revenue_state"), "грн"),
+        ("mobile_visits", "Виїздів мобільного ЦНАП", g("mobile_visits"), ""),
+        ("mobile_cases", "Заяв через мобільний ЦНАП", g("mobile_cases"), ""),
+        ("ratings_count", "Оцінок відвідувачів", ratings, ""),
+        ("satisfied_share", "Задоволені (4–5 зірок), %", _share(g("ratings_satisfied"), ratings), "%"),
+        ("loyalty_index", "Індекс лояльності (NPS)", _loyalty(t), ""),
+    ]
+
+
+def center_report(user, center_id, date_from: dt.date | None, date_to: dt.date | None) -> CenterReport:
+    check_period(date_from, date_to)
+    center = visible_center(user, center_id)
+    prev_from, prev_to = year_before(date_from), year_before(date_to)
+    now, now_spheres = _totals(center.pk, date_from, date_to)
+    then, then_spheres = _totals(center.pk, prev_from, prev_to)
+    report = CenterReport(center, date_from, date_to, prev_from, prev_to)
+
+    previous = {key: value for key, _, value, _ in _figures(then)}
+    for key, label, value, unit in _figures(now):
+        report.figures.append(Figure(key, label, value, previous[key], unit))
+
+    names = dict(Sphere.objects.values_list("code", "name_uk"))
+    ranked = sorted(now_spheres.items(), key=lambda item: (-item[1], item[0]))[:TOP_SPHERES]
+    for code, value in ranked:
+        label = names.get(code, code or "Без сфери")
+        report.spheres.append(Figure(f"sphere_{code}", label, value, then_spheres.get(code, Decimal(0))))
+
+    for method, label in Payment.Method.choices:
+        report.payments.append(
+            Figure(
+                f"payments_{method}",
+                label,
+                now.get(f"payments_{method}", Decimal(0)),
+                then.get(f"payments_{method}", Decimal(0)),
+            )
+        )
+        report.payments.append(
+            Figure(
+                f"amount_{method}",
+                f"{label}, грн",
+                now.get(f"amount_{method}", Decimal(0)),
+                then.get(f"amount_{method}", Decimal(0)),
+                "грн",
+            )
+        )
+
+    counts = service_counts_by_year(center)
+    for year in sorted(counts):
+        before = counts.get(year - 1)
+        report.services_by_year.append((year, counts[year], change_percent(Decimal(counts[year]), before)))
+    return report

@@ -1,0 +1,113 @@
+"""The staff page and its exports: tables, XLSX read back, CSV, PDF text, bad input and scope."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from vikno.cases.models import Status
+from vikno.core.errors import DomainError, NotFound
+from vikno.reports import rollup, services
+
+from .factories import case, kyiv, payment, version
+
+URL = "/staff/reports/center/"
+
+
+@pytest.fixture
+def filled(world, django_capture_on_commit_callbacks):
+    reg = version("REG", "Реєстрація місця проживання")
+    with django_capture_on_commit_callbacks(execute=True):
+        c = case(
+            world.center_a,
+            world.office_a,
+            reg,
+            kyiv(2026, 2, 2, 10),
+            status=Status.ISSUED,
+            closed_at=kyiv(2026, 2, 3, 10),
+            fee_amount=Decimal("120"),
+        )
+        payment(c, date(2026, 2, 2), Decimal("120.50"))
+        case(world.center_a, world.office_a, reg, kyiv(2025, 2, 2, 10))
+    rollup.refresh_dirty()
+    return world
+
+
+def _get(client, center, date_from="2026-01-01", date_to="2026-03-31", **extra):
+    return client.get(URL, {"center": center.pk, "from": date_from, "to": date_to, **extra})
+
+
+def test_page_shows_the_tables(filled, login_as):
+    client = login_as(filled.head_a)
+    response = _get(client, filled.center_a)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Зареєстровано заяв" in html and "Реєстрація місця проживання" in html
+    assert "120.50" in html and "format=xlsx" in html
+
+
+def test_xlsx_reads_back(filled, login_as):
+    response = _get(login_as(filled.head_a), filled.center_a, format="xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = {row[0]: row[1:4] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert rows["Зареєстровано заяв"] == (1, 1, 0)
+    assert rows["до місцевого бюджету, грн"] == (Decimal("120.5"), 0, "—")
+
+
+def test_csv_and_pdf(filled, login_as):
+    client = login_as(filled.head_a)
+    text = _get(client, filled.center_a, format="csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert ["Видано результатів", "1", "0", "—"] in rows
+    pdf = _get(client, filled.center_a, format="pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    extracted = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Зареєстровано заяв" in extracted and "ЦНАП А" in extracted
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv", "pdf"])
+def test_an_empty_period_exports_a_well_formed_file(world, login_as, kind):
+    response = _get(login_as(world.head_a), world.center_a, "2020-01-01", "2020-01-31", format=kind)
+    assert response.status_code == 200
+    if kind == "xlsx":
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        assert ("Зареєстровано заяв", 0, 0, "—") in rows
+    elif kind == "csv":
+        assert "Зареєстровано заяв,0,0,—" in response.content.decode("utf-8-sig")
+    else:
+        assert "Немає даних" in PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+
+
+def test_inverted_or_missing_period_is_explained(world, login_as):
+    client = login_as(world.head_a)
+    response = _get(client, world.center_a, "2026-03-31", "2026-01-01")
+    assert response.status_code == 400
+    assert "Початок періоду пізніше за його кінець" in response.content.decode()
+    assert 'value="2026-03-31"' in response.content.decode()
+    response = _get(client, world.center_a, "", "", format="pdf")
+    assert response.status_code == 400 and "Вкажіть початок періоду" in response.content.decode()
+    assert _get(client, world.center_a, "не дата", "2026-01-01").status_code == 400
+    with pytest.raises(DomainError) as error:
+        services.center_report(world.head_a, world.center_a.pk, date(2026, 2, 1), date(2026, 1, 1))
+    assert error.value.code == "period_inverted"
+
+
+def test_a_center_outside_the_scope_is_not_found(world, login_as):
+    client = login_as(world.head_a)
+    assert _get(client, world.center_b).status_code == 404
+    assert _get(client, world.center_b, format="xlsx").status_code == 404
+    with pytest.raises(NotFound):
+        services.center_report(world.monitor_1, world.center_b.pk, date(2026, 1, 1), date(2026, 1, 31))
+    assert client.get(URL).status_code == 200
+
+
+def test_officers_do_not_see_the_page(world, login_as):
+    assert login_as(world.officer_a).get(URL).status_code == 404
