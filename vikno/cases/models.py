@@ -210,6 +210,7 @@ class Case(models.Model):
             models.Index(fields=["provider", "status"], name="case_provider_status"),
             models.Index(fields=["center", "status", "due_at"], name="case_center_status_due"),
             models.Index(fields=["applicant"], name="case_applicant"),
+            models.Index(fields=["center", "closed_at"], name="case_center_closed"),
         ]
 
     def __str__(self) -> str:
