@@ -43,7 +43,7 @@ from vikno.catalog.models import Service
 from vikno.catalog.services import fee_for, version_in_force
 from vikno.core.audit import Actor, record
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from vikno.core.pagination import MAX_LIMIT, Page, _decode, _encode
+from vikno.core.pagination import Page, newest_first
 from vikno.core.scoping import Role, scope_of
 from vikno.orgs.models import Center, Office, Settlement
 from vikno.payments import services as payments
@@ -1052,18 +1052,4 @@ def search_cases(user, query: str) -> QuerySet:
 
 def page_cases(queryset: QuerySet, *, cursor: str | None = None, limit: int = 50) -> Page:
     """One page of cases, newest filing first, by the key (filed_at, id)."""
-    if limit < 1 or limit > MAX_LIMIT:
-        raise DomainError(f"Розмір сторінки має бути від 1 до {MAX_LIMIT}.", code="invalid_limit", field="limit")
-    queryset = queryset.order_by("-filed_at", "-id")
-    if cursor:
-        values = _decode(cursor)
-        try:
-            at, last_id = datetime.fromisoformat(values[0]), int(values[1])
-        except (IndexError, TypeError, ValueError):
-            raise DomainError("Некоректний курсор сторінки.", code="invalid_cursor", field="cursor") from None
-        queryset = queryset.filter(Q(filed_at__lt=at) | Q(filed_at=at, id__lt=last_id))
-    rows = list(queryset[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = _encode([rows[-1].filed_at.isoformat(), rows[-1].id]) if more and rows else None
-    return Page(items=rows, next_cursor=next_cursor)
+    return newest_first(queryset, "filed_at", cursor=cursor, limit=limit)

@@ -15,12 +15,12 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from .errors import DomainError
+from . import pagination
 from .models import AuditEvent
-from .pagination import MAX_LIMIT, Page, _decode, _encode
+from .pagination import Page
 from .scoping import Role
 
 GENESIS = "0" * 64
@@ -221,23 +221,8 @@ def _day_start(day: date) -> datetime:
 
 
 def newest_first(events: QuerySet, *, cursor: str | None = None, limit: int = 50) -> Page:
-    """One page of events, newest first, by the key (at, id); ``cursor`` continues after the
-    last event of the previous page. No OFFSET and no count, so deep pages stay cheap."""
-    if limit < 1 or limit > MAX_LIMIT:
-        raise DomainError(f"Розмір сторінки має бути від 1 до {MAX_LIMIT}.", code="invalid_limit", field="limit")
-    events = events.order_by("-at", "-id")
-    if cursor:
-        values = _decode(cursor)
-        try:
-            at, last_id = datetime.fromisoformat(values[0]), int(values[1])
-        except (IndexError, TypeError, ValueError):
-            raise DomainError("Некоректний курсор сторінки.", code="invalid_cursor", field="cursor") from None
-        events = events.filter(Q(at__lt=at) | Q(at=at, id__lt=last_id))
-    rows = list(events[: limit + 1])
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = _encode([rows[-1].at.isoformat(), rows[-1].id]) if more and rows else None
-    return Page(items=rows, next_cursor=next_cursor)
+    """One page of events, newest first, by the key (at, id) — see vikno.core.pagination."""
+    return pagination.newest_first(events, "at", cursor=cursor, limit=limit)
 
 
 def changes(before: dict, after: dict) -> dict:

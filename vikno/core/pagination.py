@@ -64,3 +64,25 @@ def _attr(obj, field: str):
     for part in field.split("__"):
         value = value[part] if isinstance(value, dict) else getattr(value, part)
     return value
+
+
+def newest_first(queryset: QuerySet, field: str, *, cursor: str | None = None, limit: int = 50) -> Page:
+    """One page ordered by ``field`` (a timestamp) descending, then id descending; ``cursor``
+    continues after the last row of the previous page. No OFFSET and no count."""
+    from datetime import datetime
+
+    if limit < 1 or limit > MAX_LIMIT:
+        raise DomainError(f"Розмір сторінки має бути від 1 до {MAX_LIMIT}.", code="invalid_limit", field="limit")
+    queryset = queryset.order_by(f"-{field}", "-id")
+    if cursor:
+        values = _decode(cursor)
+        try:
+            at, last_id = datetime.fromisoformat(values[0]), int(values[1])
+        except (IndexError, TypeError, ValueError):
+            raise DomainError("Некоректний курсор сторінки.", code="invalid_cursor", field="cursor") from None
+        queryset = queryset.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "id__lt": last_id}))
+    rows = list(queryset[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = _encode([getattr(rows[-1], field).isoformat(), rows[-1].id]) if more and rows else None
+    return Page(items=rows, next_cursor=next_cursor)
