@@ -8,3 +8,11 @@ pytest_plugins = ["vikno.testing.fixtures", "vikno.testing.fakes"]
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits and single-use stamps live in the cache: every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -23,10 +23,12 @@ def _tab_to(page, locator, limit: int = 80) -> None:
     raise AssertionError(f"Tab never reached {locator}")
 
 
-def test_search_to_a_booked_slot_with_the_keyboard_only(page, world, settings):
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_search_to_a_booked_slot_with_the_keyboard_only(new_page, world, settings, javascript):
     settings.QUEUE_FORM_MIN_SECONDS = 0
     build_portal(world)
     queue = bookable_queue(world.office_a, minutes=60, name="Реєстрація народження")
+    page = new_page(java_script_enabled=javascript)
 
     page.goto("/c/center-a/")
     _tab_to(page, page.get_by_role("searchbox"))
@@ -81,3 +83,61 @@ def test_question_complaint_and_survey_pages_are_accessible(page, world):
         expect(page.locator("h1")).to_be_visible()
         assert_accessible(page)
         assert js_errors(page) == [], path
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_status_check_with_the_keyboard_only(new_page, world, javascript):
+    from vikno.cases.tests.core_factories import make_service, register
+
+    case = register(world, make_service())
+    page = new_page(java_script_enabled=javascript)
+    page.goto("/status/")
+    _tab_to(page, page.locator("#id_number"))
+    page.keyboard.type(case.number)
+    page.keyboard.press("Tab")
+    page.keyboard.type(case.access_code)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/status/\?"))
+    expect(page.locator("main")).to_contain_text(case.number)
+    expect(page.locator("main")).to_contain_text("Прийнято")
+
+
+def test_the_pages_after_sending_a_question_complaint_or_survey_are_accessible(page, world, settings):
+    build_portal(world)
+    page.goto("/c/center-a/ask/")
+    page.fill("#id_name", "Олена")
+    page.fill("#id_email", "olena@example.org")
+    page.fill("#id_text", "Які документи потрібні для реєстрації народження?")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    expect(page.locator("h1")).to_be_visible()
+    assert_accessible(page)
+
+    page.goto("/c/center-a/complaint/")
+    page.fill("#id_name", "Олена")
+    page.fill("#id_contact", "olena@example.org")
+    page.fill("#id_text", "Довго чекала в черзі.")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+
+    page.goto("/c/center-a/survey/")
+    page.locator("input[name=score]").first.check()
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+
+
+def test_status_limit_and_opt_out_pages_are_accessible(page, world):
+    from django.core.cache import cache
+
+    from vikno.notify import optout
+
+    cache.clear()
+    for _ in range(11):
+        page.goto("/status/?number=1-26-999999&code=WRONG234")
+    assert_accessible(page)
+    cache.clear()
+    page.goto(f"/notify/opt-out/{optout.make_token('email', 'olena@example.org')}/")
+    expect(page.locator("h1")).to_be_visible()
+    assert_accessible(page)
