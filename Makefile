@@ -58,6 +58,7 @@ docs: install
 
 bench: install
 	$(PY) bench/search_latency.py
+	$(PY) bench/page_weight.py
 
 db-stop:
 	$(PY) manage.py embeddeddb stop
