@@ -1,5 +1,6 @@
 """Staff lists: due today, due within N working days, overdue — running cases only."""
 
+import re
 from datetime import date
 
 import pytest
@@ -60,7 +61,7 @@ def test_lists_use_the_center_status_due_index(cases, world):
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = qs.explain()
-    # PostgreSQL 18 picks the (center, status, due_at) index; 15 may prefer the center foreign-key
-    # index on a tiny table. Either way the list is an index scan on the center, never a full scan.
+    # PostgreSQL 18 picks the (center, status, due_at) index; 15 may prefer another index led by
+    # center_id on a tiny table. Either way the list is an index scan on the center, never a full scan.
     assert "Seq Scan on cases_case" not in plan
-    assert "case_center_status_due" in plan or "cases_case_center_id" in plan
+    assert re.search(r"Index Scan using (case_center_\w+|cases_case_center_id\w*) on cases_case", plan), plan
