@@ -32,12 +32,8 @@ import http.client
 import json
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
@@ -45,72 +41,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate_cases import ROOT, machine, percentile, setup_django
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """gunicorn on 127.0.0.1 in its own process group; stopped (TERM, then KILL) on exit."""
-
-    def __init__(self, *, workers: int, db: str, settings: str, worker_class: str, threads: int):
-        self.port = free_port()
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": settings,
-            "VIKNO_DB_NAME": db,
-            "VIKNO_DEBUG": "false",
-            "VIKNO_LOG_LEVEL": "WARNING",
-        }
-        cmd = [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "vikno.wsgi",
-            "--bind",
-            f"127.0.0.1:{self.port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            worker_class,
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ]
-        if worker_class == "gthread":
-            cmd += ["--threads", str(threads)]
-        self.command = " ".join(cmd[1:])
-        self.log = open(Path(tempfile.gettempdir()) / f"vikno-bench-gunicorn-{self.port}.log", "w")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-    def wait_ready(self, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {self.proc.returncode}; see {self.log.name}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/api/v1/ping")
-                if conn.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit(f"gunicorn did not answer within {timeout:.0f} s; see {self.log.name}")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # the group of the gunicorn we started
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(5)
-        self.log.close()
+from generate_cases import machine, percentile, setup_django
+from servers import Server
 
 
 class Phase:
@@ -295,6 +227,7 @@ def main() -> None:
         return "POST", "/api/v1/cases", json.dumps(body), headers
 
     server = Server(
+        "api",
         workers=args.workers, db=db, settings=args.settings, worker_class=args.worker_class, threads=args.threads
     )
     phases: list[Phase] = []

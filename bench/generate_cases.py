@@ -50,8 +50,10 @@ def setup_django(settings_module: str = "vikno.settings.dev") -> str:
     os.environ["VIKNO_DB_NAME"] = name
     os.environ["VIKNO_DEBUG"] = "false"  # no query log in memory
     import django
+    from django.core.management import call_command
 
     django.setup()
+    call_command("migrate", verbosity=0)  # the schema moves on between runs; migrating is idempotent
     return name
 
 

@@ -57,7 +57,9 @@ def _changed(sender, instance, raw=False, **kwargs):
         return
     pairs = _days(sender, _values(sender, instance)) | getattr(instance, _OLD_ATTR, set())
     if pairs:
-        transaction.on_commit(partial(rollup.mark_dirty, pairs))
+        # robust: a failed mark is logged, never turns a committed change into an error page (the
+        # periodic range rebuild, `refresh_rollups --from --to`, recovers it).
+        transaction.on_commit(partial(rollup.mark_dirty, pairs), robust=True)
 
 
 def connect() -> None:
