@@ -9,18 +9,9 @@ from playwright.sync_api import expect
 
 from vikno.queue.models import Booking
 from vikno.queue.tests.booking_world import bookable_queue
-from vikno.testing.browser import assert_accessible, js_errors
+from vikno.testing.browser import assert_accessible, js_errors, tab_to
 
 pytestmark = pytest.mark.browser
-
-
-def _tab_to(page, locator, limit: int = 60) -> None:
-    """Press Tab until ``locator`` has the focus, as a keyboard user would."""
-    for _ in range(limit):
-        if locator.evaluate("el => el === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {locator}")
 
 
 def _next_weekday():
@@ -37,42 +28,42 @@ def test_book_a_slot_with_the_keyboard_only(page, world, settings):
 
     page.goto("/booking/")
     assert_accessible(page)
-    _tab_to(page, page.get_by_role("link", name=world.office_a.name))
+    tab_to(page, page.get_by_role("link", name=world.office_a.name))
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/booking/{world.office_a.pk}/")
     assert_accessible(page)
 
-    _tab_to(page, page.get_by_role("link", name=queue.name))
+    tab_to(page, page.get_by_role("link", name=queue.name))
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/booking/{world.office_a.pk}/{queue.pk}/")
     assert_accessible(page)
 
-    _tab_to(page, page.locator(f'a[href="?day={day:%Y-%m-%d}"]'))
+    tab_to(page, page.locator(f'a[href="?day={day:%Y-%m-%d}"]'))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"\?day="))
     assert_accessible(page)
 
     first_time = page.locator("input[name=starts_at]").first
-    _tab_to(page, first_time)
+    tab_to(page, first_time)
     page.keyboard.press("Space")
     expect(first_time).to_be_checked()
-    _tab_to(page, page.locator("#id_phone"))
+    tab_to(page, page.locator("#id_phone"))
     page.keyboard.type("050 123 45 67")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/booking/details/"))
     assert_accessible(page)
 
     expect(page.locator("#id_full_name")).to_be_visible()
-    _tab_to(page, page.locator("#id_full_name"))
+    tab_to(page, page.locator("#id_full_name"))
     page.keyboard.type("Коваленко Іван")
     page.keyboard.press("Enter")  # without the consent: refused, the name is kept
     page.wait_for_load_state()
     expect(page.locator("#id_full_name")).to_have_value("Коваленко Іван")
     expect(page.locator("main")).to_contain_text("згода на обробку персональних даних")
     assert_accessible(page)
-    _tab_to(page, page.locator("#id_personal_data_consent"))
+    tab_to(page, page.locator("#id_personal_data_consent"))
     page.keyboard.press("Space")
-    _tab_to(page, page.get_by_role("button", name=re.compile("Підтвердити")))
+    tab_to(page, page.get_by_role("button", name=re.compile("Підтвердити")))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/booking/done/"))
 

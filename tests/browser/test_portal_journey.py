@@ -10,17 +10,9 @@ from playwright.sync_api import expect
 from vikno.portal.tests.test_public_pages import build_portal
 from vikno.queue.models import Booking
 from vikno.queue.tests.booking_world import bookable_queue
-from vikno.testing.browser import assert_accessible, js_errors
+from vikno.testing.browser import assert_accessible, js_errors, tab_to
 
 pytestmark = pytest.mark.browser
-
-
-def _tab_to(page, locator, limit: int = 80) -> None:
-    for _ in range(limit):
-        if locator.evaluate("el => el === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {locator}")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
@@ -31,45 +23,45 @@ def test_search_to_a_booked_slot_with_the_keyboard_only(new_page, world, setting
     page = new_page(java_script_enabled=javascript)
 
     page.goto("/c/center-a/")
-    _tab_to(page, page.get_by_role("searchbox"))
+    tab_to(page, page.get_by_role("searchbox"))
     page.keyboard.type("народила дитину")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/c/center-a/search/\?q="))
     first = page.locator("main ul.service-list a").first
-    _tab_to(page, first)
+    tab_to(page, first)
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/c/center-a/services/[A-Z]{3}-\d{3}/"))
-    _tab_to(page, page.get_by_role("link", name=re.compile("Записатися на прийом до ЦНАП")))
+    tab_to(page, page.get_by_role("link", name=re.compile("Записатися на прийом до ЦНАП")))
     page.keyboard.press("Enter")
     page.wait_for_url("**/booking/")
 
-    _tab_to(page, page.get_by_role("link", name=world.office_a.name))
+    tab_to(page, page.get_by_role("link", name=world.office_a.name))
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/booking/{world.office_a.pk}/")
-    _tab_to(page, page.get_by_role("link", name=queue.name))
+    tab_to(page, page.get_by_role("link", name=queue.name))
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/booking/{world.office_a.pk}/{queue.pk}/")
     days_url = page.url
     for index in range(page.locator('main a[href^="?day="]').count()):
         page.goto(days_url)
-        _tab_to(page, page.locator('main a[href^="?day="]').nth(index))
+        tab_to(page, page.locator('main a[href^="?day="]').nth(index))
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(r"\?day="))
         if page.locator("input[name=starts_at]").count():
             break  # today may be over already, or a day closed: take the first day with free times
     slot = page.locator("input[name=starts_at]").first
-    _tab_to(page, slot)
+    tab_to(page, slot)
     page.keyboard.press("Space")
     expect(slot).to_be_checked()
-    _tab_to(page, page.locator("#id_phone"))
+    tab_to(page, page.locator("#id_phone"))
     page.keyboard.type("050 765 43 21")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/booking/details/"))
-    _tab_to(page, page.locator("#id_full_name"))
+    tab_to(page, page.locator("#id_full_name"))
     page.keyboard.type("Мельник Оксана")
-    _tab_to(page, page.locator("#id_personal_data_consent"))
+    tab_to(page, page.locator("#id_personal_data_consent"))
     page.keyboard.press("Space")
-    _tab_to(page, page.get_by_role("button", name=re.compile("Підтвердити")))
+    tab_to(page, page.get_by_role("button", name=re.compile("Підтвердити")))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/booking/done/"))
     booking = Booking.objects.get()
@@ -92,7 +84,7 @@ def test_status_check_with_the_keyboard_only(new_page, world, javascript):
     case = register(world, make_service())
     page = new_page(java_script_enabled=javascript)
     page.goto("/status/")
-    _tab_to(page, page.locator("#id_number"))
+    tab_to(page, page.locator("#id_number"))
     page.keyboard.type(case.number)
     page.keyboard.press("Tab")
     page.keyboard.type(case.access_code)

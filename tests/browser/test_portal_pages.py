@@ -8,18 +8,9 @@ from playwright.sync_api import expect
 
 from vikno.catalog.models import Service
 from vikno.portal.tests.test_public_pages import BIRTH, build_portal
-from vikno.testing.browser import assert_accessible, js_errors
+from vikno.testing.browser import assert_accessible, js_errors, tab_to
 
 pytestmark = pytest.mark.browser
-
-
-def _tab_to(page, locator, limit: int = 80) -> None:
-    """Press Tab until ``locator`` has the focus, as a keyboard user would."""
-    for _ in range(limit):
-        if locator.evaluate("el => el === document.activeElement"):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {locator}")
 
 
 def _birth_related(code: str) -> bool:
@@ -51,7 +42,7 @@ def test_every_public_page_is_accessible(page, world):
 def _journey(page) -> None:
     page.goto("/c/center-a/")
     box = page.get_by_role("searchbox")
-    _tab_to(page, box)
+    tab_to(page, box)
     page.keyboard.type("народила дитину")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/c/center-a/search/\?q="))
@@ -60,12 +51,12 @@ def _journey(page) -> None:
     href = first.get_attribute("href")
     code = href.rstrip("/").rsplit("/", 1)[-1]
     assert _birth_related(code), code
-    _tab_to(page, first)
+    tab_to(page, first)
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/c/center-a/services/{code}/")
     expect(page.locator("h1")).to_be_visible()
 
-    _tab_to(page, page.get_by_role("link", name=re.compile("Записатися на прийом до ЦНАП")))
+    tab_to(page, page.get_by_role("link", name=re.compile("Записатися на прийом до ЦНАП")))
     page.keyboard.press("Enter")
     page.wait_for_url("**/booking/")
 

@@ -16,7 +16,6 @@ import re
 from datetime import timedelta
 
 import segno
-from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -100,10 +99,6 @@ def confirm_totp_device(device: TOTPDevice, actor: Actor) -> list[str]:
     device.save(update_fields=["confirmed"])
     record(actor, "mfa.totp_enrolled", device.user)
     return issue_backup_codes(device.user, actor)
-
-
-def demo_mode_active() -> bool:
-    return bool(settings.DEMO_MODE)
 
 
 # --- Staff ---------------------------------------------------------------------------------------

@@ -23,10 +23,6 @@ STATUS_WINDOW_SECONDS = getattr(settings, "STATUS_LOOKUP_WINDOW_SECONDS", 600)
 _DUMMY_CODE = "0" * 12
 
 
-def home(request):
-    return render(request, "portal/home.html", {})
-
-
 class StatusForm(forms.Form):
     number = forms.CharField(
         label=_("Application number"),

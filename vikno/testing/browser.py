@@ -286,3 +286,12 @@ def assert_accessible(page, tags=WCAG_21_AA) -> None:
     if violations:
         report = "\n".join(str(v) for v in violations)
         pytest.fail(f"{len(violations)} accessibility violation(s) on {page.url}:\n{report}", pytrace=False)
+
+
+def tab_to(page, locator, limit: int = 80) -> None:
+    """Press Tab until ``locator`` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        if locator.evaluate("el => el === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {locator}")
