@@ -373,11 +373,10 @@ def post_session(request, workplace_id: int, payload: SessionIn):
     summary="Call the next visitor to the window (the call rule is in vikno/queue/services.py)",
 )
 def post_call_next(request, workplace_id: int):
-    workplace = _workplace(request, workplace_id)
-    ticket = services.call_next(workplace, actor_from_request(request))
+    ticket = services.call_next(workplace_id, actor_from_request(request))  # 404 outside the caller's scope
     if ticket is None:
         return {"ticket": None, "message": "Черга порожня: ніхто не очікує на це вікно."}
-    return {"ticket": _fresh(ticket), "message": f"Запрошено {ticket.code} до вікна «{workplace.name}»."}
+    return {"ticket": ticket, "message": f"Запрошено {ticket.code} до вікна «{ticket.workplace.name}»."}
 
 
 @router.post(
@@ -424,9 +423,7 @@ def post_link_case(request, ticket_id: int, payload: LinkCaseIn):
     ),
 )
 def post_ticket_action(request, ticket_id: int, action: TicketAction):
-    ticket = _ticket(request, ticket_id)
-    ACTIONS[action](ticket, actor_from_request(request))
-    return _fresh(ticket)
+    return ACTIONS[action](ticket_id, actor_from_request(request))  # 404 outside the caller's scope
 
 
 @router.post("/queue/tickets", response={201: IssuedTicketOut, **ERRORS}, summary="Issue a ticket at the desk (staff)")

@@ -70,8 +70,19 @@ def publish(office_id: int, event: dict) -> None:
     """Tell every live screen of ``office_id`` about ``event`` (a dict; ``type`` names the SSE event, an ``id``
     becomes the SSE id). Call it after commit (``transaction.on_commit``); inside a transaction PostgreSQL
     holds the notification back until the commit anyway."""
+    publish_many(office_id, [event])
+
+
+def publish_many(office_id: int, events: list[dict]) -> None:
+    """``publish`` for several events in one round trip; they arrive in this order."""
+    if not events:
+        return
+    calls = ", ".join(["pg_notify(%s, %s)"] * len(events))
+    params: list[str] = []
+    for event in events:
+        params += [CHANNEL, encode(office_id, event)]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_notify(%s, %s)", [CHANNEL, encode(office_id, event)])
+        cursor.execute(f"SELECT {calls}", params)
 
 
 # --- Board state (also the polling fallback) -----------------------------------------------------

@@ -160,7 +160,7 @@ def test_link_cases_registered_during_the_visit(world, desk):
 def test_events_are_published_after_commit(world, desk, monkeypatch, django_capture_on_commit_callbacks):
     registration, _social, w1, _w2 = desk
     sent = []
-    monkeypatch.setattr(live, "publish", lambda office_id, event: sent.append((office_id, event)), raising=False)
+    monkeypatch.setattr(live, "publish_many", lambda office_id, events: sent.extend((office_id, e) for e in events))
     with django_capture_on_commit_callbacks(execute=True):
         issue(registration)
     with django_capture_on_commit_callbacks(execute=False) as pending:
@@ -179,10 +179,10 @@ def test_events_are_published_after_commit(world, desk, monkeypatch, django_capt
 def test_a_failing_publisher_does_not_undo_the_change(world, desk, monkeypatch, django_capture_on_commit_callbacks):
     registration, _social, _w1, _w2 = desk
 
-    def broken(office_id, event):
+    def broken(office_id, events):
         raise RuntimeError("live screens are down")
 
-    monkeypatch.setattr(live, "publish", broken, raising=False)
+    monkeypatch.setattr(live, "publish_many", broken)
     with django_capture_on_commit_callbacks(execute=True):
         ticket = issue(registration)
     assert Ticket.objects.filter(pk=ticket.pk).exists()
