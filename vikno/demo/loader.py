@@ -12,6 +12,7 @@ from django.db import transaction
 from vikno.accounts.models import User
 from vikno.core.audit import Actor
 from vikno.core.scoping import Role
+from vikno.monitoring.demo import setup_demo_monitoring
 from vikno.queue.demo import setup_demo_queues
 
 from . import region
@@ -45,6 +46,7 @@ def load(data_dir: Path | None = None) -> DemoReport:
         _provider_services(providers)
         _staff(centers, providers, report)
     setup_demo_queues(report)
+    setup_demo_monitoring(report)
     return report
 
 
@@ -95,6 +97,7 @@ def _centers(report: DemoReport) -> dict:
                         orgs.add_schedule_exception(
                             office, date=day, kind=exc_kind, opens=opens, closes=closes, note=note, actor=ACTOR
                         )
+        Hromada.objects.filter(katottg=spec["hromada"], population__isnull=True).update(population=spec["population"])
         centers[spec["slug"]] = (center, spec)
     report.add(f"ЦНАП: {len(centers)}, офісів: {sum(len(s['offices']) for _, s in centers.values())}")
     return centers

@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "vikno.notify",
     "vikno.payments",
     "vikno.reports",
+    "vikno.monitoring",
     "vikno.demo",
 ]
 AUTH_USER_MODEL = "accounts.User"
