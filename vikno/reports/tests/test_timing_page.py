@@ -1,0 +1,203 @@
+"""The service-timing page, its exports (XLSX read back, CSV, PDF text) and the API, with bad input and scope."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+from django.utils.translation import gettext
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from vikno.accounts.models import ApiToken
+from vikno.cases.models import Status
+from vikno.reports import rollup
+
+from .factories import case, kyiv, version
+
+URL = "/staff/reports/timing/"
+API = "/api/v1/reports"
+H = timedelta(hours=1)
+
+
+def uk(text: str) -> str:
+    """A message as the (Ukrainian) page shows it, whether or not its translation is merged yet."""
+    with translation.override("uk"):
+        return gettext(text)
+
+
+@pytest.fixture
+def filled(world, django_capture_on_commit_callbacks):
+    reg = version("REG", "Реєстрація")
+    reg.service.name_uk = "Реєстрація місця проживання"
+    reg.service.save()
+    at = kyiv(2026, 2, 10, 12)
+    with django_capture_on_commit_callbacks(execute=True):
+        for hours, late in [(3, False), (30, False), (100, True)]:
+            case(
+                world.center_a,
+                world.office_a,
+                reg,
+                at - hours * H,
+                status=Status.ISSUED,
+                result_ready_at=at,
+                closed_at=at + H,
+                due_at=at - H if late else at + H,
+            )
+        overdue = case(
+            world.center_a, world.office_a, reg, kyiv(2026, 1, 5, 9), status=Status.IN_PROGRESS, due_at=kyiv(2026, 1, 9)
+        )
+    rollup.refresh_dirty()
+    world.overdue_number = overdue.number
+    world.service_code = reg.service.code
+    return world
+
+
+def _get(client, center, date_from="2026-02-01", date_to="2026-02-28", **extra):
+    return client.get(URL, {"center": center.pk, "from": date_from, "to": date_to, **extra})
+
+
+def test_page_shows_the_timing_and_the_lists(filled, login_as):
+    response = _get(login_as(filled.head_a), filled.center_a)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Реєстрація місця проживання" in html and filled.service_code in html
+    assert "<caption>" in html and 'scope="col"' in html and 'scope="row"' in html
+    assert filled.overdue_number in html  # overdue now
+    assert "66,7" in html  # two of three on time (a decimal comma in Ukrainian)
+    assert "format=xlsx" in html and "format=pdf" in html
+    assert 'href="/staff/reports/timing/"' in html  # the menu link
+
+
+def test_page_without_a_query_shows_the_form(world, login_as):
+    response = login_as(world.admin_a).get(URL)
+    assert response.status_code == 200 and 'name="center"' in response.content.decode()
+
+
+def test_xlsx_reads_back(filled, login_as):
+    response = _get(login_as(filled.head_a), filled.center_a, format="xlsx")
+    assert response.status_code == 200
+    assert 'filename="timing-center-a-20260201-20260228.xlsx"' in response["Content-Disposition"]
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    by_code = {row[0]: row for row in rows if row and row[0] == filled.service_code}
+    _code, name, decided, on_time, share, median, p90 = by_code[filled.service_code]
+    assert (name, decided, on_time, share) == ("Реєстрація місця проживання", 3, 2, pytest.approx(66.7))
+    assert median == uk("≤ %(days)s d") % {"days": 2}  # 2nd of 3: 30 h
+    assert p90 == uk("≤ %(days)s d") % {"days": 5}  # 3rd of 3: 100 h
+    assert rows[-1][1:5] == (uk("Total"), 3, 2, pytest.approx(66.7))
+
+
+def test_csv_and_pdf(filled, login_as):
+    client = login_as(filled.head_a)
+    text = _get(client, filled.center_a, format="csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert [filled.service_code, "Реєстрація місця проживання", "3", "2", "66.7"] in [r[:5] for r in rows]
+    assert list(rows[4]) == [uk(h) for h in ("Code", "Service", "Decided", "On time", "On time, %", "Median")] + [
+        uk("90th percentile")
+    ]
+    pdf = _get(client, filled.center_a, format="pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    extracted = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Реєстрація місця проживання" in extracted and "ЦНАП А" in extracted
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv", "pdf"])
+def test_an_empty_report_exports_a_well_formed_file(world, login_as, kind):
+    response = _get(login_as(world.head_a), world.center_a, "2020-01-01", "2020-01-31", format=kind)
+    assert response.status_code == 200
+    total = uk("Total")
+    if kind == "xlsx":
+        rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+        assert rows[4][0] == uk("Code") and len(rows[4]) == 7
+        assert rows[5][1:] == (total, 0, 0, "—", "—", "—")
+    elif kind == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        assert rows[4][0] == uk("Code") and rows[5] == ["", total, "0", "0", "—", "—", "—"]
+    else:
+        text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+        assert uk("No data") in text and total in text
+
+
+def test_inverted_or_missing_period_is_400_with_a_message(world, login_as):
+    client = login_as(world.head_a)
+    response = _get(client, world.center_a, "2026-03-31", "2026-01-01")
+    assert response.status_code == 400
+    assert "Початок періоду пізніше за його кінець" in response.content.decode()
+    response = _get(client, world.center_a, "", "", format="xlsx")
+    assert response.status_code == 400 and "Вкажіть початок періоду" in response.content.decode()
+    assert _get(client, world.center_a, "не дата", "2026-01-01").status_code == 400
+    assert _get(client, world.center_a, overdue_offset="-1").status_code == 400
+
+
+def test_a_center_outside_the_scope_is_not_found(world, login_as):
+    client = login_as(world.head_a)
+    assert _get(client, world.center_b).status_code == 404
+    assert _get(client, world.center_b, format="csv").status_code == 404
+
+
+def test_officers_do_not_see_the_page(world, login_as):
+    assert login_as(world.officer_a).get(URL).status_code == 404
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+
+def _auth(user) -> dict:
+    _, key = ApiToken.issue(user, "test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def test_api_timing(filled, client):
+    response = client.get(
+        f"{API}/timing",
+        {"center": filled.center_a.pk, "from": "2026-02-01", "to": "2026-02-28"},
+        **_auth(filled.monitor_1),
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    (item,) = body["services"]
+    assert (item["code"], item["decided"], item["on_time"], item["late"]) == (filled.service_code, 3, 2, 1)
+    assert Decimal(str(item["on_time_share"])) == Decimal("66.7")
+    assert (item["median"]["hours_from"], item["median"]["hours_to"]) == (24, 48)
+    assert (item["p90"]["hours_from"], item["p90"]["hours_to"]) == (96, 120)
+    assert body["total"]["decided"] == 3 and body["total"]["service_id"] is None
+
+
+def test_api_overdue_and_late(filled, client):
+    headers = _auth(filled.admin_a)
+    response = client.get(f"{API}/overdue", {"center": filled.center_a.pk}, **headers)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert [row["number"] for row in body["items"]] == [filled.overdue_number]
+    assert body["total"] == 1 and body["next_offset"] is None and body["items"][0]["late_hours"] > 24 * 30
+    late = client.get(
+        f"{API}/overdue",
+        {"center": filled.center_a.pk, "kind": "late", "from": "2026-02-10", "to": "2026-02-10"},
+        **headers,
+    ).json()
+    assert late["total"] == 1 and late["items"][0]["late_hours"] == 1
+
+
+def test_api_bad_input(filled, client):
+    headers = _auth(filled.head_a)
+    inverted = client.get(
+        f"{API}/timing", {"center": filled.center_a.pk, "from": "2026-03-01", "to": "2026-02-01"}, **headers
+    )
+    assert inverted.status_code == 400
+    assert inverted.json()["code"] == "period_inverted"
+    assert "Початок періоду пізніше за його кінець" in inverted.json()["message"]
+    missing = client.get(f"{API}/overdue", {"center": filled.center_a.pk, "kind": "late"}, **headers)
+    assert missing.status_code == 400 and missing.json()["code"] == "period_missing"
+    foreign = client.get(
+        f"{API}/timing", {"center": filled.center_b.pk, "from": "2026-02-01", "to": "2026-02-28"}, **headers
+    )
+    assert foreign.status_code == 404
+    assert client.get(f"{API}/overdue", {"center": filled.center_b.pk}, **headers).status_code == 404
+    assert client.get(f"{API}/overdue", {"center": filled.center_a.pk, "limit": 0}, **headers).status_code == 422
+    officer = client.get(f"{API}/overdue", {"center": filled.center_a.pk}, **_auth(filled.officer_a))
+    assert officer.status_code == 404
+    assert client.get(f"{API}/timing", {"center": filled.center_a.pk}).status_code == 401
