@@ -28,6 +28,7 @@ CENTERS = [
         "phone": "+380432590000",
         "email": "cnap@vinnytsia.example.org",
         "share_of_catalog": 1.0,
+        "population": 388000,  # residents of the hromada, approximate (per-1,000 figures)
         "offices": [
             ("main", "ЦНАП Вінниця — головний офіс", "UA05020030010063857", "м. Вінниця, вул. Соборна, 59", MAIN_HOURS),
             ("branch", "ТП «Замостя»", "UA05020030010063857", "м. Вінниця, вул. Келецька, 2", MAIN_HOURS),
@@ -44,6 +45,7 @@ CENTERS = [
         "phone": "+380433221000",
         "email": "cnap@zhmerynka.example.org",
         "share_of_catalog": 0.8,
+        "population": 44800,  # residents of the hromada, approximate (per-1,000 figures)
         "offices": [
             (
                 "main",
@@ -65,6 +67,7 @@ CENTERS = [
         "phone": "+380433521000",
         "email": "cnap@tulchyn.example.org",
         "share_of_catalog": 0.65,
+        "population": 31600,  # residents of the hromada, approximate (per-1,000 figures)
         "offices": [
             (
                 "main",
