@@ -2,7 +2,8 @@
 
 Every format has the same rows: a title, the periods compared, then per section the figures with the
 value for the period, for the same period a year before and the change in per cent. A report with no data
-still gives a complete file (zeros and dashes), never an empty response.
+still gives a complete file (zeros and dashes), never an empty response. The PDF ends with the charts of
+the page (by month or day, and by sphere; see charts.py), each followed by its figures as a table.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from . import charts, series
 from .services import CenterReport, as_text
 
 HEAD = ("Показник", "Період", "Рік тому", "Зміна, %")
@@ -123,4 +125,52 @@ def to_pdf(report: CenterReport) -> bytes:
             table.row(HEAD)
             for row in rows or [("Немає даних", "", "", "")]:
                 table.row(row)
+    _pdf_charts(pdf, report)
     return bytes(pdf.output())
+
+
+def _pdf_charts(pdf: FPDF, report: CenterReport) -> None:
+    """The two charts on a page of their own, each with a title and the figures drawn as a table."""
+    cs = series.center_series(report.center, report.date_from, report.date_to, ukrainian=True)
+    period_chart, sphere_chart = charts.center_charts(cs, ukrainian=True)
+    pdf.add_page()
+    pdf.set_font(FONT, "B", 12)
+    pdf.multi_cell(0, 7, "Графіки", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    for chart, head, rows in (
+        (
+            period_chart,
+            ("Період", *(s.label for s in cs.chart_series)),
+            [(_period_text(p), *(as_text(v) for v in values)) for p, values in cs.rows()],
+        ),
+        (
+            sphere_chart,
+            ("Сфера", "Зареєстровано заяв", "Видано результатів"),
+            [(r.name, as_text(r.registered), as_text(r.issued)) for r in cs.spheres],
+        ),
+    ):
+        height = chart.height * width / chart.width
+        if pdf.get_y() + height + 12 > pdf.h - pdf.b_margin:
+            pdf.add_page()
+        pdf.ln(2)
+        pdf.set_font(FONT, "B", 11)
+        pdf.multi_cell(0, 6, chart.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        top = pdf.get_y() + 1
+        pdf.set_y(top + charts.draw_pdf(pdf, chart, pdf.l_margin, top, width, font=FONT) + 3)
+        pdf.set_font(FONT, "", 8)
+        first = 60 if len(head) == 3 else 30
+        rest = (width - first) / (len(head) - 1)
+        with pdf.table(
+            col_widths=(first, *([rest] * (len(head) - 1))),
+            text_align=("LEFT", *(["RIGHT"] * (len(head) - 1))),
+            first_row_as_headings=True,
+        ) as table:
+            table.row(head)
+            for row in rows or [("Немає даних", *([""] * (len(head) - 1)))]:
+                table.row(row)
+
+
+def _period_text(period: series.Period) -> str:
+    if period.granularity == "day":
+        return f"{period.start:%d.%m.%Y}"
+    return f"{period.start:%d.%m}–{period.end:%d.%m.%Y}"
