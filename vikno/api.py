@@ -84,10 +84,14 @@ def _mount() -> None:
     from vikno.catalog.api_io import router as catalog_io_router
     from vikno.core.api_audit import router as audit_router
     from vikno.core.api_ping import router as ping_router
+    from vikno.monitoring.api import router as monitoring_router
     from vikno.notify.api import router as notify_router
     from vikno.orgs.api import router as orgs_router
     from vikno.queue.api import router as queue_router
     from vikno.queue.api_booking import router as booking_router
+    from vikno.reports.api import router as reports_router
+    from vikno.reports.api_oblast import router as oblast_router
+    from vikno.reports.api_timing import router as timing_router
 
     api.add_router("/", catalog_router)
     api.add_router("/", catalog_io_router)
@@ -99,6 +103,10 @@ def _mount() -> None:
     api.add_router("/", ping_router)
     api.add_router("/", booking_router)
     api.add_router("/", queue_router)
+    api.add_router("/", monitoring_router)
+    api.add_router("/", reports_router)
+    api.add_router("/", oblast_router)
+    api.add_router("/", timing_router)
 
 
 _mount()

@@ -22,6 +22,8 @@ urlpatterns = [
     path("staff/portal/", include("vikno.portal.urls_staff")),
     path("staff/queue/kpi/", include("vikno.queue.urls_kpi")),
     path("staff/reports/", include("vikno.reports.urls")),
+    path("staff/monitoring/", include("vikno.monitoring.urls")),
+    path("open-data/", include("vikno.reports.urls_open_data")),
     path("booking/", include("vikno.queue.urls_booking")),
     path("queue/rate/", include("vikno.queue.urls_rating")),
     path("queue/", include("vikno.queue.urls")),

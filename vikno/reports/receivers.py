@@ -1,26 +1,26 @@
 """Signal receivers that mark the center-days touched by a change of a source row (see rollup.py).
 
 Before a save the stored row's days are read too, so that moving a date (e.g. a case reopened after
-issue loses its ``closed_at``) refreshes the day it left. Marks are written after the transaction commits.
+issue loses its ``closed_at``) refreshes the day it left. Marks are written in the transaction of the
+change (an outbox row: it commits or rolls back with the change, so a committed change is never left
+out of the reports).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from vikno.cases.models import Case, Consultation
 from vikno.payments.models import Payment
-from vikno.queue.models import Rating, Ticket
+from vikno.queue.models import Rating, Ticket, VisitEvent
 
 from . import rollup
 
 # model → the fields whose local day a row counts on
 DAY_FIELDS = {
-    Case: ("filed_at", "closed_at"),
+    Case: ("filed_at", "closed_at", "result_ready_at"),
     Payment: ("paid_on",),
     Consultation: ("at",),
     Rating: ("created_at",),
@@ -57,9 +57,7 @@ def _changed(sender, instance, raw=False, **kwargs):
         return
     pairs = _days(sender, _values(sender, instance)) | getattr(instance, _OLD_ATTR, set())
     if pairs:
-        # robust: a failed mark is logged, never turns a committed change into an error page (the
-        # periodic range rebuild, `refresh_rollups --from --to`, recovers it).
-        transaction.on_commit(partial(rollup.mark_dirty, pairs), robust=True)
+        rollup.mark_dirty(pairs)
 
 
 def connect() -> None:
@@ -68,3 +66,13 @@ def connect() -> None:
         pre_save.connect(_remember_old, sender=model, dispatch_uid=f"{uid}-pre")
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-post")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    post_save.connect(_visit_event, sender=VisitEvent, dispatch_uid="reports-rollup-visit-event")
+
+
+def _visit_event(sender, instance, raw=False, **kwargs):
+    """A visit event changes the queue KPIs of its ticket's day (not the event's own day: the nightly
+    ``close_stale_tickets`` cancels yesterday's tickets with a bulk update and one event each)."""
+    if raw:
+        return
+    ticket = instance.ticket  # usually cached: the queue services pass the ticket itself
+    rollup.mark_dirty([(ticket.center_id, ticket.day)])

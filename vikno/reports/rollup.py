@@ -18,12 +18,25 @@ Every metric, with the local (Europe/Kyiv) day it is counted on:
   is state revenue.
 - ``consultations`` by the consultation time (sphere of its service, if any).
 - ``tickets`` (visitors: queue tickets not cancelled) by the ticket's day.
+- queue KPIs, by the ticket's day (its local issue date) and office, no sphere, from the ticket's visit
+  events (``VisitEvent``) exactly as ``vikno/queue/kpi.py`` defines them; a ticket without an ``issued``
+  event is not counted: ``tickets_issued`` (every ticket, cancelled ones too); ``tickets_called`` (called at
+  least once); ``wait_seconds_sum`` (first ``called`` − first ``issued``, over the called tickets);
+  ``tickets_within_target`` (first called within ``target_wait_minutes`` of the queue it was issued to);
+  ``tickets_abandoned`` (cancelled without a call after waiting longer than that target; with
+  ``tickets_called`` the base of the service level); ``tickets_no_show`` (with a ``no_show`` event);
+  ``tickets_served`` (with a ``finished`` event); ``service_intervals`` and ``service_seconds_sum`` (each
+  ``started`` event up to the ticket's next ``finished``/``transferred``/``parked`` event). The queue's
+  current target applies, as on the KPI page.
 - ``working_days``: 1 per day with a visitor or a registered case (no office, no sphere).
 - by the rating time: ``ratings_count``; ``ratings_satisfied`` (4 or 5 stars); ``ratings_recommend``
   (answered the 0–10 question); ``ratings_promoters`` (9–10); ``ratings_detractors`` (0–6).
 
+Service timing (``ServiceTimingRollup``, the rules and buckets in ``vikno/reports/models.py``) is rebuilt
+with the same center-day by ``rebuild_timing``, on the local day each case was decided.
+
 Maintenance: signal receivers (``vikno/reports/receivers.py``) mark the center-days a saved or deleted
-row touches, after the transaction commits, in ``RollupDirty``; ``refresh_dirty()`` (periodic task and
+row touches, in the same transaction, in ``RollupDirty``; ``refresh_dirty()`` (periodic task and
 ``manage.py refresh_rollups``) claims the marks and rebuilds those center-days. Bulk ``update()`` calls
 bypass signals: after one, run ``manage.py refresh_rollups --center ID --from … --to …``.
 """
@@ -42,9 +55,9 @@ from vikno.cases.models import Case, Consultation
 from vikno.catalog.models import Service, Sphere
 from vikno.orgs.models import Center, Office
 from vikno.payments.models import Payment
-from vikno.queue.models import Rating, Ticket
+from vikno.queue.models import Queue, Rating, Ticket, VisitEvent
 
-from .models import DailyRollup, RollupDirty
+from .models import DAILY_BELOW, HOURLY_BELOW, DailyRollup, MonthlyRollup, RollupDirty, ServiceTimingRollup
 
 logger = logging.getLogger(__name__)
 
@@ -79,6 +92,8 @@ def _sql() -> str:
         "consultation": Consultation._meta.db_table,
         "ticket": Ticket._meta.db_table,
         "rating": Rating._meta.db_table,
+        "event": VisitEvent._meta.db_table,
+        "queue": Queue._meta.db_table,
         "center": Center._meta.db_table,
     }
     return f"""
@@ -136,6 +151,45 @@ FROM (
     LEFT JOIN {t["sphere"]} sp ON sp.id = s.sphere_id
     WHERE tk.center_id = %(center)s AND tk.day = %(day)s AND tk.status <> 'cancelled'
   UNION ALL
+    SELECT tk.office_id, '', m.metric, m.value
+    FROM {t["ticket"]} tk
+    JOIN LATERAL (
+        SELECT MIN(e.at) FILTER (WHERE e.kind = 'issued') AS issued_at,
+               MIN(e.at) FILTER (WHERE e.kind = 'called') AS called_at,
+               MIN(e.at) FILTER (WHERE e.kind = 'cancelled') AS cancelled_at,
+               BOOL_OR(e.kind = 'no_show') AS no_show,
+               BOOL_OR(e.kind = 'finished') AS finished,
+               (ARRAY_AGG(e.queue_id ORDER BY e.at, e.id) FILTER (WHERE e.kind = 'issued'))[1] AS queue_id
+        FROM {t["event"]} e WHERE e.ticket_id = tk.id
+    ) ev ON ev.issued_at IS NOT NULL
+    LEFT JOIN {t["queue"]} q ON q.id = ev.queue_id
+    CROSS JOIN LATERAL (
+        SELECT COUNT(*) AS n, COALESCE(SUM(EXTRACT(EPOCH FROM se.next_at - se.at)), 0) AS seconds
+        FROM (
+            SELECT e.kind, e.at, LEAD(e.kind) OVER w AS next_kind, LEAD(e.at) OVER w AS next_at
+            FROM {t["event"]} e
+            WHERE e.ticket_id = tk.id AND e.kind IN ('started', 'finished', 'transferred', 'parked')
+            WINDOW w AS (ORDER BY e.at, e.id)
+        ) se
+        WHERE se.kind = 'started' AND se.next_kind IN ('finished', 'transferred', 'parked')
+    ) sv
+    CROSS JOIN LATERAL (VALUES
+        ('tickets_issued', 1),
+        ('tickets_called', CASE WHEN ev.called_at IS NOT NULL THEN 1 ELSE 0 END),
+        ('wait_seconds_sum', COALESCE(EXTRACT(EPOCH FROM ev.called_at - ev.issued_at), 0)),
+        ('tickets_within_target',
+         CASE WHEN ev.called_at - ev.issued_at <= make_interval(mins => q.target_wait_minutes) THEN 1 ELSE 0 END),
+        ('tickets_abandoned',
+         CASE WHEN ev.called_at IS NULL
+                   AND ev.cancelled_at - ev.issued_at > make_interval(mins => q.target_wait_minutes)
+              THEN 1 ELSE 0 END),
+        ('tickets_no_show', CASE WHEN ev.no_show THEN 1 ELSE 0 END),
+        ('tickets_served', CASE WHEN ev.finished THEN 1 ELSE 0 END),
+        ('service_intervals', sv.n),
+        ('service_seconds_sum', sv.seconds)
+    ) AS m(metric, value)
+    WHERE tk.center_id = %(center)s AND tk.day = %(day)s
+  UNION ALL
     SELECT NULL, '', 'working_days', 1
     WHERE EXISTS (SELECT 1 FROM {t["ticket"]} tk
                   WHERE tk.center_id = %(center)s AND tk.day = %(day)s AND tk.status <> 'cancelled')
@@ -158,8 +212,9 @@ HAVING SUM(src.value) <> 0
 """  # noqa: S608 — table names from the models
 
 
-def rebuild(center_id: int, day: dt.date) -> int:
-    """Recompute the roll-ups of one center-day from the source tables; returns the rows written."""
+def rebuild(center_id: int, day: dt.date, *, months: bool = True) -> int:
+    """Recompute the roll-ups of one center-day from the source tables (and, unless ``months`` is
+    False, its month in ``MonthlyRollup``); returns the rows written."""
     start, end = day_bounds(day)
     params = {
         "center": center_id,
@@ -172,19 +227,126 @@ def rebuild(center_id: int, day: dt.date) -> int:
         table = DailyRollup._meta.db_table
         cursor.execute(f"DELETE FROM {table} WHERE center_id = %s AND day = %s", [center_id, day])  # noqa: S608
         cursor.execute(_sql(), params)
-        return cursor.rowcount
+        written = cursor.rowcount
+        written += rebuild_timing(cursor, center_id, day, start, end)
+        if months:
+            rebuild_months(cursor, [center_id], day, day)
+        return written
 
 
-def rebuild_range(center_id: int, date_from: dt.date, date_to: dt.date) -> int:
-    day, written = date_from, 0
-    while day <= date_to:
-        written += rebuild(center_id, day)
-        day += dt.timedelta(days=1)
+# A whole period in one statement per table: the center-day statements above, run by PostgreSQL for every
+# (center, day) of the period through LATERAL — the same SQL, so the rules cannot drift apart, without a
+# round trip and a Python loop per center-day.
+_KEYS = f"""
+SELECT c.id AS center_id, d::date AS day,
+       (d::date::timestamp AT TIME ZONE '{{zone}}') AS start_at,
+       ((d::date + 1)::timestamp AT TIME ZONE '{{zone}}') AS end_at
+FROM {Center._meta.db_table} c CROSS JOIN generate_series(%(from)s::date, %(to)s::date, interval '1 day') AS d
+WHERE c.id = ANY(%(centers)s)
+"""  # noqa: S608 — the model's table
+
+
+def _over_keys(sql: str) -> str:
+    """Turn a center-day statement (``INSERT INTO … (cols)`` then a query on %(center)s, %(day)s,
+    %(start)s, %(end)s) into one statement over every key of ``_KEYS``."""
+    lines = sql.strip("\n").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("INSERT INTO "))
+    query = "\n".join(lines[:at] + lines[at + 1 :])
+    for name, column in (("center", "center_id"), ("day", "day"), ("start", "start_at"), ("end", "end_at")):
+        query = query.replace(f"%({name})s", f"rollup_key.{column}")
+    keys = _KEYS.replace("{zone}", str(local_zone()))
+    return f"{lines[at]}\nSELECT x.* FROM ({keys}) AS rollup_key CROSS JOIN LATERAL (\n{query}\n) AS x"
+
+
+def rebuild_range(date_from: dt.date, date_to: dt.date, center_ids: Iterable[int] | None = None) -> int:
+    """Recompute every roll-up of the centers (default: all) for every day of the period, in one
+    transaction and a few statements (``refresh_rollups --from --to``; after bulk imports or ``update()``
+    calls that bypass the signals). Returns the daily and timing rows written."""
+    if center_ids is None:
+        center_ids = list(Center.objects.values_list("pk", flat=True))
+    centers = sorted(set(center_ids))
+    if not centers or date_from > date_to:
+        return 0
+    params = {"from": date_from, "to": date_to, "centers": centers, "local_codes": list(LOCAL_BUDGET_CODES)}
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table in (DailyRollup._meta.db_table, ServiceTimingRollup._meta.db_table):
+            cursor.execute(
+                f"DELETE FROM {table} WHERE center_id = ANY(%s) AND day BETWEEN %s AND %s",  # noqa: S608
+                [centers, date_from, date_to],
+            )
+        cursor.execute(_over_keys(_sql()), params)
+        written = cursor.rowcount
+        cursor.execute(_over_keys(_timing_sql()), params)
+        written += cursor.rowcount
+        rebuild_months(cursor, centers, date_from, date_to)
     return written
 
 
+def rebuild_months(cursor, center_ids: list[int], date_from: dt.date, date_to: dt.date) -> None:
+    """Re-add ``MonthlyRollup`` from ``DailyRollup`` for the centers and every month the period touches."""
+    first = date_from.replace(day=1)
+    last = date_to.replace(day=1)
+    end = (last.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    monthly, daily = MonthlyRollup._meta.db_table, DailyRollup._meta.db_table
+    cursor.execute(
+        f"DELETE FROM {monthly} WHERE center_id = ANY(%s) AND month BETWEEN %s AND %s",  # noqa: S608
+        [center_ids, first, last],
+    )
+    cursor.execute(
+        f"INSERT INTO {monthly} (center_id, region_id, month, metric, value) "  # noqa: S608 — model tables
+        f"SELECT center_id, MIN(region_id), date_trunc('month', day)::date, metric, SUM(value) FROM {daily} "
+        "WHERE center_id = ANY(%s) AND day >= %s AND day < %s "
+        "GROUP BY center_id, date_trunc('month', day), metric HAVING SUM(value) <> 0",
+        [center_ids, first, end],
+    )
+
+
+def _timing_sql() -> str:
+    t = {"timing": ServiceTimingRollup._meta.db_table, "case": Case._meta.db_table, "center": Center._meta.db_table}
+    # Two index-friendly branches: closed cases through (center, closed_at) — a closed case was closed no
+    # earlier than it was decided — and the few decided cases still waiting for the applicant through
+    # (center, status, due_at).
+    return f"""
+WITH decided AS (
+    SELECT c.service_id, c.filed_at, c.due_at, COALESCE(c.result_ready_at, c.closed_at) AS at
+    FROM {t["case"]} c
+    WHERE c.center_id = %(center)s AND c.status IN ('issued', 'refusal_issued') AND c.closed_at >= %(start)s
+  UNION ALL
+    SELECT c.service_id, c.filed_at, c.due_at, c.result_ready_at
+    FROM {t["case"]} c
+    WHERE c.center_id = %(center)s AND c.status IN ('result_ready', 'refused')
+), timed AS (
+    SELECT d.service_id,
+           GREATEST(EXTRACT(EPOCH FROM d.at - d.filed_at) / 3600, 0) AS hours,
+           d.due_at IS NULL OR d.at <= d.due_at AS on_time
+    FROM decided d
+    WHERE d.at >= %(start)s AND d.at < %(end)s
+)
+INSERT INTO {t["timing"]} (center_id, region_id, day, service_id, hours_from, decided, on_time)
+SELECT %(center)s, (SELECT region_id FROM {t["center"]} WHERE id = %(center)s), %(day)s, b.service_id,
+       b.hours_from, COUNT(*), COUNT(*) FILTER (WHERE b.on_time)
+FROM (
+    SELECT service_id, on_time,
+           CASE WHEN hours < {HOURLY_BELOW} THEN FLOOR(hours)::int
+                WHEN hours < {DAILY_BELOW} THEN (FLOOR(hours / 24) * 24)::int
+                ELSE {DAILY_BELOW} END AS hours_from
+    FROM timed
+) AS b
+GROUP BY b.service_id, b.hours_from
+"""  # noqa: S608 — table names from the models, bounds from constants
+
+
+def rebuild_timing(cursor, center_id: int, day: dt.date, start: dt.datetime, end: dt.datetime) -> int:
+    """Recompute the service-timing histogram of one center-day (inside ``rebuild``'s transaction)."""
+    table = ServiceTimingRollup._meta.db_table
+    cursor.execute(f"DELETE FROM {table} WHERE center_id = %s AND day = %s", [center_id, day])  # noqa: S608
+    cursor.execute(_timing_sql(), {"center": center_id, "day": day, "start": start, "end": end})
+    return cursor.rowcount
+
+
 def mark_dirty(pairs: Iterable[tuple[int, dt.date | None]]) -> None:
-    """Record center-days to recompute (duplicates and empty days are ignored)."""
+    """Record center-days to recompute (duplicates and empty days are ignored). Called inside the
+    transaction of the change, so the mark commits or rolls back with it."""
     rows = sorted({(center, day) for center, day in pairs if center and day})
     if not rows:
         return
@@ -192,15 +354,15 @@ def mark_dirty(pairs: Iterable[tuple[int, dt.date | None]]) -> None:
     flat = [item for row in rows for item in row]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {RollupDirty._meta.db_table} (center_id, day, marked_at) VALUES {values} "  # noqa: S608 — model table, placeholders
-            "ON CONFLICT (center_id, day) DO UPDATE SET marked_at = EXCLUDED.marked_at",
+            f"INSERT INTO {RollupDirty._meta.db_table} (center_id, day, marked_at) VALUES {values}",  # noqa: S608 — model table, placeholders
             flat,
         )
 
 
 def _claim(batch: int) -> list[tuple[int, dt.date]]:
     # The marks are removed in their own short transaction before the rebuild reads the sources: a change
-    # committed later marks its day again (after commit), so no change is ever missed.
+    # committed later comes with a mark of its own, so no change is ever missed. Several marks of one
+    # center-day fold into one rebuild.
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"DELETE FROM {RollupDirty._meta.db_table} WHERE id IN ("  # noqa: S608 — the model's table
@@ -208,7 +370,7 @@ def _claim(batch: int) -> list[tuple[int, dt.date]]:
             "RETURNING center_id, day",
             [batch],
         )
-        return list(cursor.fetchall())
+        return sorted(set(cursor.fetchall()))
 
 
 def refresh_dirty(batch: int = 500) -> int:

@@ -16,8 +16,8 @@ from vikno.cases.models import Case, Consultation, Status
 from vikno.orgs.models import Office
 from vikno.payments.models import Payment
 from vikno.queue.models import Rating, Ticket
-from vikno.reports import rollup
-from vikno.reports.models import DailyRollup
+from vikno.reports import rollup, store
+from vikno.reports.models import DailyRollup, MonthlyRollup
 
 from .factories import case, consultation, kyiv, payment, queue, rating, ticket, version
 
@@ -193,4 +193,28 @@ def test_refreshed_rollups_equal_a_direct_computation(places, django_capture_on_
                     _apply(op, places, made)
             rollup.refresh_dirty()
             assert stored_rollups(places["centers"]) == expected_rollups(places["centers"])
+        check_range_months_and_totals(places["centers"])
         transaction.set_rollback(True)
+
+
+def check_range_months_and_totals(centers) -> None:
+    """The one-statement period rebuild writes what the center-day rebuilds wrote; the monthly roll-ups
+    are the sums of the daily ones; ``store.totals`` of any period equals summing the daily rows."""
+    daily = stored_rollups(centers)
+    rollup.rebuild_range(START - timedelta(days=2), START + timedelta(days=DAYS + 1), centers)
+    assert stored_rollups(centers) == daily
+
+    months: Counter = Counter()
+    for (center, _office, day, _sphere, metric), value in daily.items():
+        months[(center, day.replace(day=1), metric)] += value
+    stored = MonthlyRollup.objects.filter(center_id__in=centers).values_list("center_id", "month", "metric", "value")
+    assert Counter({row[:3]: row[3] for row in stored}) == +months
+
+    periods = [(START, START + timedelta(days=DAYS - 1)), (date(2026, 3, 1), date(2026, 4, 30)),
+               (date(2026, 3, 28), date(2026, 4, 1)), (date(2026, 2, 1), date(2026, 3, 31))]  # fmt: skip
+    for first, last in periods:
+        direct: dict = {}
+        for (center, _office, day, _sphere, metric), value in daily.items():
+            if first <= day <= last:
+                direct.setdefault(center, Counter())[metric] += value
+        assert store.totals(first, last, centers=centers) == {c: dict(+m) for c, m in direct.items() if +m}

@@ -26,6 +26,5 @@ class Command(BaseCommand):
         if date_from is None or date_to is None or date_from > date_to:
             raise CommandError("Give both --from and --to, with --from not after --to.")
         centers = center or list(Center.objects.values_list("pk", flat=True))
-        for center_id in centers:
-            rollup.rebuild_range(center_id, date_from, date_to)
+        rollup.rebuild_range(date_from, date_to, centers)
         self.stdout.write(f"Rebuilt {len(centers)} centers from {date_from} to {date_to}.")
