@@ -11,14 +11,9 @@ import datetime as dt
 from ninja import Field, Query, Router, Schema
 
 from . import oblast
+from .api import Error  # one error schema for the reports API
 
 router = Router(tags=["reports"])
-
-
-class Error(Schema):
-    code: str = Field(..., examples=["period_inverted"])
-    message: str = Field(..., examples=["Початок періоду пізніше за його кінець: перевірте дати."])
-    field: str | None = None
 
 
 class PeriodIn(Schema):

@@ -15,21 +15,13 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from . import timing
+from .api import ERRORS  # one error schema for the reports API
 
 router = Router(tags=["reports"])
 
 CENTER = Query(..., description="Center id.", examples=[1])
 FROM = Query(None, alias="from", description="First day of the period (local date), YYYY-MM-DD.")
 TO = Query(None, alias="to", description="Last day of the period (local date, included), YYYY-MM-DD.")
-
-
-class Error(Schema):
-    code: str = Field(..., examples=["period_inverted"])
-    message: str = Field(..., examples=["Початок періоду пізніше за його кінець: перевірте дати."])
-    field: str | None = None
-
-
-ERRORS = {400: Error, 404: Error}
 
 
 class QuantileOut(Schema):
