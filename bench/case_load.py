@@ -227,8 +227,7 @@ def main() -> None:
         return "POST", "/api/v1/cases", json.dumps(body), headers
 
     server = Server(
-        "api",
-        workers=args.workers, db=db, settings=args.settings, worker_class=args.worker_class, threads=args.threads
+        "api", workers=args.workers, db=db, settings=args.settings, worker_class=args.worker_class, threads=args.threads
     )
     phases: list[Phase] = []
     paced = None
