@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from vikno.core.scoping import ScopedManager
 
@@ -32,6 +33,8 @@ class Status(models.TextChoices):
 
 
 CLOSED_STATUSES = (Status.ISSUED, Status.REFUSAL_ISSUED, Status.WITHDRAWN, Status.DISMISSED)
+# the provider has decided: a result or a refusal, waiting in the center or handed over
+DECIDED_STATUSES = (Status.RESULT_READY, Status.ISSUED, Status.REFUSED, Status.REFUSAL_ISSUED)
 
 
 class Channel(models.TextChoices):
@@ -211,6 +214,13 @@ class Case(models.Model):
             models.Index(fields=["center", "status", "due_at"], name="case_center_status_due"),
             models.Index(fields=["applicant"], name="case_applicant"),
             models.Index(fields=["center", "closed_at"], name="case_center_closed"),
+            # the service-timing roll-up reads the cases of a center decided on a day (vikno/reports/rollup.py)
+            models.Index(
+                F("center"),
+                Coalesce("result_ready_at", "closed_at"),
+                condition=Q(status__in=DECIDED_STATUSES),
+                name="case_center_decided",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -51,7 +51,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 
-from vikno.cases.models import Case, Consultation
+from vikno.cases.models import DECIDED_STATUSES, Case, Consultation
 from vikno.catalog.models import Service, Sphere
 from vikno.orgs.models import Center, Office
 from vikno.payments.models import Payment
@@ -303,24 +303,20 @@ def rebuild_months(cursor, center_ids: list[int], date_from: dt.date, date_to: d
 
 def _timing_sql() -> str:
     t = {"timing": ServiceTimingRollup._meta.db_table, "case": Case._meta.db_table, "center": Center._meta.db_table}
-    # Two index-friendly branches: closed cases through (center, closed_at) — a closed case was closed no
-    # earlier than it was decided — and the few decided cases still waiting for the applicant through
-    # (center, status, due_at).
+    statuses = ", ".join(f"'{status}'" for status in DECIDED_STATUSES)
+    # The decision moment is result_ready_at, else closed_at; the condition repeats the expression and the
+    # statuses of the index ``case_center_decided`` word for word, so the day's cases are one index range.
     return f"""
 WITH decided AS (
     SELECT c.service_id, c.filed_at, c.due_at, COALESCE(c.result_ready_at, c.closed_at) AS at
     FROM {t["case"]} c
-    WHERE c.center_id = %(center)s AND c.status IN ('issued', 'refusal_issued') AND c.closed_at >= %(start)s
-  UNION ALL
-    SELECT c.service_id, c.filed_at, c.due_at, c.result_ready_at
-    FROM {t["case"]} c
-    WHERE c.center_id = %(center)s AND c.status IN ('result_ready', 'refused')
+    WHERE c.center_id = %(center)s AND c.status IN ({statuses})
+      AND COALESCE(c.result_ready_at, c.closed_at) >= %(start)s AND COALESCE(c.result_ready_at, c.closed_at) < %(end)s
 ), timed AS (
     SELECT d.service_id,
            GREATEST(EXTRACT(EPOCH FROM d.at - d.filed_at) / 3600, 0) AS hours,
            d.due_at IS NULL OR d.at <= d.due_at AS on_time
     FROM decided d
-    WHERE d.at >= %(start)s AND d.at < %(end)s
 )
 INSERT INTO {t["timing"]} (center_id, region_id, day, service_id, hours_from, decided, on_time)
 SELECT %(center)s, (SELECT region_id FROM {t["center"]} WHERE id = %(center)s), %(day)s, b.service_id,
@@ -356,6 +352,45 @@ def mark_dirty(pairs: Iterable[tuple[int, dt.date | None]]) -> None:
         cursor.execute(
             f"INSERT INTO {RollupDirty._meta.db_table} (center_id, day, marked_at) VALUES {values}",  # noqa: S608 — model table, placeholders
             flat,
+        )
+
+
+_STORED_DAYS_SQL: dict[type, str] = {}
+
+
+def _stored_days_sql(model, day_fields: tuple[str, ...]) -> str:
+    """``SELECT center_id, day`` of every local day the stored row ``%(pk)s`` of ``model`` counts on."""
+    if model not in _STORED_DAYS_SQL:
+        days = []
+        for name in day_fields:
+            field = model._meta.get_field(name)
+            column = connection.ops.quote_name(field.column)
+            is_moment = field.get_internal_type() == "DateTimeField"
+            days.append(f"(({column} AT TIME ZONE %(zone)s)::date)" if is_moment else f"({column})")
+        _STORED_DAYS_SQL[model] = (
+            f"SELECT s.center_id, d.day FROM {model._meta.db_table} s "  # noqa: S608 — model table and columns
+            f"CROSS JOIN LATERAL (VALUES {', '.join(days)}) AS d(day) WHERE s.{model._meta.pk.column} = %(pk)s"
+        )
+    return _STORED_DAYS_SQL[model]
+
+
+def mark_dirty_with_stored(model, day_fields: tuple[str, ...], pk, pairs: Iterable[tuple[int, dt.date | None]]) -> None:
+    """Mark the days of the stored row ``pk`` (read by the same statement, before an update changes them)
+    and ``pairs``, in one statement inside the transaction of the change."""
+    rows = sorted({(center, day) for center, day in pairs if center and day})
+    params = {"pk": pk, "zone": settings.TIME_ZONE}
+    union = ""
+    if rows:
+        values = ", ".join(f"(%(c{k})s::bigint, %(d{k})s::date)" for k in range(len(rows)))
+        union = f" UNION SELECT * FROM (VALUES {values}) AS n(center_id, day)"  # noqa: S608 — placeholders only
+        for k, (center, day) in enumerate(rows):
+            params[f"c{k}"], params[f"d{k}"] = center, day
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {RollupDirty._meta.db_table} (center_id, day, marked_at) "  # noqa: S608 — model table
+            f"SELECT center_id, day, now() FROM ({_stored_days_sql(model, day_fields)}{union}) AS m "
+            "WHERE center_id IS NOT NULL AND day IS NOT NULL",
+            params,
         )
 
 
