@@ -33,7 +33,7 @@ Every metric, with the local (Europe/Kyiv) day it is counted on:
   (answered the 0–10 question); ``ratings_promoters`` (9–10); ``ratings_detractors`` (0–6).
 
 Service timing (``ServiceTimingRollup``, the rules and buckets in ``vikno/reports/models.py``) is rebuilt
-with the same center-day by ``rebuild_timing``, on the local day each case was decided.
+with the same center-day, on the local day each case was decided.
 
 Maintenance: signal receivers (``vikno/reports/receivers.py``) mark the center-days a saved or deleted
 row touches, in the same transaction, in ``RollupDirty``; ``refresh_dirty()`` (periodic task and
@@ -212,26 +212,10 @@ HAVING SUM(src.value) <> 0
 """  # noqa: S608 — table names from the models
 
 
-def rebuild(center_id: int, day: dt.date, *, months: bool = True) -> int:
-    """Recompute the roll-ups of one center-day from the source tables (and, unless ``months`` is
-    False, its month in ``MonthlyRollup``); returns the rows written."""
-    start, end = day_bounds(day)
-    params = {
-        "center": center_id,
-        "day": day,
-        "start": start,
-        "end": end,
-        "local_codes": list(LOCAL_BUDGET_CODES),
-    }
-    with transaction.atomic(), connection.cursor() as cursor:
-        table = DailyRollup._meta.db_table
-        cursor.execute(f"DELETE FROM {table} WHERE center_id = %s AND day = %s", [center_id, day])  # noqa: S608
-        cursor.execute(_sql(), params)
-        written = cursor.rowcount
-        written += rebuild_timing(cursor, center_id, day, start, end)
-        if months:
-            rebuild_months(cursor, [center_id], day, day)
-        return written
+def rebuild(center_id: int, day: dt.date) -> int:
+    """Recompute the roll-ups of one center-day from the source tables (and its month in
+    ``MonthlyRollup``); returns the rows written."""
+    return rebuild_many([(center_id, day)])
 
 
 # A whole period in one statement per table: the center-day statements above, run by PostgreSQL for every
@@ -246,15 +230,24 @@ WHERE c.id = ANY(%(centers)s)
 """  # noqa: S608 — the model's table
 
 
-def _over_keys(sql: str) -> str:
+# The same key columns for an explicit list of center-days (the marks a sweep claimed).
+_PAIR_KEYS = """
+SELECT k.center_id, k.day,
+       (k.day::timestamp AT TIME ZONE '{zone}') AS start_at,
+       ((k.day + 1)::timestamp AT TIME ZONE '{zone}') AS end_at
+FROM unnest(%(key_centers)s::bigint[], %(key_days)s::date[]) AS k(center_id, day)
+"""
+
+
+def _over_keys(sql: str, keys: str = _KEYS) -> str:
     """Turn a center-day statement (``INSERT INTO … (cols)`` then a query on %(center)s, %(day)s,
-    %(start)s, %(end)s) into one statement over every key of ``_KEYS``."""
+    %(start)s, %(end)s) into one statement over every key of ``keys``."""
     lines = sql.strip("\n").splitlines()
     at = next(i for i, line in enumerate(lines) if line.startswith("INSERT INTO "))
     query = "\n".join(lines[:at] + lines[at + 1 :])
     for name, column in (("center", "center_id"), ("day", "day"), ("start", "start_at"), ("end", "end_at")):
         query = query.replace(f"%({name})s", f"rollup_key.{column}")
-    keys = _KEYS.replace("{zone}", str(local_zone()))
+    keys = keys.replace("{zone}", str(local_zone()))
     return f"{lines[at]}\nSELECT x.* FROM ({keys}) AS rollup_key CROSS JOIN LATERAL (\n{query}\n) AS x"
 
 
@@ -279,6 +272,52 @@ def rebuild_range(date_from: dt.date, date_to: dt.date, center_ids: Iterable[int
         cursor.execute(_over_keys(_timing_sql()), params)
         written += cursor.rowcount
         rebuild_months(cursor, centers, date_from, date_to)
+    return written
+
+
+def rebuild_many(pairs: Iterable[tuple[int, dt.date]]) -> int:
+    """Recompute the given center-days in one transaction and a fixed number of statements, whatever their
+    number (the sweep of the dirty marks). Their months in ``MonthlyRollup`` are corrected by difference —
+    the old daily rows taken out, the new ones added — instead of re-adding whole months. Returns the
+    daily and timing rows written."""
+    keys = sorted(set(pairs))
+    if not keys:
+        return 0
+    params = {
+        "key_centers": [center for center, _day in keys],
+        "key_days": [day for _center, day in keys],
+        "local_codes": list(LOCAL_BUDGET_CODES),
+    }
+    daily, monthly, timing = (
+        DailyRollup._meta.db_table,
+        MonthlyRollup._meta.db_table,
+        ServiceTimingRollup._meta.db_table,
+    )
+    in_keys = "(center_id, day) IN (SELECT * FROM unnest(%(key_centers)s::bigint[], %(key_days)s::date[]))"
+
+    def into_months(rows: str, sign: str) -> str:
+        # rows: a data-modifying statement RETURNING daily rows; their sums move the months
+        return (
+            f"WITH changed AS ({rows} RETURNING center_id, region_id, day, metric, value) "  # noqa: S608 — model tables
+            f"INSERT INTO {monthly} AS m (center_id, region_id, month, metric, value) "
+            f"SELECT center_id, MIN(region_id), date_trunc('month', day)::date, metric, {sign}SUM(value) "
+            "FROM changed GROUP BY center_id, date_trunc('month', day), metric ORDER BY 1, 3, 4 "
+            "ON CONFLICT (center_id, month, metric) DO UPDATE SET value = m.value + EXCLUDED.value"
+        )
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(into_months(f"DELETE FROM {daily} WHERE {in_keys}", "-"), params)  # noqa: S608
+        cursor.execute(f"DELETE FROM {timing} WHERE {in_keys}", params)  # noqa: S608 — model tables
+        cursor.execute(into_months(_over_keys(_sql(), _PAIR_KEYS), ""), params)
+        written = cursor.rowcount
+        cursor.execute(_over_keys(_timing_sql(), _PAIR_KEYS), params)
+        written += cursor.rowcount
+        cursor.execute(
+            f"DELETE FROM {monthly} WHERE value = 0 AND (center_id, month) IN ("  # noqa: S608 — model table
+            "SELECT DISTINCT k.center_id, date_trunc('month', k.day)::date "
+            "FROM unnest(%(key_centers)s::bigint[], %(key_days)s::date[]) AS k(center_id, day))",
+            params,
+        )
     return written
 
 
@@ -330,14 +369,6 @@ FROM (
 ) AS b
 GROUP BY b.service_id, b.hours_from
 """  # noqa: S608 — table names from the models, bounds from constants
-
-
-def rebuild_timing(cursor, center_id: int, day: dt.date, start: dt.datetime, end: dt.datetime) -> int:
-    """Recompute the service-timing histogram of one center-day (inside ``rebuild``'s transaction)."""
-    table = ServiceTimingRollup._meta.db_table
-    cursor.execute(f"DELETE FROM {table} WHERE center_id = %s AND day = %s", [center_id, day])  # noqa: S608
-    cursor.execute(_timing_sql(), {"center": center_id, "day": day, "start": start, "end": end})
-    return cursor.rowcount
 
 
 def mark_dirty(pairs: Iterable[tuple[int, dt.date | None]]) -> None:
@@ -409,15 +440,14 @@ def _claim(batch: int) -> list[tuple[int, dt.date]]:
 
 
 def refresh_dirty(batch: int = 500) -> int:
-    """Rebuild every center-day marked dirty; returns how many were rebuilt."""
+    """Rebuild every center-day marked dirty, a claimed batch at a time; returns how many were rebuilt."""
     done = 0
     while claimed := _claim(batch):
-        for position, (center_id, day) in enumerate(claimed):
-            try:
-                rebuild(center_id, day)
-            except Exception:
-                logger.exception("Roll-up rebuild failed for center %s, %s", center_id, day)
-                mark_dirty(claimed[position:])
-                raise
-            done += 1
+        try:
+            rebuild_many(claimed)
+        except Exception:
+            logger.exception("Roll-up rebuild failed for %s center-days from center %s, %s", len(claimed), *claimed[0])
+            mark_dirty(claimed)
+            raise
+        done += len(claimed)
     return done

@@ -60,3 +60,21 @@ def test_rollup_fields_cover_every_case_column_the_rollups_read():
         read |= set(re.findall(r"\bc\.(\w+)", statement))
     listed = {Case._meta.get_field(name).column for name in ROLLUP_FIELDS[Case]} | {"id"}
     assert read - listed == set(), "add these Case fields to receivers.ROLLUP_FIELDS"
+
+
+def _sweep_statements() -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        rebuilt = rollup.refresh_dirty()
+    return rebuilt, len(queries.captured_queries)
+
+
+def test_the_sweep_takes_the_same_statements_for_two_center_days_or_ten(world):
+    ver = version()
+    for day in (2, 3):
+        case(world.center_a, world.office_a, ver, kyiv(2026, 3, day, 9))
+    two = _sweep_statements()
+    for day in range(4, 14):
+        case(world.center_a, world.office_a, ver, kyiv(2026, 3, day, 9))
+    ten = _sweep_statements()
+    assert two[0] == 2 and ten[0] == 10
+    assert two[1] == ten[1]
