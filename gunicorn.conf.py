@@ -1,16 +1,19 @@
 """gunicorn settings for Vikno (read from the project folder; command-line options override them).
 
-Measured on 2 cores with bench/case_load.py (see bench/RESULTS.md): the application is CPU-bound
-(Python and PostgreSQL on the same cores), so more workers than 2 × cores only adds switching and
-database connections. Sync workers keep one persistent database connection each (CONN_MAX_AGE), so
-a request does not pay for connecting.
+Workers: one per core by default. Measured on 2 cores with PostgreSQL on the same machine
+(bench/queue_load.py and bench/case_load.py, bench/RESULTS.md, 2026-12-03): the application is
+CPU-bound, and 2 workers gave the shortest tails and the most registrations per second — call-next
+p99 26–27 ms with 2 workers, 31–35 ms with 4, 45 ms with 6; registrations at 32 clients 99/s with 2,
+90/s with 4. With the database on its own server, raise VIKNO_WORKERS (2 × cores is the usual start).
+Sync workers keep one persistent database connection each (CONN_MAX_AGE), so a request does not pay
+for connecting.
 """
 
 import multiprocessing
 import os
 
 bind = os.environ.get("VIKNO_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("VIKNO_WORKERS", 2 * multiprocessing.cpu_count()))
+workers = int(os.environ.get("VIKNO_WORKERS", multiprocessing.cpu_count()))
 worker_class = os.environ.get("VIKNO_WORKER_CLASS", "sync")
 threads = int(os.environ.get("VIKNO_THREADS", 1))
 backlog = 2048

@@ -2,7 +2,7 @@
 """Case registration under load through a real multi-worker server, beside a hello-world baseline.
 
 Run from the project folder after ``bench/generate_cases.py``:
-``.venv/bin/python bench/case_load.py [--workers 4] [--clients 32] [--seconds 20]``.
+``.venv/bin/python bench/case_load.py [--workers N] [--clients 32] [--seconds 20]``.
 
 It starts ``gunicorn vikno.wsgi`` (``--workers`` sync workers, as docs/operations.md deploys it) on
 a free port of 127.0.0.1 against the bench database (``VIKNO_BENCH_CASES_DB``, default
@@ -171,7 +171,12 @@ def prepare(centers_wanted: int, seed: int):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4 = 2 × cores)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count(),
+        help="gunicorn workers (default: one per core, as gunicorn.conf.py)",
+    )
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class (default sync)")
     parser.add_argument("--threads", type=int, default=4, help="threads per worker for --worker-class gthread")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients of the loaded phases")
