@@ -40,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from benchdb import setup_bench_django  # noqa: E402
 from generate_cases import STATE_PROVIDERS, machine, percentile, weighted_slots  # noqa: E402
 
 DEFAULT_DB = "vikno_bench_reports"
@@ -99,31 +100,7 @@ INSTANT_SHARE = 0.15
 
 
 def setup_django(fresh: bool) -> str:
-    name = os.environ.get("VIKNO_BENCH_REPORTS_DB", DEFAULT_DB)
-    if not name.startswith("vikno_bench"):
-        raise SystemExit(f"Refusing to use database {name!r}: its name must start with 'vikno_bench'.")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "vikno.settings.dev"
-    os.environ["VIKNO_DB_NAME"] = name
-    os.environ["VIKNO_DEBUG"] = "false"
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    if fresh:
-        import psycopg
-        from django.db import connection
-        from psycopg import sql
-
-        params = connection.get_connection_params()  # starts the embedded server, creates the database
-        with psycopg.connect(host=params["host"], user=params["user"], dbname="postgres", autocommit=True) as c:
-            c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-            c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        connection.close()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return name
+    return setup_bench_django("VIKNO_BENCH_REPORTS_DB", DEFAULT_DB, fresh=fresh)
 
 
 def sql(statement: str, params=None) -> int:

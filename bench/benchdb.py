@@ -1,0 +1,39 @@
+"""Django set-up for a benchmark script on its own database of the embedded (or DATABASE_URL) server."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_bench_django(env_var: str, default: str, *, settings_module: str = "vikno.settings.dev", fresh: bool) -> str:
+    """Point Django at the database named by ``env_var`` (else ``default``; it must start with
+    ``vikno_bench``), drop and create it first when ``fresh``, migrate it; returns its name."""
+    name = os.environ.get(env_var, default)
+    if not name.startswith("vikno_bench"):
+        raise SystemExit(f"Refusing to use database {name!r}: its name must start with 'vikno_bench'.")
+    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
+    os.environ["VIKNO_DB_NAME"] = name
+    os.environ["VIKNO_DEBUG"] = "false"
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    if fresh:
+        import psycopg
+        from django.db import connection
+        from psycopg import sql
+
+        params = connection.get_connection_params()  # starts the embedded server, creates the database
+        with psycopg.connect(host=params["host"], user=params["user"], dbname="postgres", autocommit=True) as c:
+            c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        connection.close()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return name
