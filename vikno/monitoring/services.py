@@ -276,21 +276,7 @@ def compute_indicators(center: Center, period: str | Period, *, actor: Actor | N
             if computed is None:
                 continue
             value = computed.function(ctx)
-            row, _ = IndicatorValue.objects.update_or_create(
-                indicator=indicator,
-                center=center,
-                period_start=period.start,
-                period_end=period.end,
-                defaults={
-                    "region_id": center.region_id,
-                    "value": value,
-                    "score": indicator_score(indicator, value),
-                    "source": IndicatorValue.Source.COMPUTED,
-                    "entered_by": None,
-                    "at": now,
-                },
-            )
-            stored.append(row)
+            stored.append(_store_value(indicator, center, period, value, IndicatorValue.Source.COMPUTED, None, now))
         record(
             actor,
             "monitoring.indicators.computed",
@@ -299,6 +285,25 @@ def compute_indicators(center: Center, period: str | Period, *, actor: Actor | N
             data={"period": period.key, "values": {row.indicator.code: row.value for row in stored}},
         )
     return stored
+
+
+def _store_value(indicator: Indicator, center: Center, period: Period, value, source, user, at) -> IndicatorValue:
+    """The center's value of the indicator for the period, with its score, created or replaced."""
+    row, _ = IndicatorValue.objects.update_or_create(
+        indicator=indicator,
+        center=center,
+        period_start=period.start,
+        period_end=period.end,
+        defaults={
+            "region_id": center.region_id,
+            "value": value,
+            "score": indicator_score(indicator, value),
+            "source": source,
+            "entered_by": user,
+            "at": at,
+        },
+    )
+    return row
 
 
 def set_manual_value(
@@ -318,20 +323,7 @@ def set_manual_value(
     if value is None:
         raise DomainError("Вкажіть значення показника.", code="required", field="value")
     with transaction.atomic():
-        row, _ = IndicatorValue.objects.update_or_create(
-            indicator=indicator,
-            center=center,
-            period_start=period.start,
-            period_end=period.end,
-            defaults={
-                "region_id": center.region_id,
-                "value": value,
-                "score": indicator_score(indicator, value),
-                "source": IndicatorValue.Source.MANUAL,
-                "entered_by": user,
-                "at": timezone.now(),
-            },
-        )
+        row = _store_value(indicator, center, period, value, IndicatorValue.Source.MANUAL, user, timezone.now())
         record(
             actor,
             "monitoring.indicator_value.set",
