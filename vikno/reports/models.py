@@ -127,6 +127,27 @@ class RollupDirty(models.Model):
         return f"{self.center_id} {self.day}"
 
 
+class RollupDelta(models.Model):
+    """What a change of a case added to (``value`` > 0) or took away from (< 0) one daily roll-up row —
+    or, with ``metric`` ``_timing``, one service-timing bucket (``service_id``, ``hours_from``, ``value``
+    decided, ``on_time``). Written in the transaction of the change (an outbox row: it commits or rolls
+    back with the change), added to the roll-ups and removed by the sweep (``vikno/reports/deltas.py``).
+    Plain columns, no foreign keys: appending one must cost as little as possible."""
+
+    center_id = models.BigIntegerField()
+    day = models.DateField()
+    office_id = models.BigIntegerField(null=True)
+    sphere_code = models.CharField(max_length=3, blank=True)
+    metric = models.CharField(max_length=40)
+    value = models.DecimalField(max_digits=18, decimal_places=2)
+    service_id = models.BigIntegerField(null=True)
+    hours_from = models.IntegerField(null=True)
+    on_time = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.center_id} {self.day} {self.metric} {self.value:+}"
+
+
 class MonthlyRollup(models.Model):
     """The sum of a center's ``DailyRollup`` rows per calendar month and metric (offices and spheres
     added up), rebuilt with each of its days (``rollup.rebuild_months``). Dashboards over many

@@ -1,15 +1,16 @@
-"""Signal receivers that mark the center-days touched by a change of a source row (see rollup.py).
+"""Signal receivers that keep the roll-ups informed of every change of a source row (see rollup.py).
 
-The marks are written in the transaction of the change (an outbox row: it commits or rolls back with the
-change, so a committed change is never left out of the reports), in one statement per save:
+Everything is written in the transaction of the change (outbox rows: they commit or roll back with it,
+so a committed change is never left out of the reports), one statement per save:
 
-- an insert marks the new row's days after it is written;
-- an update marks, before it is written, the days of the stored row (read by the same statement, so that
-  moving a date — a case reopened after issue loses its ``closed_at`` — refreshes the day it left) and
-  the days of the row being saved;
-- a delete marks the deleted row's days;
+- a **case** writes its deltas (``deltas.py``): before an update or a delete, what the stored row counted,
+  negated; after an insert or an update, what the new row counts;
+- a **payment, consultation, rating or ticket** marks the center-days it counts on (``RollupDirty``): an
+  insert after it is written; an update before it is written, with the stored row's days read by the
+  same statement (so a moved date refreshes the day it left); a delete its row's days. A visit event
+  marks its ticket's day;
 - a ``save(update_fields=…)`` that writes none of the columns the roll-ups read (a reminder stamp, an
-  escalation mark) marks nothing. ``ROLLUP_FIELDS`` lists those columns; a test checks it against the
+  escalation mark) writes nothing. ``ROLLUP_FIELDS`` lists those columns; a test checks it against the
   roll-up SQL.
 """
 
@@ -17,17 +18,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from vikno.cases.models import Case, Consultation
 from vikno.payments.models import Payment
 from vikno.queue.models import Rating, Ticket, VisitEvent
 
-from . import rollup
+from . import deltas, rollup
 
-# model → the fields whose local day a row counts on
+# model → the fields whose local day a row counts on (cases: see deltas.py)
 DAY_FIELDS = {
-    Case: ("filed_at", "closed_at", "result_ready_at"),
     Payment: ("paid_on",),
     Consultation: ("at",),
     Rating: ("created_at",),
@@ -97,12 +97,31 @@ def _deleted(sender, instance, **kwargs):
     rollup.mark_dirty(_days(sender, _values(sender, instance)))
 
 
+def _case_before(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or instance.pk is None or instance._state.adding or _irrelevant(sender, update_fields):
+        return
+    deltas.record(instance.pk, -1)
+
+
+def _case_after(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or _irrelevant(sender, update_fields):
+        return
+    deltas.record(instance.pk, +1)
+
+
+def _case_deleting(sender, instance, **kwargs):
+    deltas.record(instance.pk, -1)
+
+
 def connect() -> None:
     for model in DAY_FIELDS:
         uid = f"reports-rollup-{model._meta.label_lower}"
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
         post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"{uid}-delete")
+    pre_save.connect(_case_before, sender=Case, dispatch_uid="reports-rollup-cases.case-pre")
+    post_save.connect(_case_after, sender=Case, dispatch_uid="reports-rollup-cases.case-post")
+    pre_delete.connect(_case_deleting, sender=Case, dispatch_uid="reports-rollup-cases.case-delete")
     post_save.connect(_visit_event, sender=VisitEvent, dispatch_uid="reports-rollup-visit-event")
 
 

@@ -51,13 +51,25 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import connection, transaction
 
-from vikno.cases.models import DECIDED_STATUSES, Case, Consultation
+from vikno.cases.models import Case, Consultation
 from vikno.catalog.models import Service, Sphere
 from vikno.orgs.models import Center, Office
 from vikno.payments.models import Payment
 from vikno.queue.models import Queue, Rating, Ticket, VisitEvent
 
-from .models import DAILY_BELOW, HOURLY_BELOW, DailyRollup, MonthlyRollup, RollupDirty, ServiceTimingRollup
+from . import deltas
+from .casemetrics import (
+    CASE_METRICS,
+    DECIDED_AT,
+    DERIVED_METRICS,
+    ISSUED,
+    TIMING_HOURS,
+    TIMING_ON_TIME,
+    decided_statuses,
+    filing_values,
+    timing_bucket,
+)
+from .models import DailyRollup, MonthlyRollup, RollupDelta, RollupDirty, ServiceTimingRollup
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +93,8 @@ def day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _sql() -> str:
-    t = {
+def _tables() -> dict[str, str]:
+    return {
         "rollup": DailyRollup._meta.db_table,
         "case": Case._meta.db_table,
         "service": Service._meta.db_table,
@@ -96,37 +108,30 @@ def _sql() -> str:
         "queue": Queue._meta.db_table,
         "center": Center._meta.db_table,
     }
-    return f"""
-INSERT INTO {t["rollup"]} (center_id, region_id, office_id, day, sphere_code, metric, value)
-SELECT %(center)s, (SELECT region_id FROM {t["center"]} WHERE id = %(center)s), src.office_id, %(day)s,
-       src.sphere_code, src.metric, SUM(src.value)
-FROM (
-    SELECT c.office_id, sp.code AS sphere_code, m.metric, m.value
+
+
+def _case_branches(t: dict[str, str]) -> list[str]:
+    return [
+        f"""
+    SELECT c.office_id AS office_id, sp.code AS sphere_code, m.metric AS metric, m.value AS value
     FROM {t["case"]} c
     JOIN {t["service"]} s ON s.id = c.service_id
     JOIN {t["sphere"]} sp ON sp.id = s.sphere_id
-    CROSS JOIN LATERAL (VALUES
-        ('cases_registered', 1),
-        ('instant', CASE WHEN c.instant THEN 1 ELSE 0 END),
-        ('refused', CASE WHEN c.status IN ('refused', 'refusal_issued') THEN 1 ELSE 0 END),
-        ('withdrawn', CASE WHEN c.status = 'withdrawn' THEN 1 ELSE 0 END),
-        ('dismissed', CASE WHEN c.status = 'dismissed' THEN 1 ELSE 0 END),
-        ('mobile_cases', CASE WHEN c.channel = 'mobile' THEN 1 ELSE 0 END),
-        ('paid_cases', CASE WHEN c.fee_amount > 0 THEN 1 ELSE 0 END)
-    ) AS m(metric, value)
-    WHERE c.center_id = %(center)s AND c.filed_at >= %(start)s AND c.filed_at < %(end)s
-  UNION ALL
+    CROSS JOIN LATERAL (VALUES {filing_values()}) AS m(metric, value)
+    WHERE c.center_id = %(center)s AND c.filed_at >= %(start)s AND c.filed_at < %(end)s""",  # noqa: S608 — table names from the models
+        f"""
     SELECT c.office_id, sp.code, 'results_issued', 1
     FROM {t["case"]} c
     JOIN {t["service"]} s ON s.id = c.service_id
     JOIN {t["sphere"]} sp ON sp.id = s.sphere_id
-    WHERE c.center_id = %(center)s AND c.status = 'issued' AND c.closed_at >= %(start)s AND c.closed_at < %(end)s
-  UNION ALL
-    SELECT DISTINCT c.office_id, '', 'mobile_visits', 1
-    FROM {t["case"]} c JOIN {t["office"]} o ON o.id = c.office_id
-    WHERE c.center_id = %(center)s AND o.kind = 'mobile' AND c.filed_at >= %(start)s AND c.filed_at < %(end)s
-  UNION ALL
-    SELECT c.office_id, sp.code, m.metric, m.value
+    WHERE c.center_id = %(center)s AND {ISSUED} AND c.closed_at >= %(start)s AND c.closed_at < %(end)s""",  # noqa: S608 — table names from the models
+    ]
+
+
+def _other_branches(t: dict[str, str]) -> list[str]:
+    return [
+        f"""
+    SELECT c.office_id AS office_id, sp.code AS sphere_code, m.metric AS metric, m.value AS value
     FROM {t["payment"]} p
     JOIN {t["case"]} c ON c.id = p.case_id
     JOIN {t["service"]} s ON s.id = c.service_id
@@ -137,20 +142,20 @@ FROM (
         (CASE WHEN p.budget_code = ANY(%(local_codes)s) THEN 'revenue_local' ELSE 'revenue_state' END,
          CASE WHEN p.method = 'exemption' THEN 0 ELSE p.amount END)
     ) AS m(metric, value)
-    WHERE p.center_id = %(center)s AND p.paid_on = %(day)s
-  UNION ALL
+    WHERE p.center_id = %(center)s AND p.paid_on = %(day)s""",  # noqa: S608 — table names from the models
+        f"""
     SELECT k.office_id, COALESCE(sp.code, ''), 'consultations', 1
     FROM {t["consultation"]} k
     LEFT JOIN {t["service"]} s ON s.id = k.service_id
     LEFT JOIN {t["sphere"]} sp ON sp.id = s.sphere_id
-    WHERE k.center_id = %(center)s AND k.at >= %(start)s AND k.at < %(end)s
-  UNION ALL
+    WHERE k.center_id = %(center)s AND k.at >= %(start)s AND k.at < %(end)s""",  # noqa: S608 — table names from the models
+        f"""
     SELECT tk.office_id, COALESCE(sp.code, ''), 'tickets', 1
     FROM {t["ticket"]} tk
     LEFT JOIN {t["service"]} s ON s.id = tk.service_id
     LEFT JOIN {t["sphere"]} sp ON sp.id = s.sphere_id
-    WHERE tk.center_id = %(center)s AND tk.day = %(day)s AND tk.status <> 'cancelled'
-  UNION ALL
+    WHERE tk.center_id = %(center)s AND tk.day = %(day)s AND tk.status <> 'cancelled'""",  # noqa: S608 — table names from the models
+        f"""
     SELECT tk.office_id, '', m.metric, m.value
     FROM {t["ticket"]} tk
     JOIN LATERAL (
@@ -188,14 +193,8 @@ FROM (
         ('service_intervals', sv.n),
         ('service_seconds_sum', sv.seconds)
     ) AS m(metric, value)
-    WHERE tk.center_id = %(center)s AND tk.day = %(day)s
-  UNION ALL
-    SELECT NULL, '', 'working_days', 1
-    WHERE EXISTS (SELECT 1 FROM {t["ticket"]} tk
-                  WHERE tk.center_id = %(center)s AND tk.day = %(day)s AND tk.status <> 'cancelled')
-       OR EXISTS (SELECT 1 FROM {t["case"]} c
-                  WHERE c.center_id = %(center)s AND c.filed_at >= %(start)s AND c.filed_at < %(end)s)
-  UNION ALL
+    WHERE tk.center_id = %(center)s AND tk.day = %(day)s""",  # noqa: S608 — table names from the models
+        f"""
     SELECT r.office_id, '', m.metric, m.value
     FROM {t["rating"]} r
     CROSS JOIN LATERAL (VALUES
@@ -205,10 +204,46 @@ FROM (
         ('ratings_promoters', CASE WHEN r.recommend >= 9 THEN 1 ELSE 0 END),
         ('ratings_detractors', CASE WHEN r.recommend <= 6 THEN 1 ELSE 0 END)
     ) AS m(metric, value)
-    WHERE r.center_id = %(center)s AND r.created_at >= %(start)s AND r.created_at < %(end)s
+    WHERE r.center_id = %(center)s AND r.created_at >= %(start)s AND r.created_at < %(end)s""",  # noqa: S608 — table names from the models
+    ]
+
+
+def _sql(parts: tuple[str, ...] = ("cases", "others")) -> str:
+    """The center-day statement: the daily rows of the case metrics (``cases``) and/or of everything else
+    (``others``: payments, consultations, tickets and queue KPIs, ratings). The two derived metrics come
+    after it from the daily rows (``_derived_sql``)."""
+    t = _tables()
+    branches = (_case_branches(t) if "cases" in parts else []) + (_other_branches(t) if "others" in parts else [])
+    union = "\n  UNION ALL".join(branches)
+    return f"""
+INSERT INTO {t["rollup"]} (center_id, region_id, office_id, day, sphere_code, metric, value)
+SELECT %(center)s, (SELECT region_id FROM {t["center"]} WHERE id = %(center)s), src.office_id, %(day)s,
+       src.sphere_code, src.metric, SUM(src.value)
+FROM ({union}
 ) AS src
 GROUP BY src.office_id, src.sphere_code, src.metric
 HAVING SUM(src.value) <> 0
+"""  # noqa: S608 — table names from the models
+
+
+def _derived_sql(keys: str) -> str:
+    """``mobile_visits`` (1 per mobile office that registered a case that day) and ``working_days`` (1 per
+    center-day with a visitor or a registered case), read from the daily rows of the keys."""
+    t = _tables()
+    return f"""
+INSERT INTO {t["rollup"]} (center_id, region_id, office_id, day, sphere_code, metric, value)
+SELECT k.center_id, ce.region_id, o.id, k.day, '', 'mobile_visits', 1
+FROM ({keys}) AS k
+JOIN {t["center"]} ce ON ce.id = k.center_id
+JOIN {t["office"]} o ON o.center_id = k.center_id AND o.kind = 'mobile'
+WHERE EXISTS (SELECT 1 FROM {t["rollup"]} d WHERE d.center_id = k.center_id AND d.day = k.day
+              AND d.office_id = o.id AND d.metric = 'cases_registered' AND d.value > 0)
+UNION ALL
+SELECT k.center_id, ce.region_id, NULL, k.day, '', 'working_days', 1
+FROM ({keys}) AS k
+JOIN {t["center"]} ce ON ce.id = k.center_id
+WHERE EXISTS (SELECT 1 FROM {t["rollup"]} d WHERE d.center_id = k.center_id AND d.day = k.day
+              AND d.metric IN ('cases_registered', 'tickets') AND d.value > 0)
 """  # noqa: S608 — table names from the models
 
 
@@ -238,6 +273,16 @@ SELECT k.center_id, k.day,
 FROM unnest(%(key_centers)s::bigint[], %(key_days)s::date[]) AS k(center_id, day)
 """
 
+_IN_RANGE = "center_id = ANY(%(centers)s) AND day BETWEEN %(from)s AND %(to)s"
+_IN_PAIRS = "(center_id, day) IN (SELECT * FROM unnest(%(key_centers)s::bigint[], %(key_days)s::date[]))"
+
+# Sweeps and rebuilds of the roll-ups take this transaction-level advisory lock: one at a time.
+SWEEP_LOCK = 0x56494B4E4F  # "VIKNO"
+
+
+def _keys(keys: str) -> str:
+    return keys.replace("{zone}", str(local_zone()))
+
 
 def _over_keys(sql: str, keys: str = _KEYS) -> str:
     """Turn a center-day statement (``INSERT INTO … (cols)`` then a query on %(center)s, %(day)s,
@@ -247,8 +292,34 @@ def _over_keys(sql: str, keys: str = _KEYS) -> str:
     query = "\n".join(lines[:at] + lines[at + 1 :])
     for name, column in (("center", "center_id"), ("day", "day"), ("start", "start_at"), ("end", "end_at")):
         query = query.replace(f"%({name})s", f"rollup_key.{column}")
-    keys = keys.replace("{zone}", str(local_zone()))
-    return f"{lines[at]}\nSELECT x.* FROM ({keys}) AS rollup_key CROSS JOIN LATERAL (\n{query}\n) AS x"
+    return f"{lines[at]}\nSELECT x.* FROM ({_keys(keys)}) AS rollup_key CROSS JOIN LATERAL (\n{query}\n) AS x"
+
+
+def _consuming(statement: str, deltas_where: str) -> str:
+    """``statement`` with the pending case deltas matching ``deltas_where`` removed by the same statement:
+    one snapshot, so a delta is dropped exactly when the recount already sees its change."""
+    table = RollupDelta._meta.db_table
+    consumed = f"consumed AS (DELETE FROM {table} WHERE {deltas_where})"  # noqa: S608 — model table
+    if statement.startswith("WITH "):
+        return f"WITH {consumed}, {statement.removeprefix('WITH ')}"
+    return f"WITH {consumed} {statement}"
+
+
+def _into_months(rows: str, sign: str) -> str:
+    """A data-modifying statement ``rows`` RETURNING daily rows, whose sums (times ``sign``) move the
+    months of ``MonthlyRollup``."""
+    monthly = MonthlyRollup._meta.db_table
+    return (
+        f"WITH changed AS ({rows} RETURNING center_id, region_id, day, metric, value) "  # noqa: S608 — model tables
+        f"INSERT INTO {monthly} AS m (center_id, region_id, month, metric, value) "
+        f"SELECT center_id, MIN(region_id), date_trunc('month', day)::date, metric, {sign}SUM(value) "
+        "FROM changed GROUP BY center_id, date_trunc('month', day), metric ORDER BY 1, 3, 4 "
+        "ON CONFLICT (center_id, month, metric) DO UPDATE SET value = m.value + EXCLUDED.value"
+    )
+
+
+def _metric_list(metrics: Iterable[str]) -> str:
+    return ", ".join(f"'{metric}'" for metric in metrics)
 
 
 def rebuild_range(date_from: dt.date, date_to: dt.date, center_ids: Iterable[int] | None = None) -> int:
@@ -261,64 +332,64 @@ def rebuild_range(date_from: dt.date, date_to: dt.date, center_ids: Iterable[int
     if not centers or date_from > date_to:
         return 0
     params = {"from": date_from, "to": date_to, "centers": centers, "local_codes": list(LOCAL_BUDGET_CODES)}
+    daily, timing = DailyRollup._meta.db_table, ServiceTimingRollup._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in (DailyRollup._meta.db_table, ServiceTimingRollup._meta.db_table):
-            cursor.execute(
-                f"DELETE FROM {table} WHERE center_id = ANY(%s) AND day BETWEEN %s AND %s",  # noqa: S608
-                [centers, date_from, date_to],
-            )
-        cursor.execute(_over_keys(_sql()), params)
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
+        cursor.execute(f"DELETE FROM {daily} WHERE {_IN_RANGE}", params)  # noqa: S608 — model table
+        cursor.execute(f"DELETE FROM {timing} WHERE {_IN_RANGE}", params)  # noqa: S608 — model table
+        cursor.execute(_consuming(_over_keys(_sql()), f"metric <> '{deltas.TIMING}' AND {_IN_RANGE}"), params)
         written = cursor.rowcount
-        cursor.execute(_over_keys(_timing_sql()), params)
+        cursor.execute(_consuming(_over_keys(_timing_sql()), f"metric = '{deltas.TIMING}' AND {_IN_RANGE}"), params)
+        written += cursor.rowcount
+        cursor.execute(_derived_sql(_keys(_KEYS)), params)
         written += cursor.rowcount
         rebuild_months(cursor, centers, date_from, date_to)
     return written
 
 
 def rebuild_many(pairs: Iterable[tuple[int, dt.date]]) -> int:
-    """Recompute the given center-days in one transaction and a fixed number of statements, whatever their
-    number (the sweep of the dirty marks). Their months in ``MonthlyRollup`` are corrected by difference —
-    the old daily rows taken out, the new ones added — instead of re-adding whole months. Returns the
-    daily and timing rows written."""
+    """Recompute the given center-days from the source tables in one transaction and a fixed number of
+    statements, whatever their number; their pending case deltas are dropped in the same snapshot, and
+    their months in ``MonthlyRollup`` corrected by difference. Returns the daily and timing rows written."""
     keys = sorted(set(pairs))
     if not keys:
         return 0
-    params = {
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
+        return _recount(cursor, keys)
+
+
+def _recount(cursor, keys: list[tuple[int, dt.date]]) -> int:
+    params = _pair_params(keys)
+    daily, timing = DailyRollup._meta.db_table, ServiceTimingRollup._meta.db_table
+    cursor.execute(_into_months(f"DELETE FROM {daily} WHERE {_IN_PAIRS}", "-"), params)  # noqa: S608
+    cursor.execute(f"DELETE FROM {timing} WHERE {_IN_PAIRS}", params)  # noqa: S608 — model table
+    statement = _into_months(_over_keys(_sql(), _PAIR_KEYS), "")
+    cursor.execute(_consuming(statement, f"metric <> '{deltas.TIMING}' AND {_IN_PAIRS}"), params)
+    written = cursor.rowcount
+    statement = _over_keys(_timing_sql(), _PAIR_KEYS)
+    cursor.execute(_consuming(statement, f"metric = '{deltas.TIMING}' AND {_IN_PAIRS}"), params)
+    written += cursor.rowcount
+    cursor.execute(_into_months(_derived_sql(_keys(_PAIR_KEYS)), ""), params)
+    _drop_empty_months(cursor, params)
+    return written
+
+
+def _pair_params(keys: list[tuple[int, dt.date]]) -> dict:
+    return {
         "key_centers": [center for center, _day in keys],
         "key_days": [day for _center, day in keys],
         "local_codes": list(LOCAL_BUDGET_CODES),
     }
-    daily, monthly, timing = (
-        DailyRollup._meta.db_table,
-        MonthlyRollup._meta.db_table,
-        ServiceTimingRollup._meta.db_table,
+
+
+def _drop_empty_months(cursor, params: dict) -> None:
+    cursor.execute(
+        f"DELETE FROM {MonthlyRollup._meta.db_table} WHERE value = 0 AND (center_id, month) IN ("  # noqa: S608 — model table
+        "SELECT DISTINCT k.center_id, date_trunc('month', k.day)::date "
+        "FROM unnest(%(key_centers)s::bigint[], %(key_days)s::date[]) AS k(center_id, day))",
+        params,
     )
-    in_keys = "(center_id, day) IN (SELECT * FROM unnest(%(key_centers)s::bigint[], %(key_days)s::date[]))"
-
-    def into_months(rows: str, sign: str) -> str:
-        # rows: a data-modifying statement RETURNING daily rows; their sums move the months
-        return (
-            f"WITH changed AS ({rows} RETURNING center_id, region_id, day, metric, value) "  # noqa: S608 — model tables
-            f"INSERT INTO {monthly} AS m (center_id, region_id, month, metric, value) "
-            f"SELECT center_id, MIN(region_id), date_trunc('month', day)::date, metric, {sign}SUM(value) "
-            "FROM changed GROUP BY center_id, date_trunc('month', day), metric ORDER BY 1, 3, 4 "
-            "ON CONFLICT (center_id, month, metric) DO UPDATE SET value = m.value + EXCLUDED.value"
-        )
-
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(into_months(f"DELETE FROM {daily} WHERE {in_keys}", "-"), params)  # noqa: S608
-        cursor.execute(f"DELETE FROM {timing} WHERE {in_keys}", params)  # noqa: S608 — model tables
-        cursor.execute(into_months(_over_keys(_sql(), _PAIR_KEYS), ""), params)
-        written = cursor.rowcount
-        cursor.execute(_over_keys(_timing_sql(), _PAIR_KEYS), params)
-        written += cursor.rowcount
-        cursor.execute(
-            f"DELETE FROM {monthly} WHERE value = 0 AND (center_id, month) IN ("  # noqa: S608 — model table
-            "SELECT DISTINCT k.center_id, date_trunc('month', k.day)::date "
-            "FROM unnest(%(key_centers)s::bigint[], %(key_days)s::date[]) AS k(center_id, day))",
-            params,
-        )
-    return written
 
 
 def rebuild_months(cursor, center_ids: list[int], date_from: dt.date, date_to: dt.date) -> None:
@@ -342,33 +413,21 @@ def rebuild_months(cursor, center_ids: list[int], date_from: dt.date, date_to: d
 
 def _timing_sql() -> str:
     t = {"timing": ServiceTimingRollup._meta.db_table, "case": Case._meta.db_table, "center": Center._meta.db_table}
-    statuses = ", ".join(f"'{status}'" for status in DECIDED_STATUSES)
     # The decision moment is result_ready_at, else closed_at; the condition repeats the expression and the
     # statuses of the index ``case_center_decided`` word for word, so the day's cases are one index range.
     return f"""
-WITH decided AS (
-    SELECT c.service_id, c.filed_at, c.due_at, COALESCE(c.result_ready_at, c.closed_at) AS at
+WITH timed AS (
+    SELECT c.service_id, {TIMING_HOURS} AS hours, {TIMING_ON_TIME} AS on_time
     FROM {t["case"]} c
-    WHERE c.center_id = %(center)s AND c.status IN ({statuses})
-      AND COALESCE(c.result_ready_at, c.closed_at) >= %(start)s AND COALESCE(c.result_ready_at, c.closed_at) < %(end)s
-), timed AS (
-    SELECT d.service_id,
-           GREATEST(EXTRACT(EPOCH FROM d.at - d.filed_at) / 3600, 0) AS hours,
-           d.due_at IS NULL OR d.at <= d.due_at AS on_time
-    FROM decided d
+    WHERE c.center_id = %(center)s AND c.status IN ({decided_statuses()})
+      AND {DECIDED_AT} >= %(start)s AND {DECIDED_AT} < %(end)s
 )
 INSERT INTO {t["timing"]} (center_id, region_id, day, service_id, hours_from, decided, on_time)
 SELECT %(center)s, (SELECT region_id FROM {t["center"]} WHERE id = %(center)s), %(day)s, b.service_id,
        b.hours_from, COUNT(*), COUNT(*) FILTER (WHERE b.on_time)
-FROM (
-    SELECT service_id, on_time,
-           CASE WHEN hours < {HOURLY_BELOW} THEN FLOOR(hours)::int
-                WHEN hours < {DAILY_BELOW} THEN (FLOOR(hours / 24) * 24)::int
-                ELSE {DAILY_BELOW} END AS hours_from
-    FROM timed
-) AS b
+FROM (SELECT service_id, on_time, {timing_bucket("hours")} AS hours_from FROM timed) AS b
 GROUP BY b.service_id, b.hours_from
-"""  # noqa: S608 — table names from the models, bounds from constants
+"""  # noqa: S608 — table names from the models, expressions from casemetrics
 
 
 def mark_dirty(pairs: Iterable[tuple[int, dt.date | None]]) -> None:
@@ -425,29 +484,48 @@ def mark_dirty_with_stored(model, day_fields: tuple[str, ...], pk, pairs: Iterab
         )
 
 
-def _claim(batch: int) -> list[tuple[int, dt.date]]:
-    # The marks are removed in their own short transaction before the rebuild reads the sources: a change
-    # committed later comes with a mark of its own, so no change is ever missed. Several marks of one
-    # center-day fold into one rebuild.
+def _claim_marks(cursor, batch: int) -> list[tuple[int, dt.date]]:
+    table = RollupDirty._meta.db_table
+    cursor.execute(
+        f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "  # noqa: S608
+        "RETURNING center_id, day",
+        [batch],
+    )
+    return sorted(set(cursor.fetchall()))
+
+
+def _sweep_once(batch: int) -> int:
+    """One batch of the sweep in one transaction: claim marks and case deltas, add the deltas, recount the
+    marked days' other metrics, re-derive the touched days; returns the center-days touched."""
+    daily = DailyRollup._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {RollupDirty._meta.db_table} WHERE id IN ("  # noqa: S608 — the model's table
-            f"SELECT id FROM {RollupDirty._meta.db_table} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "
-            "RETURNING center_id, day",
-            [batch],
-        )
-        return sorted(set(cursor.fetchall()))
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
+        marked = _claim_marks(cursor, batch)
+        added, out_of_step = deltas.apply(cursor, deltas.claim(cursor, batch * 20))
+        touched = added | set(marked)
+        if not touched:
+            return 0
+        if out_of_step:
+            logger.warning("Roll-ups out of step with the cases on %s center-days: recounted", len(out_of_step))
+            _recount(cursor, sorted(out_of_step))
+        if marked:
+            params = _pair_params(marked)
+            own = _metric_list((*CASE_METRICS, *DERIVED_METRICS))
+            recount = f"DELETE FROM {daily} WHERE metric NOT IN ({own}) AND {_IN_PAIRS}"  # noqa: S608 — model table
+            cursor.execute(_into_months(recount, "-"), params)
+            cursor.execute(_into_months(_over_keys(_sql(("others",)), _PAIR_KEYS), ""), params)
+        params = _pair_params(sorted(touched))
+        derived = _metric_list(DERIVED_METRICS)
+        cursor.execute(_into_months(f"DELETE FROM {daily} WHERE metric IN ({derived}) AND {_IN_PAIRS}", "-"), params)  # noqa: S608
+        cursor.execute(_into_months(_derived_sql(_keys(_PAIR_KEYS)), ""), params)
+        _drop_empty_months(cursor, params)
+        return len(touched)
 
 
 def refresh_dirty(batch: int = 500) -> int:
-    """Rebuild every center-day marked dirty, a claimed batch at a time; returns how many were rebuilt."""
+    """Bring the roll-ups up to date: every pending case delta added, every marked center-day's other
+    metrics recounted, a batch at a time; returns how many center-days were touched."""
     done = 0
-    while claimed := _claim(batch):
-        try:
-            rebuild_many(claimed)
-        except Exception:
-            logger.exception("Roll-up rebuild failed for %s center-days from center %s, %s", len(claimed), *claimed[0])
-            mark_dirty(claimed)
-            raise
-        done += len(claimed)
+    while touched := _sweep_once(batch):
+        done += touched
     return done

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from vikno.core.errors import DomainError
 from vikno.reports import rollup, store
-from vikno.reports.models import RollupDirty
+from vikno.reports.models import RollupDelta
 from vikno.reports.national import national_dashboard
 
 from .factories import case, kyiv, version
@@ -64,12 +64,12 @@ def test_national_dashboard_bad_period(filed):
     assert error.value.code == "period_inverted"
 
 
-def test_a_rolled_back_change_leaves_no_mark(world):
+def test_a_rolled_back_change_leaves_no_delta(world):
     with transaction.atomic():
         case(world.center_a, world.office_a, version("REG"), kyiv(2026, 2, 3, 10))
-        assert RollupDirty.objects.count() == 1  # written with the change, in its transaction
+        assert RollupDelta.objects.filter(metric="cases_registered").count() == 1  # written in its transaction
         transaction.set_rollback(True)
-    assert RollupDirty.objects.count() == 0
+    assert RollupDelta.objects.count() == 0
 
 
 def test_national_page(filed, client, login_as):

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from vikno.cases.models import Case, Status
-from vikno.reports.models import DailyRollup, RollupDirty
+from vikno.reports.models import DailyRollup, RollupDelta, RollupDirty
 
 from .factories import case, kyiv, version
 
@@ -20,9 +20,9 @@ def _figure(metric):
 def test_dirty_then_range(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         case(world.center_a, world.office_a, version(), kyiv(2026, 5, 4, 9))
-    assert RollupDirty.objects.count() == 1
+    assert RollupDelta.objects.count() == 1
     call_command("refresh_rollups")
-    assert RollupDirty.objects.count() == 0
+    assert RollupDelta.objects.count() == 0 and RollupDirty.objects.count() == 0
     assert _figure("cases_registered") == 1 and _figure("refused") is None
 
     Case.objects.update(status=Status.REFUSED)  # no signals
