@@ -1,8 +1,9 @@
 """Daily roll-ups that the reports read instead of scanning cases.
 
 ``DailyRollup`` holds one figure per (center, office, local day, sphere, metric); ``vikno/reports/rollup.py``
-recomputes a center-day from the source tables and documents every metric. ``RollupDirty`` lists the
-center-days whose sources changed since their last recomputation. ``ServiceTimingRollup`` holds the
+recomputes a center-day from the source tables and documents every metric. ``RollupDelta`` holds what
+case changes added or took away, ``RollupDirty`` the center-days whose other sources changed, until the
+sweep applies them. ``ServiceTimingRollup`` holds the
 processing-time histogram of decided cases per (center, local day, service, duration bucket).
 
 Service timing
@@ -114,8 +115,8 @@ class ServiceTimingRollup(models.Model):
 
 
 class RollupDirty(models.Model):
-    """A center-day to recompute: an outbox row written in the same transaction as the change of a
-    source row (so a committed change always has its mark, and a rolled-back one none), removed when
+    """A center-day whose payments, consultations, tickets or ratings to recount (cases keep theirs by
+    ``RollupDelta``): an outbox row written in the same transaction as the change of a source row (so a committed change always has its mark, and a rolled-back one none), removed when
     recomputed. Rows are appended without a unique key — concurrent changes of one center-day never
     wait for each other on a shared row; the refresh folds duplicates."""
 

@@ -35,10 +35,18 @@ Every metric, with the local (Europe/Kyiv) day it is counted on:
 Service timing (``ServiceTimingRollup``, the rules and buckets in ``vikno/reports/models.py``) is rebuilt
 with the same center-day, on the local day each case was decided.
 
-Maintenance: signal receivers (``vikno/reports/receivers.py``) mark the center-days a saved or deleted
-row touches, in the same transaction, in ``RollupDirty``; ``refresh_dirty()`` (periodic task and
-``manage.py refresh_rollups``) claims the marks and rebuilds those center-days. Bulk ``update()`` calls
-bypass signals: after one, run ``manage.py refresh_rollups --center ID --from … --to …``.
+Maintenance (signal receivers in ``vikno/reports/receivers.py``, all in the transaction of the change):
+
+- a case writes its *deltas* (``deltas.py``): what the stored row counted, negated, and what the new row
+  counts — the case metrics above and its service-timing bucket;
+- a payment, consultation, ticket, visit event or rating *marks* its center-days in ``RollupDirty``.
+
+``refresh_dirty()`` (periodic task every five minutes and ``manage.py refresh_rollups``) adds the pending
+deltas, recounts the other metrics of the marked center-days, derives ``mobile_visits`` and
+``working_days`` of every touched day from its daily rows, and corrects the months — one transaction per
+batch, under an advisory lock (one sweep at a time). ``rebuild_range()`` / ``rebuild_many()`` recount from
+the sources and drop the pending deltas of their days in the same snapshot. Bulk ``update()`` calls bypass
+signals: after one, run ``manage.py refresh_rollups --center ID --from … --to …``.
 """
 
 from __future__ import annotations
