@@ -111,10 +111,11 @@ def claim(cursor, batch: int) -> list[tuple]:
     return cursor.fetchall()
 
 
-def apply(cursor, deltas: list[tuple]) -> tuple[set[tuple[int, dt.date]], set[tuple[int, dt.date]]]:
+def apply(cursor, deltas: list[tuple]) -> tuple[set, set, set]:
     """Add the claimed deltas to the daily, timing and monthly roll-ups (rows that come to zero are
-    removed). Returns the center-days they touched, and those where a count would go below zero — roll-ups
-    that were never built for that day, or built out of step: the caller recounts those from the sources."""
+    removed). Returns the center-days they touched, those whose ``cases_registered`` changed (their derived
+    metrics must be read again), and those where a count would go below zero — roll-ups that were never
+    built for that day, or built out of step: the caller recounts those from the sources."""
     daily: dict[tuple, Decimal] = defaultdict(Decimal)
     timing: dict[tuple, list[int]] = defaultdict(lambda: [0, 0])
     for center, day, office, sphere, metric, value, service, hours_from, on_time in deltas:
@@ -127,6 +128,7 @@ def apply(cursor, deltas: list[tuple]) -> tuple[set[tuple[int, dt.date]], set[tu
     daily = {key: value for key, value in daily.items() if value}
     timing = {key: sums for key, sums in timing.items() if sums != [0, 0]}
     touched = {(key[0], key[1]) for key in daily} | {(key[0], key[1]) for key in timing}
+    registered = {(key[0], key[1]) for key in daily if key[4] == "cases_registered"}
     center_table = Center._meta.db_table
     recount: set[tuple[int, dt.date]] = set()
     if daily:
@@ -201,4 +203,4 @@ def apply(cursor, deltas: list[tuple]) -> tuple[set[tuple[int, dt.date]], set[tu
             "(SELECT * FROM unnest(%s::bigint[], %s::date[]))",
             [[key[0] for key in timing], [key[1] for key in timing]],
         )
-    return touched, recount
+    return touched, registered, recount

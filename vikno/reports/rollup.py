@@ -509,7 +509,7 @@ def _sweep_once(batch: int) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
         marked = _claim_marks(cursor, batch)
-        added, out_of_step = deltas.apply(cursor, deltas.claim(cursor, batch * 20))
+        added, registered, out_of_step = deltas.apply(cursor, deltas.claim(cursor, batch * 20))
         touched = added | set(marked)
         if not touched:
             return 0
@@ -522,11 +522,15 @@ def _sweep_once(batch: int) -> int:
             recount = f"DELETE FROM {daily} WHERE metric NOT IN ({own}) AND {_IN_PAIRS}"  # noqa: S608 — model table
             cursor.execute(_into_months(recount, "-"), params)
             cursor.execute(_into_months(_over_keys(_sql(("others",)), _PAIR_KEYS), ""), params)
-        params = _pair_params(sorted(touched))
-        derived = _metric_list(DERIVED_METRICS)
-        cursor.execute(_into_months(f"DELETE FROM {daily} WHERE metric IN ({derived}) AND {_IN_PAIRS}", "-"), params)  # noqa: S608
-        cursor.execute(_into_months(_derived_sql(_keys(_PAIR_KEYS)), ""), params)
-        _drop_empty_months(cursor, params)
+        # the derived metrics read cases_registered (case deltas) and tickets (marks) only
+        rederive = set(marked) | registered
+        if rederive:
+            params = _pair_params(sorted(rederive))
+            derived = _metric_list(DERIVED_METRICS)
+            stale = f"DELETE FROM {daily} WHERE metric IN ({derived}) AND {_IN_PAIRS}"  # noqa: S608 — model table
+            cursor.execute(_into_months(stale, "-"), params)
+            cursor.execute(_into_months(_derived_sql(_keys(_PAIR_KEYS)), ""), params)
+        _drop_empty_months(cursor, _pair_params(sorted(touched)))
         return len(touched)
 
 
