@@ -41,3 +41,15 @@ def decided_statuses() -> str:
 
 def filing_values() -> str:
     return ", ".join(f"('{metric}', {value})" for metric, value in FILING_METRICS)
+
+
+def status_class(status: str) -> tuple[bool, ...]:
+    """What the case metrics above can tell of a status: a change within one class (accepted → sent →
+    in work, say) changes no figure. A test checks this against the SQL for every status."""
+    return (
+        status in ("refused", "refusal_issued"),
+        status == "withdrawn",
+        status == "dismissed",
+        status == "issued",
+        status in DECIDED_STATUSES,
+    )

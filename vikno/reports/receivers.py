@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 
 from vikno.cases.models import Case, Consultation
 from vikno.payments.models import Payment
 from vikno.queue.models import Rating, Ticket, VisitEvent
 
 from . import deltas, rollup
+from .casemetrics import status_class
 
 # model → the fields whose local day a row counts on (cases: see deltas.py)
 DAY_FIELDS = {
@@ -97,16 +98,42 @@ def _deleted(sender, instance, **kwargs):
     rollup.mark_dirty(_days(sender, _values(sender, instance)))
 
 
+# A case remembers, when it is loaded or saved, what the roll-ups can tell of it (its ROLLUP_FIELDS, the
+# status reduced to casemetrics.status_class); a save that leaves that unchanged — most workflow steps,
+# accepted → sent → in work — writes no deltas. This trusts the loaded values to be the stored ones, as
+# they are for every status change in the services, which load the case under a row lock.
+_LOADED = "_reports_signature"
+_SIGNATURE = tuple(Case._meta.get_field(name).attname for name in sorted(ROLLUP_FIELDS[Case]))
+
+
+def _signature(values: dict) -> tuple | None:
+    if any(attname not in values for attname in _SIGNATURE):  # deferred fields: unknown
+        return None
+    return tuple(status_class(values[a]) if a == "status" else values[a] for a in _SIGNATURE)
+
+
+def _case_loaded(sender, instance, **kwargs):
+    if instance.pk is not None:
+        instance.__dict__[_LOADED] = _signature(instance.__dict__)
+
+
 def _case_before(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or instance.pk is None or instance._state.adding or _irrelevant(sender, update_fields):
+        return
+    loaded = instance.__dict__.get(_LOADED)
+    if loaded is not None and loaded == _signature(instance.__dict__):
+        instance.__dict__[_MARKED] = True  # nothing the roll-ups count has changed
         return
     deltas.record(instance.pk, -1)
 
 
 def _case_after(sender, instance, raw=False, update_fields=None, **kwargs):
+    unchanged = instance.__dict__.pop(_MARKED, False)
     if raw or _irrelevant(sender, update_fields):
         return
-    deltas.record(instance.pk, +1)
+    if not unchanged:
+        deltas.record(instance.pk, +1)
+    instance.__dict__[_LOADED] = _signature(instance.__dict__)
 
 
 def _case_deleting(sender, instance, **kwargs):
@@ -119,6 +146,7 @@ def connect() -> None:
         pre_save.connect(_before_save, sender=model, dispatch_uid=f"{uid}-pre")
         post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"{uid}-delete")
+    post_init.connect(_case_loaded, sender=Case, dispatch_uid="reports-rollup-cases.case-init")
     pre_save.connect(_case_before, sender=Case, dispatch_uid="reports-rollup-cases.case-pre")
     post_save.connect(_case_after, sender=Case, dispatch_uid="reports-rollup-cases.case-post")
     pre_delete.connect(_case_deleting, sender=Case, dispatch_uid="reports-rollup-cases.case-delete")

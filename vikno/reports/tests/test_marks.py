@@ -151,3 +151,34 @@ def test_deltas_on_days_whose_roll_ups_were_never_built_lead_to_a_recount_not_an
     assert figures == {"cases_registered": 1, "working_days": 1}  # recounted from the one case left
     assert ServiceTimingRollup.objects.count() == 0
     assert Case.objects.filter(pk=kept.pk).exists()
+
+
+def test_status_classes_tell_apart_exactly_the_statuses_the_rollup_sql_tells_apart(world):
+    """A status change within one class writes no deltas, so the classes must match the SQL."""
+    from vikno.reports.casemetrics import status_class
+    from vikno.reports.deltas import record
+
+    ver = version()
+    counted = {}
+    for status in Status.values:
+        c = case(world.center_a, world.office_a, ver, kyiv(2026, 3, 2, 9), status=status,
+                 closed_at=kyiv(2026, 3, 9, 12), result_ready_at=kyiv(2026, 3, 6, 12), due_at=kyiv(2026, 3, 16, 18))  # fmt: skip
+        RollupDelta.objects.all().delete()
+        record(c.pk, 1)
+        counted[status] = sorted(RollupDelta.objects.values_list("day", "metric", "value", "hours_from", "on_time"))
+    for a in Status.values:
+        for b in Status.values:
+            assert (status_class(a) == status_class(b)) == (counted[a] == counted[b]), (a, b)
+
+
+def test_a_workflow_step_that_changes_no_figure_writes_no_deltas(world):
+    c = case(world.center_a, world.office_a, version(), kyiv(2026, 3, 2, 9))
+    RollupDelta.objects.all().delete()
+    c = Case.objects.get(pk=c.pk)
+    c.status = Status.SENT_TO_PROVIDER
+    with CaptureQueriesContext(connection) as queries:
+        c.save(update_fields=["status"])
+    assert len(queries.captured_queries) == 1 and RollupDelta.objects.count() == 0  # the UPDATE alone
+    c.status = Status.REFUSED  # then a step that does change figures, on the same instance
+    c.save(update_fields=["status"])
+    assert _deltas() == {(date(2026, 3, 2), "refused"): 1}
