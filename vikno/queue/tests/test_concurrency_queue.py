@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection
 
 from vikno.queue import services
 from vikno.queue.models import Ticket, TicketCounter, VisitEvent
 from vikno.testing.fixtures import make_user
+from vikno.testing.parallel import run_together
 
 from .core_factories import make_queue, make_workplace, open_always
 
@@ -19,35 +18,13 @@ WINDOWS = 5
 WAITING = 20
 
 
-def _run(workers) -> list[BaseException]:
-    """Start every worker at the same moment, each on its own database connection."""
-    barrier = threading.Barrier(len(workers))
-    errors: list[BaseException] = []
-
-    def run(work):
-        try:
-            barrier.wait(timeout=30)
-            work()
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(work,)) for work in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_thirty_tickets_at_once_get_numbers_one_to_thirty(world):
     open_always(world.office_a)
     queue = make_queue(world.office_a)
     other = make_queue(world.office_a, "С")
 
-    errors = _run(
+    errors = run_together(
         [lambda: services.issue_ticket(queue) for _ in range(TICKETS)] + [lambda: services.issue_ticket(other)]
     )
 
@@ -81,7 +58,7 @@ def test_five_windows_calling_at_once_never_call_a_ticket_twice(world):
 
         return work
 
-    errors = _run([operator(window, user) for window, user in desks])
+    errors = run_together([operator(window, user) for window, user in desks])
 
     assert errors == []
     called = [pk for pks in served.values() for pk in pks]
