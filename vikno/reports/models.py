@@ -116,16 +116,21 @@ class ServiceTimingRollup(models.Model):
 
 class RollupDirty(models.Model):
     """A center-day whose payments, consultations, tickets or ratings to recount (cases keep theirs by
-    ``RollupDelta``): an outbox row written in the same transaction as the change of a source row (so a committed change always has its mark, and a rolled-back one none), removed when
-    recomputed. Rows are appended without a unique key — concurrent changes of one center-day never
+    ``RollupDelta``; a ``recount_all`` mark recounts everything): an outbox row written in the same transaction as
+    the change of a source row (so a committed change always has its mark, and a rolled-back one none),
+    removed when recomputed. Rows are appended without a unique key — concurrent changes of one center-day never
     wait for each other on a shared row; the refresh folds duplicates."""
 
     center_id = models.BigIntegerField()
     day = models.DateField()
     marked_at = models.DateTimeField(auto_now=True)
+    recount_all = models.BooleanField(
+        db_default=False,
+        help_text="Recount every metric of the day, the cases' too (marks written before the cases had deltas).",
+    )
 
     def __str__(self) -> str:
-        return f"{self.center_id} {self.day}"
+        return f"{self.center_id} {self.day}{' (all metrics)' if self.recount_all else ''}"
 
 
 class RollupDelta(models.Model):

@@ -492,14 +492,17 @@ def mark_dirty_with_stored(model, day_fields: tuple[str, ...], pk, pairs: Iterab
         )
 
 
-def _claim_marks(cursor, batch: int) -> list[tuple[int, dt.date]]:
+def _claim_marks(cursor, batch: int) -> tuple[list[tuple[int, dt.date]], list[tuple[int, dt.date]]]:
+    """Remove up to ``batch`` marks; returns the center-days to recount in part and those to recount fully."""
     table = RollupDirty._meta.db_table
     cursor.execute(
         f"DELETE FROM {table} WHERE id IN (SELECT id FROM {table} ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED) "  # noqa: S608
-        "RETURNING center_id, day",
+        "RETURNING center_id, day, recount_all",
         [batch],
     )
-    return sorted(set(cursor.fetchall()))
+    claimed = cursor.fetchall()
+    full = {(center, day) for center, day, whole in claimed if whole}
+    return sorted({(center, day) for center, day, _whole in claimed} - full), sorted(full)
 
 
 def _sweep_once(batch: int) -> int:
@@ -508,14 +511,15 @@ def _sweep_once(batch: int) -> int:
     daily = DailyRollup._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
-        marked = _claim_marks(cursor, batch)
+        marked, full = _claim_marks(cursor, batch)
         added, registered, out_of_step = deltas.apply(cursor, deltas.claim(cursor, batch * 20))
-        touched = added | set(marked)
+        touched = added | set(marked) | set(full)
         if not touched:
             return 0
         if out_of_step:
             logger.warning("Roll-ups out of step with the cases on %s center-days: recounted", len(out_of_step))
-            _recount(cursor, sorted(out_of_step))
+        if out_of_step or full:
+            _recount(cursor, sorted(out_of_step | set(full)))
         if marked:
             params = _pair_params(marked)
             own = _metric_list((*CASE_METRICS, *DERIVED_METRICS))

@@ -182,3 +182,15 @@ def test_a_workflow_step_that_changes_no_figure_writes_no_deltas(world):
     c.status = Status.REFUSED  # then a step that does change figures, on the same instance
     c.save(update_fields=["status"])
     assert _deltas() == {(date(2026, 3, 2), "refused"): 1}
+
+
+def test_a_full_mark_recounts_the_case_figures_too(world):
+    """Marks left by the code before the deltas stood for case changes: the migration makes them full."""
+    c = case(world.center_a, world.office_a, version(), kyiv(2026, 3, 2, 9))
+    rollup.refresh_dirty()
+    Case.objects.filter(pk=c.pk).update(status=Status.WITHDRAWN)  # no signals, no deltas
+    RollupDirty.objects.create(center_id=world.center_a.pk, day=date(2026, 3, 2), recount_all=True)
+    rollup.refresh_dirty()
+    assert DailyRollup.objects.filter(day=date(2026, 3, 2), metric="withdrawn").values_list("value", flat=True)[0] == 1
+    RollupDirty.objects.create(center_id=world.center_a.pk, day=date(2026, 3, 2))  # an ordinary mark
+    assert not RollupDirty.objects.get().recount_all
