@@ -37,3 +37,32 @@ def setup_bench_django(env_var: str, default: str, *, settings_module: str = "vi
 
     call_command("migrate", verbosity=0)
     return name
+
+
+# The apps whose tables a bench generator empties (the catalog and Django's own tables stay).
+WIPED_APPS = ("orgs", "accounts", "cases", "payments", "queue", "portal", "notify", "reports", "core")
+
+
+def truncate_bench_tables(connection) -> int:
+    """Empty every table of ``WIPED_APPS`` that exists in the bench database; returns how many. TRUNCATE skips
+    the append-only trigger of the audit log; CASCADE reaches catalog links to offices."""
+    from django.apps import apps
+
+    assert connection.settings_dict["NAME"].startswith("vikno_bench")
+    tables = []
+    for label in WIPED_APPS:
+        try:
+            config = apps.get_app_config(label)
+        except LookupError:
+            continue
+        tables += [
+            m._meta.db_table
+            for m in config.get_models(include_auto_created=True)
+            if not m._meta.proxy and m._meta.managed
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        existing = {r[0] for r in cursor.fetchall()}
+        tables = [t for t in dict.fromkeys(tables) if t in existing]
+        cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+    return len(tables)

@@ -33,6 +33,8 @@ import sys
 import time
 from pathlib import Path
 
+from benchdb import truncate_bench_tables
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = "vikno_bench_cases"
 START_DAY = dt.date(2023, 1, 2)
@@ -430,25 +432,7 @@ class Generator:
 
     def wipe(self) -> int:
         """Empty everything but the catalog (and Django's own tables) in the bench database."""
-        from django.apps import apps
-
-        assert self.connection.settings_dict["NAME"].startswith("vikno_bench")
-        tables = []
-        for label in ("orgs", "accounts", "cases", "payments", "queue", "portal", "notify", "reports", "core"):
-            try:
-                config = apps.get_app_config(label)
-            except LookupError:
-                continue
-            for model in config.get_models(include_auto_created=True):
-                if not model._meta.proxy and model._meta.managed:
-                    tables.append(model._meta.db_table)
-        with self.connection.cursor() as cursor:
-            cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-            existing = {r[0] for r in cursor.fetchall()}
-        tables = [t for t in dict.fromkeys(tables) if t in existing]
-        # TRUNCATE skips the append-only trigger of the audit log; CASCADE reaches catalog links to offices.
-        self.sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
-        return len(tables)
+        return truncate_bench_tables(self.connection)
 
     def catalog(self) -> int:
         from django.conf import settings

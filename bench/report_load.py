@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchdb import setup_bench_django  # noqa: E402
+from benchdb import setup_bench_django, truncate_bench_tables  # noqa: E402
 from generate_cases import STATE_PROVIDERS, machine, percentile, weighted_slots  # noqa: E402
 
 DEFAULT_DB = "vikno_bench_reports"
@@ -267,24 +267,11 @@ class Generator:
         return len(saved)
 
     def wipe(self) -> int:
-        from django.apps import apps
         from django.db import connection
 
-        assert connection.settings_dict["NAME"].startswith("vikno_bench")
-        tables = []
-        for label in ("orgs", "accounts", "cases", "payments", "queue", "portal", "notify", "reports", "core"):
-            try:
-                config = apps.get_app_config(label)
-            except LookupError:
-                continue
-            for model in config.get_models(include_auto_created=True):
-                if not model._meta.proxy and model._meta.managed:
-                    tables.append(model._meta.db_table)
-        existing = {r[0] for r in rows("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
-        tables = [t for t in dict.fromkeys(tables) if t in existing]
-        sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        wiped = truncate_bench_tables(connection)
         sql("DROP TABLE IF EXISTS bench_meta")
-        return len(tables)
+        return wiped
 
     def catalog(self) -> int:
         from django.conf import settings
@@ -752,12 +739,7 @@ def generate(args) -> dict:
     steps("VACUUM ANALYZE", gen.vacuum)
     seconds = time.perf_counter() - started
     meta = {
-        "national_cases": args.national_cases,
-        "oblast_cases": args.oblast_cases,
-        "centers_per_oblast": args.centers_per_oblast,
-        "year": args.year,
-        "seed": args.seed,
-        "payments": not args.no_payments,
+        **_generated_with(args),
         "cases": gen.total_cases,
         "generated_seconds": round(seconds),
         "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -776,18 +758,20 @@ def existing_meta(args) -> dict | None:
         return None  # an interrupted load
     meta = scalar("SELECT data::text FROM bench_meta")
     meta = json.loads(meta)
-    same = all(
-        meta.get(k) == v
-        for k, v in {
-            "national_cases": args.national_cases,
-            "oblast_cases": args.oblast_cases,
-            "centers_per_oblast": args.centers_per_oblast,
-            "year": args.year,
-            "seed": args.seed,
-            "payments": not args.no_payments,
-        }.items()
-    )
+    same = all(meta.get(k) == v for k, v in _generated_with(args).items())
     return meta if same else None
+
+
+def _generated_with(args) -> dict:
+    """The options the data depends on (stored with it; data made with others is generated again)."""
+    return {
+        "national_cases": args.national_cases,
+        "oblast_cases": args.oblast_cases,
+        "centers_per_oblast": args.centers_per_oblast,
+        "year": args.year,
+        "seed": args.seed,
+        "payments": not args.no_payments,
+    }
 
 
 # --- measurements -------------------------------------------------------------------------------------
