@@ -1,38 +1,31 @@
 """The race for the last places of a slot, on parallel database connections: capacity is never exceeded."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from vikno.core.errors import DomainError
 from vikno.queue import booking
 from vikno.queue.models import Booking
 from vikno.queue.tests.booking_world import MONDAY, NOW, bookable_queue, kyiv
+from vikno.testing.parallel import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _race(queue, starts_at, phones):
     """Every phone tries to hold ``starts_at`` at the same moment, each on its own connection."""
-    barrier = threading.Barrier(len(phones))
     results: dict[str, str] = {}
 
-    def attempt(phone: str) -> None:
-        try:
-            barrier.wait()
-            booking.hold(queue, starts_at, phone=phone, now=NOW)
-            results[phone] = "held"
-        except DomainError as error:
-            results[phone] = error.code
-        finally:
-            connection.close()
+    def attempt(phone: str):
+        def work() -> None:
+            try:
+                booking.hold(queue, starts_at, phone=phone, now=NOW)
+                results[phone] = "held"
+            except DomainError as error:
+                results[phone] = error.code
 
-    threads = [threading.Thread(target=attempt, args=(phone,)) for phone in phones]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+        return work
+
+    assert run_together([attempt(phone) for phone in phones], timeout=30) == []
     return results
 
 
@@ -48,23 +41,18 @@ def test_ten_people_race_for_two_places(world):
 def test_one_phone_racing_for_two_slots_gets_one(world):
     queue = bookable_queue(world.office_a, minutes=60, places=5)
     phone = "+380501234567"
-    barrier = threading.Barrier(2)
     results = []
 
-    def attempt(hour: int) -> None:
-        try:
-            barrier.wait()
-            booking.hold(queue, kyiv(MONDAY, hour), phone=phone, now=NOW)
-            results.append("held")
-        except DomainError as error:
-            results.append(error.code)
-        finally:
-            connection.close()
+    def attempt(hour: int):
+        def work() -> None:
+            try:
+                booking.hold(queue, kyiv(MONDAY, hour), phone=phone, now=NOW)
+                results.append("held")
+            except DomainError as error:
+                results.append(error.code)
 
-    threads = [threading.Thread(target=attempt, args=(hour,)) for hour in (9, 10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+        return work
+
+    assert run_together([attempt(9), attempt(10)], timeout=30) == []
     assert sorted(results) == ["held", "hold_exists"]
     assert Booking.objects.filter(phone=phone).count() == 1
