@@ -257,7 +257,7 @@ WHERE EXISTS (SELECT 1 FROM {t["rollup"]} d WHERE d.center_id = k.center_id AND 
 
 def rebuild(center_id: int, day: dt.date) -> int:
     """Recompute the roll-ups of one center-day from the source tables (and its month in
-    ``MonthlyRollup``); returns the rows written."""
+    ``MonthlyRollup``)."""
     return rebuild_many([(center_id, day)])
 
 
@@ -333,54 +333,59 @@ def _metric_list(metrics: Iterable[str]) -> str:
 def rebuild_range(date_from: dt.date, date_to: dt.date, center_ids: Iterable[int] | None = None) -> int:
     """Recompute every roll-up of the centers (default: all) for every day of the period, in one
     transaction and a few statements (``refresh_rollups --from --to``; after bulk imports or ``update()``
-    calls that bypass the signals). Returns the daily and timing rows written."""
+    calls that bypass the signals), and re-add their months. Returns the daily and timing rows written."""
     if center_ids is None:
         center_ids = list(Center.objects.values_list("pk", flat=True))
     centers = sorted(set(center_ids))
     if not centers or date_from > date_to:
         return 0
     params = {"from": date_from, "to": date_to, "centers": centers, "local_codes": list(LOCAL_BUDGET_CODES)}
-    daily, timing = DailyRollup._meta.db_table, ServiceTimingRollup._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
-        cursor.execute(f"DELETE FROM {daily} WHERE {_IN_RANGE}", params)  # noqa: S608 — model table
-        cursor.execute(f"DELETE FROM {timing} WHERE {_IN_RANGE}", params)  # noqa: S608 — model table
-        cursor.execute(_consuming(_over_keys(_sql()), f"metric <> '{deltas.TIMING}' AND {_IN_RANGE}"), params)
-        written = cursor.rowcount
-        cursor.execute(_consuming(_over_keys(_timing_sql()), f"metric = '{deltas.TIMING}' AND {_IN_RANGE}"), params)
-        written += cursor.rowcount
-        cursor.execute(_derived_sql(_keys(_KEYS)), params)
-        written += cursor.rowcount
+        written = _recount(cursor, params, _KEYS, _IN_RANGE, months_by_difference=False)
         rebuild_months(cursor, centers, date_from, date_to)
     return written
 
 
 def rebuild_many(pairs: Iterable[tuple[int, dt.date]]) -> int:
     """Recompute the given center-days from the source tables in one transaction and a fixed number of
-    statements, whatever their number; their pending case deltas are dropped in the same snapshot, and
-    their months in ``MonthlyRollup`` corrected by difference. Returns the daily and timing rows written."""
+    statements, whatever their number; their months in ``MonthlyRollup`` are corrected by difference.
+    Returns how many center-days were recounted."""
     keys = sorted(set(pairs))
     if not keys:
         return 0
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SWEEP_LOCK])
-        return _recount(cursor, keys)
+        _recount_pairs(cursor, keys)
+    return len(keys)
 
 
-def _recount(cursor, keys: list[tuple[int, dt.date]]) -> int:
+def _recount_pairs(cursor, keys: list[tuple[int, dt.date]]) -> None:
     params = _pair_params(keys)
-    daily, timing = DailyRollup._meta.db_table, ServiceTimingRollup._meta.db_table
-    cursor.execute(_into_months(f"DELETE FROM {daily} WHERE {_IN_PAIRS}", "-"), params)  # noqa: S608
-    cursor.execute(f"DELETE FROM {timing} WHERE {_IN_PAIRS}", params)  # noqa: S608 — model table
-    statement = _into_months(_over_keys(_sql(), _PAIR_KEYS), "")
-    cursor.execute(_consuming(statement, f"metric <> '{deltas.TIMING}' AND {_IN_PAIRS}"), params)
-    written = cursor.rowcount
-    statement = _over_keys(_timing_sql(), _PAIR_KEYS)
-    cursor.execute(_consuming(statement, f"metric = '{deltas.TIMING}' AND {_IN_PAIRS}"), params)
-    written += cursor.rowcount
-    cursor.execute(_into_months(_derived_sql(_keys(_PAIR_KEYS)), ""), params)
+    _recount(cursor, params, _PAIR_KEYS, _IN_PAIRS, months_by_difference=True)
     _drop_empty_months(cursor, params)
-    return written
+
+
+def _recount(cursor, params: dict, keys: str, where: str, *, months_by_difference: bool) -> int:
+    """Every daily and timing row of the keys (``keys``: the key query, ``where``: the same keys as a
+    condition on a roll-up table) counted again from the sources; the pending case deltas of those days
+    are dropped by the statement that counts them, in its snapshot. With ``months_by_difference`` each
+    statement also moves ``MonthlyRollup``; otherwise the caller re-adds the months. Returns the daily
+    and timing rows written (months by difference: the month rows moved instead of the daily ones)."""
+    daily, timing = DailyRollup._meta.db_table, ServiceTimingRollup._meta.db_table
+
+    def moving_months(statement: str, sign: str = "") -> str:
+        return _into_months(statement, sign) if months_by_difference else statement
+
+    cursor.execute(moving_months(f"DELETE FROM {daily} WHERE {where}", "-"), params)  # noqa: S608 — model table
+    cursor.execute(f"DELETE FROM {timing} WHERE {where}", params)  # noqa: S608 — model table
+    cases_and_others = moving_months(_over_keys(_sql(), keys))
+    cursor.execute(_consuming(cases_and_others, f"metric <> '{deltas.TIMING}' AND {where}"), params)
+    written = cursor.rowcount
+    cursor.execute(_consuming(_over_keys(_timing_sql(), keys), f"metric = '{deltas.TIMING}' AND {where}"), params)
+    written += cursor.rowcount
+    cursor.execute(moving_months(_derived_sql(_keys(keys))), params)
+    return written + cursor.rowcount
 
 
 def _pair_params(keys: list[tuple[int, dt.date]]) -> dict:
@@ -519,7 +524,7 @@ def _sweep_once(batch: int) -> int:
         if out_of_step:
             logger.warning("Roll-ups out of step with the cases on %s center-days: recounted", len(out_of_step))
         if out_of_step or full:
-            _recount(cursor, sorted(out_of_step | set(full)))
+            _recount_pairs(cursor, sorted(out_of_step | set(full)))
         if marked:
             params = _pair_params(marked)
             own = _metric_list((*CASE_METRICS, *DERIVED_METRICS))
