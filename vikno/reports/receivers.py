@@ -9,8 +9,8 @@ so a committed change is never left out of the reports), one statement per save:
   insert after it is written; an update before it is written, with the stored row's days read by the
   same statement (so a moved date refreshes the day it left); a delete its row's days. A visit event
   marks its ticket's day;
-- a ``save(update_fields=…)`` that writes none of the columns the roll-ups read (a reminder stamp, an
-  escalation mark) writes nothing. ``ROLLUP_FIELDS`` lists those columns; a test checks it against the
+- a case ``save(update_fields=…)`` that writes none of the columns the roll-ups read (a reminder stamp,
+  an escalation mark) writes nothing. ``CASE_FIELDS`` lists those columns; a test checks it against the
   roll-up SQL.
 """
 
@@ -35,25 +35,23 @@ DAY_FIELDS = {
     Ticket: ("day",),
 }
 
-# model → every field the roll-up statements read (models not listed: any save marks)
-ROLLUP_FIELDS = {
-    Case: frozenset(
-        {
-            "center",
-            "region",
-            "office",
-            "service",
-            "status",
-            "instant",
-            "channel",
-            "fee_amount",
-            "filed_at",
-            "closed_at",
-            "result_ready_at",
-            "due_at",
-        }
-    ),
-}
+# every field of a case the roll-up statements read: a save(update_fields=…) that writes none of them
+# (a reminder stamp, an escalation mark) writes no deltas
+CASE_FIELDS = frozenset(
+    {
+        "center",
+        "office",
+        "service",
+        "status",
+        "instant",
+        "channel",
+        "fee_amount",
+        "filed_at",
+        "closed_at",
+        "result_ready_at",
+        "due_at",
+    }
+)
 
 _MARKED = "_reports_marked"
 
@@ -73,23 +71,21 @@ def _values(model, instance) -> dict:
     return {name: getattr(instance, name) for name in ("center_id", *DAY_FIELDS[model])}
 
 
-def _irrelevant(sender, update_fields) -> bool:
-    fields = ROLLUP_FIELDS.get(sender)
-    return update_fields is not None and fields is not None and not fields.intersection(update_fields)
+def _irrelevant(update_fields) -> bool:
+    return update_fields is not None and not CASE_FIELDS.intersection(update_fields)
 
 
 def _before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw or instance.pk is None or instance._state.adding or sender is Ticket:
         return
-    if not _irrelevant(sender, update_fields):
-        rollup.mark_dirty_with_stored(sender, DAY_FIELDS[sender], instance.pk, _days(sender, _values(sender, instance)))
+    rollup.mark_dirty_with_stored(sender, DAY_FIELDS[sender], instance.pk, _days(sender, _values(sender, instance)))
     setattr(instance, _MARKED, True)
 
 
 def _after_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if raw:
         return
-    if instance.__dict__.pop(_MARKED, False) or _irrelevant(sender, update_fields):
+    if instance.__dict__.pop(_MARKED, False):
         return
     rollup.mark_dirty(_days(sender, _values(sender, instance)))
 
@@ -98,12 +94,12 @@ def _deleted(sender, instance, **kwargs):
     rollup.mark_dirty(_days(sender, _values(sender, instance)))
 
 
-# A case remembers, when it is loaded or saved, what the roll-ups can tell of it (its ROLLUP_FIELDS, the
+# A case remembers, when it is loaded or saved, what the roll-ups can tell of it (its CASE_FIELDS, the
 # status reduced to casemetrics.status_class); a save that leaves that unchanged — most workflow steps,
 # accepted → sent → in work — writes no deltas. This trusts the loaded values to be the stored ones, as
 # they are for every status change in the services, which load the case under a row lock.
 _LOADED = "_reports_signature"
-_SIGNATURE = tuple(Case._meta.get_field(name).attname for name in sorted(ROLLUP_FIELDS[Case]))
+_SIGNATURE = tuple(Case._meta.get_field(name).attname for name in sorted(CASE_FIELDS))
 
 
 def _signature(values: dict) -> tuple | None:
@@ -118,7 +114,7 @@ def _case_loaded(sender, instance, **kwargs):
 
 
 def _case_before(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or instance.pk is None or instance._state.adding or _irrelevant(sender, update_fields):
+    if raw or instance.pk is None or instance._state.adding or _irrelevant(update_fields):
         return
     loaded = instance.__dict__.get(_LOADED)
     if loaded is not None and loaded == _signature(instance.__dict__):
@@ -129,7 +125,7 @@ def _case_before(sender, instance, raw=False, update_fields=None, **kwargs):
 
 def _case_after(sender, instance, raw=False, update_fields=None, **kwargs):
     unchanged = instance.__dict__.pop(_MARKED, False)
-    if raw or _irrelevant(sender, update_fields):
+    if raw or _irrelevant(update_fields):
         return
     if not unchanged:
         deltas.record(instance.pk, +1)
