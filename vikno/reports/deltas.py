@@ -2,11 +2,12 @@
 
 A change of a case writes, in its own transaction, what the stored row counted in the roll-ups with the
 sign minus (before an update or a delete) and what the new row counts with the sign plus (after an
-insert or an update): one ``INSERT … SELECT`` each into ``RollupDelta``, computed from the row by the SQL
+insert or an update): one prepared ``INSERT … SELECT`` each into ``RollupDelta``, computed from the row by the SQL
 of ``casemetrics.py`` — the same expressions the center-day statements of ``rollup.py`` use. The sweep
 (``rollup.refresh_dirty``) claims the deltas and adds their sums to ``DailyRollup``,
-``ServiceTimingRollup`` and ``MonthlyRollup``. The cost of a case change is therefore two short
-statements and a share of a set-based sweep, whatever the size of the day — where recounting a busy
+``ServiceTimingRollup`` and ``MonthlyRollup``. The cost of a case change is therefore at most two short
+statements (none when nothing counted changes, see receivers.py) and a share of a set-based sweep,
+whatever the size of the day — where recounting a busy
 center-day after every change cost more than the change itself (bench/RESULTS.md).
 
 Only the case metrics (``casemetrics.CASE_METRICS`` and the service timing) are kept this way; payments,
