@@ -31,8 +31,9 @@ PUBLIC_BASE_URL = env(
 DATA_DIR = Path(
     env(
         "VIKNO_DATA_DIR",
-        str(BASE_DIR.parent / "shared" / "data"),
-        "Folder with the public data sets to import (КАТОТТГ, fees, services). Default: ../shared/data.",
+        str(BASE_DIR / "data"),
+        "Folder with the public data sets to import (КАТОТТГ, fees, services). Default: data/ in the project, "
+        "a copy of ../shared/data (a test keeps them equal).",
     )
 )
 VAR_DIR = Path(env("VIKNO_VAR_DIR", str(BASE_DIR / "var"), "Folder for local state: embedded database, media, logs."))
