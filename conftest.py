@@ -15,4 +15,10 @@ def _empty_cache():
     """Rate limits and single-use stamps live in the cache: every test starts with none."""
     from django.core.cache import cache
 
+    from vikno.accounts.models import forget_tokens
+    from vikno.catalog import intake
+
     cache.clear()
+    # Per-process caches of rows a test's rollback removes (tokens, offices, catalog intake terms).
+    forget_tokens()
+    intake.forget()

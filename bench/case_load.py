@@ -41,6 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from cpu import CpuMeter, per_request
 from generate_cases import machine, percentile, setup_django
 from servers import Server
 
@@ -48,8 +49,20 @@ from servers import Server
 class Phase:
     """``clients`` threads send requests built by ``make(client_no)`` for ``seconds``."""
 
-    def __init__(self, label: str, port: int, clients: int, seconds: float, make, expect=(200,), think: float = 0):
+    def __init__(
+        self,
+        label: str,
+        port: int,
+        clients: int,
+        seconds: float,
+        make,
+        expect=(200,),
+        think: float = 0,
+        server_pid=None,
+    ):
         self.label, self.port, self.clients, self.seconds, self.think = label, port, clients, seconds, think
+        self.server_pid = server_pid
+        self.cpu: dict[str, float] | None = None
         self.make, self.expect = make, expect
         self.latencies: list[float] = []
         self.errors: dict[str, int] = {}
@@ -91,12 +104,15 @@ class Phase:
         threads = [threading.Thread(target=self._client, args=(n, barrier), daemon=True) for n in range(self.clients)]
         for t in threads:
             t.start()
+        meter = CpuMeter(self.server_pid) if self.server_pid else None
         self.started = time.perf_counter()
         self.stop_at = self.started + self.seconds
         barrier.wait()
         for t in threads:
             t.join()
         self.elapsed = time.perf_counter() - self.started
+        if meter is not None:
+            self.cpu = meter.stop()
         return self
 
     @property
@@ -247,14 +263,16 @@ def main() -> None:
         for label, make, expect in (("GET /api/v1/ping", ping, (200,)), ("POST /api/v1/cases", register, (201,))):
             for n in (1, args.clients):
                 load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-                phase = Phase(label, server.port, n, args.seconds, make, expect).run()
+                phase = Phase(label, server.port, n, args.seconds, make, expect, server_pid=server.proc.pid).run()
                 phase.load = load
                 phases.append(phase)
                 print(f"  … {label} × {n}: {len(phase.latencies)} requests, {phase.rate:.1f}/s", flush=True)
         if args.think_ms:
             label = f"POST /api/v1/cases, {args.think_ms:.0f} ms pauses"
             load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-            paced = Phase(label, server.port, args.clients, args.seconds, register, (201,), args.think_ms / 1000).run()
+            paced = Phase(
+                label, server.port, args.clients, args.seconds, register, (201,), args.think_ms / 1000, server.proc.pid
+            ).run()
             paced.load = load
             print(f"  … {label} × {args.clients}: {len(paced.latencies)} requests, {paced.rate:.1f}/s", flush=True)
     finally:
@@ -277,6 +295,11 @@ def main() -> None:
         phases.append(paced)
     for phase in phases:
         print(phase.row() + f"   (load {phase.load})")
+    print()
+    print("CPU per request (user + system, all processes of the machine; see bench/cpu.py):")
+    for phase in phases:
+        if phase.cpu is not None:
+            print(f"  {phase.label[:44]:<44} × {phase.clients:>2}: {per_request(phase.cpu, len(phase.latencies))}")
     for phase in phases:
         for err, count in sorted(phase.errors.items(), key=lambda kv: -kv[1])[:3]:
             print(f"  {phase.label} × {phase.clients}: {count} × {err}")

@@ -21,9 +21,30 @@ TOKEN_CACHE_SIZE = 1000
 _token_cache: dict[str, tuple[float, ApiToken]] = {}
 
 
+# user id -> (monotonic deadline, the user's first active office with its center, or None)
+_office_cache: dict[int, tuple[float, Office | None]] = {}
+
+
 def forget_tokens(**_kwargs) -> None:
-    """Empty this process's token cache (connected to saves and deletes of tokens and users)."""
+    """Empty this process's token and office caches (connected to saves and deletes of tokens,
+    users and offices, and to changes of a user's offices)."""
     _token_cache.clear()
+    _office_cache.clear()
+
+
+def default_office(user: User) -> Office | None:
+    """The user's first active office (lowest id) with its center: where an API client without a
+    chosen office works. Kept per process like tokens (``TOKEN_CACHE_SECONDS``), so an office
+    closed or taken from the user in another process is honoured within those seconds."""
+    tick = time.monotonic()
+    cached = _office_cache.get(user.pk)
+    if cached is not None and cached[0] > tick:
+        return cached[1]
+    office = user.offices.filter(is_active=True).select_related("center").order_by("pk").first()
+    if len(_office_cache) >= TOKEN_CACHE_SIZE:
+        _office_cache.clear()
+    _office_cache[user.pk] = (tick + TOKEN_CACHE_SECONDS, office)
+    return office
 
 
 class User(AbstractUser):
@@ -132,7 +153,8 @@ class ApiToken(models.Model):
         return copy.copy(token.user)
 
 
-for _model in (User, ApiToken):
+models.signals.m2m_changed.connect(forget_tokens, sender=User.offices.through, dispatch_uid="forget_tokens_offices")
+for _model in (User, ApiToken, Office):
     models.signals.post_save.connect(forget_tokens, sender=_model, dispatch_uid=f"forget_tokens_save_{_model.__name__}")
     models.signals.post_delete.connect(
         forget_tokens, sender=_model, dispatch_uid=f"forget_tokens_delete_{_model.__name__}"

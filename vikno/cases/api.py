@@ -16,6 +16,8 @@ from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
 from pydantic import Field
 
+from vikno.accounts.models import default_office
+from vikno.catalog import intake
 from vikno.catalog.models import Service
 from vikno.core.audit import actor_from_request
 from vikno.core.errors import DomainError, NotFound
@@ -420,7 +422,7 @@ def _office(request, office_id: int | None, *, center_id: int | None = None) -> 
     user = request.user
     candidates = (  # tried in turn: each query runs only if the previous one found nothing
         lambda: offices.filter(pk=actor.office_id).first() if actor.office_id else None,
-        lambda: user.offices.filter(is_active=True).select_related("center").order_by("pk").first(),
+        lambda: default_office(user),
         lambda: (
             offices.filter(center_id=center_id or user.center_id, kind=Office.Kind.MAIN).first()
             if (center_id or user.center_id)
@@ -435,8 +437,7 @@ def _office(request, office_id: int | None, *, center_id: int | None = None) -> 
 
 
 def _service(code: str) -> Service:
-    # The search columns are large and no caller here needs them.
-    service = Service.objects.filter(code=(code or "").strip().upper()).defer("search_text", "search_vector").first()
+    service = intake.service_by_code(code)
     if service is None:
         raise NotFound(f"Послугу з кодом «{code}» не знайдено в каталозі.")
     return service

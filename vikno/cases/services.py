@@ -39,8 +39,9 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ua import edrpou as edrpou_std
 from stdnum.ua import rntrc
 
+from vikno.catalog import intake
 from vikno.catalog.models import Service
-from vikno.catalog.services import fee_for, version_in_force
+from vikno.core import audit
 from vikno.core.audit import Actor, record
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from vikno.core.pagination import Page, newest_first
@@ -505,30 +506,36 @@ def format_number(center_id: int, year: int, seq: int) -> str:
 
 
 def _take_number(center_id: int, year: int) -> int:
-    """Take the center's audit-chain lock (``workflow.lock_center_chain``: audit lock first, always)
-    and then the next number of this center's year — two statements in one round trip. The counter
-    row (created at the first case of the year) stays locked until the transaction ends, so a
-    concurrent registration waits for it; a rolled-back registration rolls the increment back too, so
-    numbers have no gaps."""
+    """Take the center's audit-chain lock (``workflow.lock_center_chain``: audit lock first, always),
+    then the next number of this center's year, then read the chain's head for the audit records
+    that follow (``audit.remember_head``) — three statements in one round trip. The counter row
+    (created at the first case of the year) stays locked until the transaction ends, so a concurrent
+    registration waits for it; a rolled-back registration rolls the increment back too, so numbers
+    have no gaps."""
     table = CaseNumberCounter._meta.db_table
     upsert = (
         f"INSERT INTO {table} AS counter (center_id, year, last_value) VALUES (%s, %s, 1) "  # noqa: S608 — the model's table
         "ON CONFLICT (center_id, year) DO UPDATE SET last_value = counter.last_value + 1 RETURNING last_value"
     )
+    chain = workflow.center_chain(center_id)
+    head, head_params = audit.head_query(chain)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s)); " + upsert,
-            [workflow.chain_lock_key(center_id), center_id, year],
+            "SELECT pg_advisory_xact_lock(hashtext(%s)); " + upsert + "; " + head,
+            [audit.chain_lock_key(chain), center_id, year, *head_params],
         )
         cursor.nextset()
-        return cursor.fetchone()[0]
+        seq = cursor.fetchone()[0]
+        cursor.nextset()
+        audit.remember_head(chain, cursor.fetchone())
+    return seq
 
 
-def _checklist(version, documents) -> list[CaseDocument]:
-    """The ІК checklist with the provided flags. ``documents``: None (everything provided) or a list
-    of positions / dicts ``{"position", "provided", "pages", "original", "copy"}`` (what was actually taken in:
-    the ІК says what is required, the administrator records an original shown or a copy kept)."""
-    required = list(version.documents.order_by("position"))
+def _checklist(required, documents) -> list[CaseDocument]:
+    """The ІК checklist (``required``: the version's documents by position) with the provided flags.
+    ``documents``: None (everything provided) or a list of positions / dicts ``{"position",
+    "provided", "pages", "original", "copy"}`` (what was actually taken in: the ІК says what is
+    required, the administrator records an original shown or a copy kept)."""
     by_position = {d.position: d for d in required}
     given: dict[int, dict] = {}
     for item in documents or ():
@@ -628,16 +635,15 @@ def register_case(
     if filed_at > now + dt.timedelta(minutes=5):
         raise DomainError("Дата подання не може бути в майбутньому.", code="invalid_filed_at", field="filed_at")
     filed_day = timezone.localdate(filed_at)
-    version = version_in_force(service, filed_day)
-    if version is None:
+    terms = intake.terms(service, filed_day)
+    if terms is None:
         raise DomainError(
             f"Послуга {service.code} не діяла {filed_day:%d.%m.%Y}: немає чинної версії інформаційної картки.",
             code="service_not_in_force",
             field="service",
         )
-    fee = fee_for(version, filed_day)
-    checklist = _checklist(version, documents)
-    steps = list(version.tech_steps.order_by("position"))
+    version, fee, steps = terms.version, terms.fee, terms.steps
+    checklist = _checklist(terms.documents, documents)
     online = channel == Channel.ONLINE
     instant = version.instant and not online
     tasks = [
@@ -723,7 +729,7 @@ def register_case(
                 },
             )
             if payment:
-                _record_payment(case, actor=actor, **payment)
+                _record_payment(case, actor=actor, office_id=office.pk, **payment)
             if instant:
                 _complete_instant(case, actor=actor, issuance=issuance or {}, now=filed_at)
             elif not online:
@@ -782,12 +788,13 @@ def _complete_instant(case: Case, *, actor: Actor | None, issuance: dict, now) -
 # --- payments, files, issuance, transfer ---------------------------------------------------------
 
 
-def _record_payment(case: Case, *, actor: Actor | None, **fields):
+def _record_payment(case: Case, *, actor: Actor | None, office_id: int | None = None, **fields):
     payment = payments.record_payment(case, actor=actor, **fields)
     add_event(
         case,
         "payment_recorded",
         actor=actor,
+        office_id=office_id,
         comment=payment.get_method_display(),
         data={"amount": str(payment.amount), "method": payment.method, "receipt_number": payment.receipt_number},
     )

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from vikno.catalog.fees import format_uah
 from vikno.catalog.models import ProviderService
+from vikno.core import audit
 from vikno.core.audit import Actor, record
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from vikno.core.scoping import Role
@@ -357,9 +358,14 @@ def lock_center_chain(center_id: int) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [chain_lock_key(center_id)])
 
 
+def center_chain(center_id: int) -> str:
+    """The name of the center's audit chain (as vikno.core.audit.record builds it)."""
+    return f"center:{center_id}"
+
+
 def chain_lock_key(center_id: int) -> str:
     """The advisory-lock key of the center's audit chain (as vikno.core.audit.record builds it)."""
-    return f"audit:center:{center_id}"
+    return audit.chain_lock_key(center_chain(center_id))
 
 
 def illegal(case: Case, action: Action) -> Conflict:

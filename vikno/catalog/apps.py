@@ -7,3 +7,6 @@ class CatalogConfig(AppConfig):
     name = "vikno.catalog"
     label = "catalog"
     verbose_name = "catalog"
+
+    def ready(self) -> None:
+        from . import intake  # noqa: F401 — connects the intake cache's invalidation to catalog saves

@@ -36,6 +36,7 @@ from django.utils import timezone
 from vikno.core.audit import Actor, record
 from vikno.core.errors import DomainError, ImportProblem
 
+from . import intake
 from . import services as catalog
 from .models import (
     FeeRule,
@@ -696,6 +697,7 @@ def _create_services(records: list[ServiceRecord], report: ImportReport, actor: 
         if version.valid_from <= today:
             service.current_version = version
     Service.objects.bulk_update([s for s in created if s.current_version_id], ["current_version"])
+    intake.forget()  # bulk writes send no signals
     for service in created:
         report.add("services", "created")
         report.service_ids.append(service.pk)

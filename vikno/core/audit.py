@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -113,7 +113,9 @@ def record(
     # savepoint=False: an error here is a bug that must fail the caller's whole transaction anyway,
     # and a savepoint would cost two more round trips on every audited change.
     with transaction.atomic(savepoint=False):
-        last = _lock_and_read_last(chain)
+        last = _known_head(chain)
+        if last is _UNKNOWN:
+            last = _lock_and_read_last(chain)
         event = AuditEvent(
             chain=chain,
             seq=(last[0] + 1) if last else 1,
@@ -134,7 +136,69 @@ def record(
         )
         event.hash = _digest(_payload(event), event.prev_hash)
         event.save(force_insert=True)
+        remember_head(chain, (event.seq, event.hash))
     return event
+
+
+# --- the chain head a transaction already knows --------------------------------------------------
+#
+# A transaction that holds a chain's lock and has read or written its last row knows the head until
+# it ends: nobody else can append meanwhile. A registration writes three to four records on its
+# center's chain (the case, the payment, the notifications); remembering the head saves a lock-and-
+# read round trip on each after the first. The memo lives on the connection and is valid only while
+# a marker registered with ``transaction.on_commit`` at the same savepoint level is still pending:
+# Django drops pending callbacks when the transaction commits or rolls back, and the callbacks of a
+# savepoint when that savepoint is rolled back, which is exactly when the lock or the row may be gone.
+
+_UNKNOWN = object()
+
+
+class HeadMarker:
+    """The on_commit marker of a remembered head (calling it does nothing). Tests that count a
+    transaction's callbacks leave these out (``vikno.testing.work_callbacks``)."""
+
+    __slots__ = ()
+
+    def __call__(self) -> None:
+        return None
+
+
+def remember_head(chain: str, head: tuple[int, str] | None) -> None:
+    """Note ``head`` (last seq and hash, None for an empty chain) as ``chain``'s head for the rest
+    of the current transaction. The caller holds the chain's lock (``chain_lock_key``) and read or
+    wrote ``head`` after taking it."""
+    db = connections[DEFAULT_DB_ALIAS]  # this thread's connection (``connection`` is a shared proxy)
+    if not db.in_atomic_block:
+        return
+    marker = HeadMarker()
+    transaction.on_commit(marker)
+    heads = db.__dict__.setdefault("vikno_audit_heads", {})
+    heads[chain] = (head, marker)
+
+
+def _known_head(chain: str):
+    db = connections[DEFAULT_DB_ALIAS]
+    heads = db.__dict__.get("vikno_audit_heads")
+    known = heads.get(chain) if heads else None
+    if known is None or not db.in_atomic_block:
+        return _UNKNOWN
+    head, marker = known
+    if any(pending[1] is marker for pending in db.run_on_commit):
+        return head
+    del heads[chain]
+    return _UNKNOWN
+
+
+def chain_lock_key(chain: str) -> str:
+    """The advisory-lock key that serialises the writers of ``chain``."""
+    return f"audit:{chain}"
+
+
+def head_query(chain: str) -> tuple[str, list]:
+    """SQL (and parameters) reading ``chain``'s last (seq, hash); run it after taking the lock, e.g.
+    as the last statement of a multi-statement query, and pass the row to :func:`remember_head`."""
+    table = AuditEvent._meta.db_table
+    return f"SELECT seq, hash FROM {table} WHERE chain = %s ORDER BY seq DESC LIMIT 1", [chain]  # noqa: S608
 
 
 def _lock_and_read_last(chain: str) -> tuple[int, str] | None:
@@ -142,10 +206,9 @@ def _lock_and_read_last(chain: str) -> tuple[int, str] | None:
     in one round trip. Under READ COMMITTED each statement of a multi-statement query takes its own
     snapshot, so the read runs after the lock is granted and sees the last row committed by the
     previous holder."""
-    table = AuditEvent._meta.db_table
-    last = f"SELECT seq, hash FROM {table} WHERE chain = %s ORDER BY seq DESC LIMIT 1"  # noqa: S608 — the model's table
+    last, params = head_query(chain)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s)); " + last, [f"audit:{chain}", chain])
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s)); " + last, [chain_lock_key(chain), *params])
         cursor.nextset()
         return cursor.fetchone()
 

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection, transaction
 
 from vikno.cases.models import Case, CaseNumberCounter
-from vikno.core.audit import Actor
+from vikno.core.audit import Actor, verify_chain
+from vikno.core.models import AuditEvent
 
 from .core_factories import make_service, person, register
 
@@ -59,6 +60,15 @@ def test_parallel_registrations_get_numbers_one_to_n(world):
     assert len(numbers) == THREADS
     assert sorted(Case.objects.filter(center=world.center_b).values_list("seq", flat=True)) == [1, 2]
     assert CaseNumberCounter.objects.get(center=world.center_a).last_value == THREADS
+    # Each registration appends several audit records on its center's chain, all but the first from
+    # the head its transaction already knows (vikno.core.audit.remember_head): the chains stay whole.
+    for center in (world.center_a, world.center_b):
+        chain = f"center:{center.pk}"
+        assert (
+            AuditEvent.objects.filter(chain=chain, action="case.registered").count()
+            == Case.objects.filter(center=center).count()
+        )
+        assert verify_chain(chain) == []
 
 
 @pytest.mark.django_db

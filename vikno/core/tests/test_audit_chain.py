@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, connections, transaction
 
 from vikno.core.audit import GENESIS, SYSTEM, Actor, record, verify_all, verify_chain
 from vikno.core.models import AuditEvent
+from vikno.testing.parallel import run_together
 
 
 @pytest.mark.django_db
@@ -119,4 +120,70 @@ def test_parallel_writers_on_one_chain_get_gap_free_seq(world):
     assert seqs == list(range(1, per_thread * threads + 1))
     writers = set(AuditEvent.objects.filter(chain=chain).values_list("data__writer", flat=True))
     assert writers == set(range(threads))
+    assert verify_chain(chain) == []
+
+
+def _lock_statements(queries) -> int:
+    return sum("pg_advisory_xact_lock" in q["sql"] for q in queries)
+
+
+@pytest.mark.django_db
+def test_a_transaction_takes_the_chain_lock_once_and_then_uses_the_head_it_wrote(world):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        events = [record(SYSTEM, "center.changed", world.center_a, data={"n": n}) for n in range(3)]
+    assert _lock_statements(queries.captured_queries) == 1
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert events[2].prev_hash == events[1].hash
+    assert verify_chain(f"center:{world.center_a.pk}") == []
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_savepoint_forgets_the_head_written_inside_it(world):
+    with transaction.atomic():
+        first = record(SYSTEM, "center.changed", world.center_a, data={"n": 1})
+        with pytest.raises(RuntimeError), transaction.atomic():
+            record(SYSTEM, "center.changed", world.center_a, data={"n": "undone"})
+            raise RuntimeError
+        after = record(SYSTEM, "center.changed", world.center_a, data={"n": 2})
+    assert (after.seq, after.prev_hash) == (2, first.hash)
+    assert verify_chain(f"center:{world.center_a.pk}") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_transaction_reads_the_head_again_after_another_writer(world):
+    chain = f"center:{world.center_a.pk}"
+    with transaction.atomic():
+        record(SYSTEM, "center.changed", world.center_a, data={"who": "main"})
+
+    def other():
+        with transaction.atomic():
+            record(SYSTEM, "center.changed", world.center_a, data={"who": "other"})
+
+    errors = run_together([other])
+    assert errors == []
+    with transaction.atomic():
+        third = record(SYSTEM, "center.changed", world.center_a, data={"who": "main again"})
+    assert third.seq == 3
+    assert verify_chain(chain) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_transactions_of_several_records_each_keep_the_chain_intact(world):
+    per_worker, records_each, workers = 5, 3, 4
+
+    def writer(n):
+        def work():
+            for i in range(per_worker):
+                with transaction.atomic():
+                    for j in range(records_each):
+                        record(SYSTEM, "center.changed", world.center_a, data={"w": n, "i": i, "j": j})
+
+        return work
+
+    assert run_together([writer(n) for n in range(workers)]) == []
+    chain = f"center:{world.center_a.pk}"
+    seqs = list(AuditEvent.objects.filter(chain=chain).order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, per_worker * records_each * workers + 1))
     assert verify_chain(chain) == []
