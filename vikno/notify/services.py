@@ -2,7 +2,7 @@
 
 - ``enqueue(*, event, context, phone="", email="", sms_allowed=False, email_allowed=False, case_id=None,
   center_id=None, region_id=None, actor=None) -> list[Notification]``: writes outbox rows in the caller's
-  transaction; delivery is deferred to the task queue after commit.
+  transaction, each with its delivery job (the task queue's job row commits or rolls back with it).
 - ``resend(notification, *, actor) -> Notification``
 - events: ``accepted``, ``clarification_needed``, ``result_ready``, ``refused``, ``collect_reminder`` (and more
   for the queue: ``booking_confirmed``, ``booking_reminder``; ``overdue_escalation`` goes to staff).
@@ -13,11 +13,12 @@
 Context keys per event are listed in ``vikno/notify/rendering.py`` (``REQUIRED``); the status link
 ``{PUBLIC_BASE_URL}/status/?number=...`` is added from ``case_number``.
 
-How delivery works: ``enqueue`` writes ``queued`` rows and, after the caller's transaction commits,
-defers one ``notify.deliver`` job per row (vikno/notify/tasks.py). The job claims the row, calls the
+How delivery works: ``enqueue`` writes ``queued`` rows and, in the same transaction, one
+``notify.deliver`` job per row (vikno/notify/tasks.py; procrastinate's jobs are rows of this
+database, so the job becomes visible to workers exactly when the row does). The job claims the row, calls the
 gateway, and records ``sent`` or, after a gateway error, puts the row back to ``queued`` and is
-retried with exponential backoff (vikno/notify/delivery.py). If a defer is lost (the process died
-between commit and defer) or a worker stopped half-way, ``sweep`` re-defers the row.
+retried with exponential backoff (vikno/notify/delivery.py). If a job is lost (removed by hand,
+or a row queued again by staff) or a worker stopped half-way, ``sweep`` re-defers the row.
 """
 
 from __future__ import annotations
@@ -134,8 +135,19 @@ def _write(*, channel, raw_address, event, context, case_id, center_id, region_i
         data={"event": event, "channel": channel, "case_id": case_id, "status": row.status},
     )
     if row.status == Status.QUEUED:
-        transaction.on_commit(lambda pk=row.pk: defer_delivery(pk), robust=True)
+        _defer_new(row.pk)
     return row
+
+
+def _defer_new(notification_id: int) -> None:
+    """Write the delivery job of a row created in the current transaction. No job can exist for
+    it yet, so the queueing lock cannot conflict (a conflict would abort the caller's transaction,
+    which is why re-deferring an older row goes through ``defer_delivery`` instead)."""
+    from .tasks import deliver_notification
+
+    deliver_notification.configure(
+        queueing_lock=f"notification-{notification_id}", lock=f"notification-{notification_id}"
+    ).defer(notification_id=notification_id)
 
 
 def defer_delivery(notification_id: int) -> bool:
@@ -190,7 +202,7 @@ def resend(notification: Notification, *, actor: audit.Actor) -> Notification:
             copy,
             data={"original_id": original.pk, "channel": copy.channel, "event": copy.event},
         )
-        transaction.on_commit(lambda: defer_delivery(copy.pk), robust=True)
+        _defer_new(copy.pk)
     return copy
 
 

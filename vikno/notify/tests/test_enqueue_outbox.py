@@ -39,15 +39,25 @@ def test_one_row_per_allowed_channel_with_scope(world):
     assert services.enqueue(event="accepted", context=CONTEXT, phone="+380501234567") == []
 
 
-def test_delivery_is_deferred_after_commit(world, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        (row,) = services.enqueue(event="accepted", context=CONTEXT, phone="+380501234567", sms_allowed=True)
-    assert len(work_callbacks(callbacks)) == 1
+def _jobs(notification_id: int) -> list[str]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT args, queueing_lock FROM procrastinate_jobs WHERE task_name = 'notify.deliver'")
-        args, lock = cursor.fetchone()
-    assert f"notification-{row.pk}" == lock
-    assert str(row.pk) in str(args)
+        cursor.execute(
+            "SELECT queueing_lock FROM procrastinate_jobs WHERE task_name = 'notify.deliver' AND args->>'notification_id' = %s",
+            [str(notification_id)],
+        )
+        return [lock for (lock,) in cursor.fetchall()]
+
+
+def test_the_delivery_job_is_written_with_the_row_and_rolled_back_with_it(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        (row,) = services.enqueue(event="accepted", context=CONTEXT, phone="+380501234567", sms_allowed=True)
+        assert _jobs(row.pk) == [f"notification-{row.pk}"]  # already there, inside the transaction
+    assert work_callbacks(callbacks) == []  # nothing is left for after the commit
+    with pytest.raises(RuntimeError), transaction.atomic():
+        (gone,) = services.enqueue(event="accepted", context=CONTEXT, phone="+380501234568", sms_allowed=True)
+        raise RuntimeError
+    assert not Notification.objects.filter(pk=gone.pk).exists()
+    assert _jobs(gone.pk) == []
 
 
 def test_invalid_or_opted_out_addresses_are_recorded_as_cancelled(world):
