@@ -412,19 +412,22 @@ def _center_for(request, center_id: int | None) -> int:
 
 def _office(request, office_id: int | None, *, center_id: int | None = None) -> Office:
     """The office given, else the caller's office: the session's, their first, or the main office."""
-    offices = Office.objects.visible_to(request.user).select_related("center")
+
+    def offices():  # built only when a candidate needs it
+        return Office.objects.visible_to(request.user).select_related("center")
+
     if office_id:
-        office = offices.filter(pk=office_id).first()
+        office = offices().filter(pk=office_id).first()
         if office is None:
             raise NotFound("Офіс не знайдено.")
         return office
     actor = _actor(request)
     user = request.user
     candidates = (  # tried in turn: each query runs only if the previous one found nothing
-        lambda: offices.filter(pk=actor.office_id).first() if actor.office_id else None,
+        lambda: offices().filter(pk=actor.office_id).first() if actor.office_id else None,
         lambda: default_office(user),
         lambda: (
-            offices.filter(center_id=center_id or user.center_id, kind=Office.Kind.MAIN).first()
+            offices().filter(center_id=center_id or user.center_id, kind=Office.Kind.MAIN).first()
             if (center_id or user.center_id)
             else None
         ),
