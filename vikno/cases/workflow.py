@@ -138,7 +138,7 @@ def _deadline_call(name: str, case: Case, **kwargs) -> None:
 
 
 def notify(event: str, case: Case, *, actor: Actor | None, **extra) -> None:
-    """Queue a message to the applicant (sent after commit by the notify room)."""
+    """Queue a message to the applicant (the notify room sends it once the transaction commits)."""
     applicant = case.applicant
     center = case.center
     context = {

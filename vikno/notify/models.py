@@ -1,7 +1,8 @@
 """The notification outbox and the opt-out list.
 
 A ``Notification`` row is written in the same transaction as the event it announces (the outbox);
-a task started after the commit delivers it and records the outcome on the row. ``OptOut`` holds
+its delivery job, written in the same transaction, runs once both are committed and records the
+outcome on the row. ``OptOut`` holds
 the addresses whose owners asked to receive nothing more on a channel.
 """
 
