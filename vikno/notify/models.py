@@ -2,8 +2,8 @@
 
 A ``Notification`` row is written in the same transaction as the event it announces (the outbox);
 its delivery job, written in the same transaction, runs once both are committed and records the
-outcome on the row. ``OptOut`` holds
-the addresses whose owners asked to receive nothing more on a channel.
+outcome on the row. ``OptOut`` holds the addresses whose owners asked to receive nothing more on a
+channel.
 """
 
 from __future__ import annotations
