@@ -15,6 +15,8 @@ from django.db.models.functions import Coalesce
 
 from vikno.core.scoping import ScopedManager
 
+from .signals import case_refreshed
+
 
 class Status(models.TextChoices):
     """Statuses the applicant sees (vikno/cases/workflow.py holds the allowed transitions)."""
@@ -225,6 +227,10 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        case_refreshed.send(sender=Case, instance=self)
 
     @property
     def is_closed(self) -> bool:

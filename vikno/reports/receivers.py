@@ -21,6 +21,7 @@ import datetime as dt
 from django.db.models.signals import post_delete, post_init, post_save, pre_delete, pre_save
 
 from vikno.cases.models import Case, Consultation
+from vikno.cases.signals import case_refreshed
 from vikno.payments.models import Payment
 from vikno.queue.models import Rating, Ticket, VisitEvent
 
@@ -97,7 +98,8 @@ def _deleted(sender, instance, **kwargs):
 # A case remembers, when it is loaded or saved, what the roll-ups can tell of it (its CASE_FIELDS, the
 # status reduced to casemetrics.status_class); a save that leaves that unchanged — most workflow steps,
 # accepted → sent → in work — writes no deltas. This trusts the loaded values to be the stored ones, as
-# they are for every status change in the services, which load the case under a row lock.
+# they are for every status change in the services, which load the case under a row lock;
+# refresh_from_db renews them (the cases room's case_refreshed signal).
 _LOADED = "_reports_signature"
 _SIGNATURE = tuple(Case._meta.get_field(name).attname for name in sorted(CASE_FIELDS))
 
@@ -109,6 +111,7 @@ def _signature(values: dict) -> tuple | None:
 
 
 def _case_loaded(sender, instance, **kwargs):
+    """A case built from a row (post_init) or given the stored values again (refresh_from_db)."""
     if instance.pk is not None:
         instance.__dict__[_LOADED] = _signature(instance.__dict__)
 
@@ -143,6 +146,7 @@ def connect() -> None:
         post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"{uid}-delete")
     post_init.connect(_case_loaded, sender=Case, dispatch_uid="reports-rollup-cases.case-init")
+    case_refreshed.connect(_case_loaded, sender=Case, dispatch_uid="reports-rollup-cases.case-refreshed")
     pre_save.connect(_case_before, sender=Case, dispatch_uid="reports-rollup-cases.case-pre")
     post_save.connect(_case_after, sender=Case, dispatch_uid="reports-rollup-cases.case-post")
     pre_delete.connect(_case_deleting, sender=Case, dispatch_uid="reports-rollup-cases.case-delete")

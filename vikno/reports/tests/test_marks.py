@@ -194,3 +194,14 @@ def test_a_full_mark_recounts_the_case_figures_too(world):
     assert DailyRollup.objects.filter(day=date(2026, 3, 2), metric="withdrawn").values_list("value", flat=True)[0] == 1
     RollupDirty.objects.create(center_id=world.center_a.pk, day=date(2026, 3, 2))  # an ordinary mark
     assert not RollupDirty.objects.get().recount_all
+
+
+def test_a_refreshed_case_compares_its_next_save_with_the_stored_values(world):
+    c = case(world.center_a, world.office_a, version(), kyiv(2026, 3, 2, 9))
+    c = Case.objects.get(pk=c.pk)
+    Case.objects.filter(pk=c.pk).update(status=Status.REFUSED)  # another session refuses it
+    RollupDelta.objects.all().delete()
+    c.refresh_from_db()
+    c.status = Status.ACCEPTED  # and this one takes the refusal back: the roll-ups must see it
+    c.save(update_fields=["status"])
+    assert _deltas() == {(date(2026, 3, 2), "refused"): -1}
