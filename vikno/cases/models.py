@@ -57,7 +57,7 @@ class Applicant(models.Model):
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
-    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="applicants")
+    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="applicants", db_index=False)
     region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+", editable=False)
     kind = models.CharField(max_length=15, choices=Kind.choices, default=Kind.PERSON)
     last_name = models.CharField(max_length=150, blank=True)
@@ -145,8 +145,10 @@ class CaseNumberCounter(models.Model):
 class Case(models.Model):
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id", "provider": "provider_id"}
 
-    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="cases")
-    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+", editable=False)
+    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="cases", db_index=False)
+    region = models.ForeignKey(
+        "orgs.Region", on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     office = models.ForeignKey(
         "orgs.Office",
         on_delete=models.PROTECT,
@@ -159,10 +161,12 @@ class Case(models.Model):
         related_name="cases_here",
         help_text="Where the case is now (after a transfer).",
     )
-    provider = models.ForeignKey("orgs.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="cases")
+    provider = models.ForeignKey(
+        "orgs.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="cases", db_index=False
+    )
     service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="cases")
     service_version = models.ForeignKey("catalog.ServiceVersion", on_delete=models.PROTECT, related_name="cases")
-    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="cases")
+    applicant = models.ForeignKey(Applicant, on_delete=models.PROTECT, related_name="cases", db_index=False)
     representative = models.ForeignKey(
         Representative, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
@@ -240,7 +244,7 @@ class Case(models.Model):
 class CaseEvent(models.Model):
     """One step of the case's history: who, when, from which office, what changed, why."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField()
     actor_id = models.BigIntegerField(null=True, blank=True)
     actor_label = models.CharField(max_length=200, blank=True)
@@ -269,7 +273,7 @@ class CaseTask(models.Model):
         DONE = "done", "Виконано"
         SKIPPED = "skipped", "Пропущено"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks", db_index=False)
     position = models.PositiveSmallIntegerField()
     action = models.TextField()
     role = models.CharField(max_length=20)
@@ -357,7 +361,7 @@ class Consultation(models.Model):
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
-    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="consultations")
+    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="consultations", db_index=False)
     region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+", editable=False)
     office = models.ForeignKey("orgs.Office", on_delete=models.PROTECT, related_name="+")
     service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -69,10 +69,14 @@ class Notification(models.Model):
     sending_since = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     case = models.ForeignKey(
-        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="notifications"
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="notifications", db_index=False
     )
-    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    center = models.ForeignKey(
+        "orgs.Center", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    region = models.ForeignKey(
+        "orgs.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     original = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="resends", help_text="Resent copy of."
     )

@@ -17,7 +17,7 @@ class Payment(models.Model):
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="payments")
-    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="+")
+    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="+", db_index=False)
     region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
     method = models.CharField(max_length=10, choices=Method.choices)
     amount = models.DecimalField(max_digits=12, decimal_places=2)

@@ -150,8 +150,8 @@ class Ticket(models.Model):
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="tickets")
-    office = models.ForeignKey("orgs.Office", on_delete=models.PROTECT, related_name="tickets")
-    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="+")
+    office = models.ForeignKey("orgs.Office", on_delete=models.PROTECT, related_name="tickets", db_index=False)
+    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="+", db_index=False)
     region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
     day = models.DateField(help_text="Local (Europe/Kyiv) date of issue.")
     number = models.PositiveIntegerField()
@@ -218,9 +218,9 @@ class VisitEvent(models.Model):
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events")
+    ticket = models.ForeignKey(Ticket, on_delete=models.PROTECT, related_name="events", db_index=False)
     queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="+")
-    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="+")
+    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="+", db_index=False)
     region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     at = models.DateTimeField()
@@ -251,10 +251,10 @@ class Booking(models.Model):
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
-    office = models.ForeignKey("orgs.Office", on_delete=models.PROTECT, related_name="bookings")
+    office = models.ForeignKey("orgs.Office", on_delete=models.PROTECT, related_name="bookings", db_index=False)
     center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="+")
     region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
-    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="bookings")
+    queue = models.ForeignKey(Queue, on_delete=models.PROTECT, related_name="bookings", db_index=False)
     service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
@@ -294,7 +294,7 @@ class Rating(models.Model):
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
     ticket = models.OneToOneField(Ticket, on_delete=models.PROTECT, null=True, blank=True, related_name="rating")
-    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="+")
+    center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="+", db_index=False)
     region = models.ForeignKey("orgs.Region", on_delete=models.PROTECT, related_name="+")
     office = models.ForeignKey("orgs.Office", on_delete=models.PROTECT, related_name="+")
     workplace = models.ForeignKey(Workplace, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -39,8 +39,8 @@ from vikno.core.scoping import ScopedManager
 class DailyRollup(models.Model):
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
-    center = models.ForeignKey("orgs.Center", on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey("orgs.Region", on_delete=models.CASCADE, related_name="+")
+    center = models.ForeignKey("orgs.Center", on_delete=models.CASCADE, related_name="+", db_index=False)
+    region = models.ForeignKey("orgs.Region", on_delete=models.CASCADE, related_name="+", db_index=False)
     office = models.ForeignKey("orgs.Office", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     day = models.DateField(help_text="Local (Europe/Kyiv) date.")
     sphere_code = models.CharField(max_length=3, blank=True, help_text="Empty when the figure has no sphere.")
@@ -93,8 +93,8 @@ class ServiceTimingRollup(models.Model):
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
-    center = models.ForeignKey("orgs.Center", on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey("orgs.Region", on_delete=models.CASCADE, related_name="+")
+    center = models.ForeignKey("orgs.Center", on_delete=models.CASCADE, related_name="+", db_index=False)
+    region = models.ForeignKey("orgs.Region", on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.DateField(help_text="Local (Europe/Kyiv) date the case was decided.")
     service = models.ForeignKey("catalog.Service", on_delete=models.CASCADE, related_name="+")
     hours_from = models.PositiveIntegerField(help_text="Lower bound of the duration bucket, in hours.")
@@ -162,8 +162,8 @@ class MonthlyRollup(models.Model):
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
-    center = models.ForeignKey("orgs.Center", on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey("orgs.Region", on_delete=models.CASCADE, related_name="+")
+    center = models.ForeignKey("orgs.Center", on_delete=models.CASCADE, related_name="+", db_index=False)
+    region = models.ForeignKey("orgs.Region", on_delete=models.CASCADE, related_name="+", db_index=False)
     month = models.DateField(help_text="First day of the local (Europe/Kyiv) calendar month.")
     metric = models.CharField(max_length=40)
     value = models.DecimalField(max_digits=18, decimal_places=2)
