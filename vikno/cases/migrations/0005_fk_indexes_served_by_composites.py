@@ -6,16 +6,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-DROPPED = [  # table, column, index
-    ("cases_applicant", "center_id", "cases_applicant_center_id_ed22aebf"),
-    ("cases_case", "applicant_id", "cases_case_applicant_id_756c921c"),
-    ("cases_case", "center_id", "cases_case_center_id_de7b7087"),
-    ("cases_case", "provider_id", "cases_case_provider_id_0dba6a13"),
-    ("cases_case", "region_id", "cases_case_region_id_ffee331b"),
-    ("cases_caseevent", "case_id", "cases_caseevent_case_id_6c6031ac"),
-    ("cases_casetask", "case_id", "cases_casetask_case_id_bf00219b"),
-    ("cases_consultation", "center_id", "cases_consultation_center_id_660cfe75"),
-]
+from vikno.core.migration_ops import without_own_index
 
 
 class Migration(migrations.Migration):
@@ -27,8 +18,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
+        without_own_index(
+            "cases",
+            (
                 migrations.AlterField(
                     model_name="applicant",
                     name="center",
@@ -39,6 +31,9 @@ class Migration(migrations.Migration):
                         to="orgs.center",
                     ),
                 ),
+                "cases_applicant_center_id_ed22aebf",
+            ),
+            (
                 migrations.AlterField(
                     model_name="case",
                     name="applicant",
@@ -49,6 +44,9 @@ class Migration(migrations.Migration):
                         to="cases.applicant",
                     ),
                 ),
+                "cases_case_applicant_id_756c921c",
+            ),
+            (
                 migrations.AlterField(
                     model_name="case",
                     name="center",
@@ -59,6 +57,9 @@ class Migration(migrations.Migration):
                         to="orgs.center",
                     ),
                 ),
+                "cases_case_center_id_de7b7087",
+            ),
+            (
                 migrations.AlterField(
                     model_name="case",
                     name="provider",
@@ -71,6 +72,9 @@ class Migration(migrations.Migration):
                         to="orgs.provider",
                     ),
                 ),
+                "cases_case_provider_id_0dba6a13",
+            ),
+            (
                 migrations.AlterField(
                     model_name="case",
                     name="region",
@@ -82,6 +86,9 @@ class Migration(migrations.Migration):
                         to="orgs.region",
                     ),
                 ),
+                "cases_case_region_id_ffee331b",
+            ),
+            (
                 migrations.AlterField(
                     model_name="caseevent",
                     name="case",
@@ -92,6 +99,9 @@ class Migration(migrations.Migration):
                         to="cases.case",
                     ),
                 ),
+                "cases_caseevent_case_id_6c6031ac",
+            ),
+            (
                 migrations.AlterField(
                     model_name="casetask",
                     name="case",
@@ -102,6 +112,9 @@ class Migration(migrations.Migration):
                         to="cases.case",
                     ),
                 ),
+                "cases_casetask_case_id_bf00219b",
+            ),
+            (
                 migrations.AlterField(
                     model_name="consultation",
                     name="center",
@@ -112,13 +125,7 @@ class Migration(migrations.Migration):
                         to="orgs.center",
                     ),
                 ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    f"DROP INDEX CONCURRENTLY IF EXISTS {index}",
-                    f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {index} ON {table} ({column})",
-                )
-                for table, column, index in DROPPED
-            ],
+                "cases_consultation_center_id_660cfe75",
+            ),
         )
     ]

@@ -6,11 +6,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-DROPPED = [  # table, column, index
-    ("notify_notification", "case_id", "notify_notification_case_id_97ca610f"),
-    ("notify_notification", "center_id", "notify_notification_center_id_9c3c094a"),
-    ("notify_notification", "region_id", "notify_notification_region_id_17d8b565"),
-]
+from vikno.core.migration_ops import without_own_index
 
 
 class Migration(migrations.Migration):
@@ -23,8 +19,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
+        without_own_index(
+            "notify",
+            (
                 migrations.AlterField(
                     model_name="notification",
                     name="case",
@@ -37,6 +34,9 @@ class Migration(migrations.Migration):
                         to="cases.case",
                     ),
                 ),
+                "notify_notification_case_id_97ca610f",
+            ),
+            (
                 migrations.AlterField(
                     model_name="notification",
                     name="center",
@@ -49,6 +49,9 @@ class Migration(migrations.Migration):
                         to="orgs.center",
                     ),
                 ),
+                "notify_notification_center_id_9c3c094a",
+            ),
+            (
                 migrations.AlterField(
                     model_name="notification",
                     name="region",
@@ -61,13 +64,7 @@ class Migration(migrations.Migration):
                         to="orgs.region",
                     ),
                 ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    f"DROP INDEX CONCURRENTLY IF EXISTS {index}",
-                    f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {index} ON {table} ({column})",
-                )
-                for table, column, index in DROPPED
-            ],
+                "notify_notification_region_id_17d8b565",
+            ),
         )
     ]

@@ -6,9 +6,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-DROPPED = [  # table, column, index
-    ("payments_payment", "center_id", "payments_payment_center_id_eb870365"),
-]
+from vikno.core.migration_ops import without_own_index
 
 
 class Migration(migrations.Migration):
@@ -20,8 +18,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
+        without_own_index(
+            "payments",
+            (
                 migrations.AlterField(
                     model_name="payment",
                     name="center",
@@ -29,13 +28,7 @@ class Migration(migrations.Migration):
                         db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.center"
                     ),
                 ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    f"DROP INDEX CONCURRENTLY IF EXISTS {index}",
-                    f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {index} ON {table} ({column})",
-                )
-                for table, column, index in DROPPED
-            ],
+                "payments_payment_center_id_eb870365",
+            ),
         )
     ]

@@ -6,15 +6,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-DROPPED = [  # table, column, index
-    ("queue_booking", "office_id", "queue_booking_office_id_0ae777b7"),
-    ("queue_booking", "queue_id", "queue_booking_queue_id_adb8854a"),
-    ("queue_rating", "center_id", "queue_rating_center_id_38d3cb05"),
-    ("queue_ticket", "center_id", "queue_ticket_center_id_2366c073"),
-    ("queue_ticket", "office_id", "queue_ticket_office_id_baece8fb"),
-    ("queue_visitevent", "center_id", "queue_visitevent_center_id_c982dc1d"),
-    ("queue_visitevent", "ticket_id", "queue_visitevent_ticket_id_e7a59301"),
-]
+from vikno.core.migration_ops import without_own_index
 
 
 class Migration(migrations.Migration):
@@ -26,8 +18,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
+        without_own_index(
+            "queue",
+            (
                 migrations.AlterField(
                     model_name="booking",
                     name="office",
@@ -38,6 +31,9 @@ class Migration(migrations.Migration):
                         to="orgs.office",
                     ),
                 ),
+                "queue_booking_office_id_0ae777b7",
+            ),
+            (
                 migrations.AlterField(
                     model_name="booking",
                     name="queue",
@@ -48,6 +44,9 @@ class Migration(migrations.Migration):
                         to="queue.queue",
                     ),
                 ),
+                "queue_booking_queue_id_adb8854a",
+            ),
+            (
                 migrations.AlterField(
                     model_name="rating",
                     name="center",
@@ -55,6 +54,9 @@ class Migration(migrations.Migration):
                         db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.center"
                     ),
                 ),
+                "queue_rating_center_id_38d3cb05",
+            ),
+            (
                 migrations.AlterField(
                     model_name="ticket",
                     name="center",
@@ -62,6 +64,9 @@ class Migration(migrations.Migration):
                         db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.center"
                     ),
                 ),
+                "queue_ticket_center_id_2366c073",
+            ),
+            (
                 migrations.AlterField(
                     model_name="ticket",
                     name="office",
@@ -72,6 +77,9 @@ class Migration(migrations.Migration):
                         to="orgs.office",
                     ),
                 ),
+                "queue_ticket_office_id_baece8fb",
+            ),
+            (
                 migrations.AlterField(
                     model_name="visitevent",
                     name="center",
@@ -79,6 +87,9 @@ class Migration(migrations.Migration):
                         db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="orgs.center"
                     ),
                 ),
+                "queue_visitevent_center_id_c982dc1d",
+            ),
+            (
                 migrations.AlterField(
                     model_name="visitevent",
                     name="ticket",
@@ -89,13 +100,7 @@ class Migration(migrations.Migration):
                         to="queue.ticket",
                     ),
                 ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    f"DROP INDEX CONCURRENTLY IF EXISTS {index}",
-                    f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {index} ON {table} ({column})",
-                )
-                for table, column, index in DROPPED
-            ],
+                "queue_visitevent_ticket_id_e7a59301",
+            ),
         )
     ]

@@ -6,14 +6,7 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-DROPPED = [  # table, column, index
-    ("reports_dailyrollup", "center_id", "reports_dailyrollup_center_id_015837fd"),
-    ("reports_dailyrollup", "region_id", "reports_dailyrollup_region_id_b60851cf"),
-    ("reports_monthlyrollup", "center_id", "reports_monthlyrollup_center_id_ebae0530"),
-    ("reports_monthlyrollup", "region_id", "reports_monthlyrollup_region_id_7373221d"),
-    ("reports_servicetimingrollup", "center_id", "reports_servicetimingrollup_center_id_64abd08b"),
-    ("reports_servicetimingrollup", "region_id", "reports_servicetimingrollup_region_id_64808b04"),
-]
+from vikno.core.migration_ops import without_own_index
 
 
 class Migration(migrations.Migration):
@@ -25,8 +18,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
+        without_own_index(
+            "reports",
+            (
                 migrations.AlterField(
                     model_name="dailyrollup",
                     name="center",
@@ -34,6 +28,9 @@ class Migration(migrations.Migration):
                         db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.center"
                     ),
                 ),
+                "reports_dailyrollup_center_id_015837fd",
+            ),
+            (
                 migrations.AlterField(
                     model_name="dailyrollup",
                     name="region",
@@ -41,6 +38,9 @@ class Migration(migrations.Migration):
                         db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.region"
                     ),
                 ),
+                "reports_dailyrollup_region_id_b60851cf",
+            ),
+            (
                 migrations.AlterField(
                     model_name="monthlyrollup",
                     name="center",
@@ -48,6 +48,9 @@ class Migration(migrations.Migration):
                         db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.center"
                     ),
                 ),
+                "reports_monthlyrollup_center_id_ebae0530",
+            ),
+            (
                 migrations.AlterField(
                     model_name="monthlyrollup",
                     name="region",
@@ -55,6 +58,9 @@ class Migration(migrations.Migration):
                         db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.region"
                     ),
                 ),
+                "reports_monthlyrollup_region_id_7373221d",
+            ),
+            (
                 migrations.AlterField(
                     model_name="servicetimingrollup",
                     name="center",
@@ -62,6 +68,9 @@ class Migration(migrations.Migration):
                         db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.center"
                     ),
                 ),
+                "reports_servicetimingrollup_center_id_64abd08b",
+            ),
+            (
                 migrations.AlterField(
                     model_name="servicetimingrollup",
                     name="region",
@@ -69,13 +78,7 @@ class Migration(migrations.Migration):
                         db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name="+", to="orgs.region"
                     ),
                 ),
-            ],
-            database_operations=[
-                migrations.RunSQL(
-                    f"DROP INDEX CONCURRENTLY IF EXISTS {index}",
-                    f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {index} ON {table} ({column})",
-                )
-                for table, column, index in DROPPED
-            ],
+                "reports_servicetimingrollup_region_id_64808b04",
+            ),
         )
     ]
