@@ -517,7 +517,7 @@ def _take_number(center_id: int, year: int) -> int:
         f"INSERT INTO {table} AS counter (center_id, year, last_value) VALUES (%s, %s, 1) "  # noqa: S608 — the model's table
         "ON CONFLICT (center_id, year) DO UPDATE SET last_value = counter.last_value + 1 RETURNING last_value"
     )
-    chain = workflow.center_chain(center_id)
+    chain = audit.center_chain(center_id)
     head, head_params = audit.head_query(chain)
     with connection.cursor() as cursor:
         cursor.execute(

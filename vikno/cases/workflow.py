@@ -358,14 +358,9 @@ def lock_center_chain(center_id: int) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [chain_lock_key(center_id)])
 
 
-def center_chain(center_id: int) -> str:
-    """The name of the center's audit chain (as vikno.core.audit.record builds it)."""
-    return f"center:{center_id}"
-
-
 def chain_lock_key(center_id: int) -> str:
     """The advisory-lock key of the center's audit chain (as vikno.core.audit.record builds it)."""
-    return audit.chain_lock_key(center_chain(center_id))
+    return audit.chain_lock_key(audit.center_chain(center_id))
 
 
 def illegal(case: Case, action: Action) -> Conflict:

@@ -109,7 +109,7 @@ def record(
         # Oblast monitors read the log by region: give center and provider events their region too.
         model = apps.get_model("orgs", "Center" if center_id else "Provider")
         region_id = model.objects.filter(pk=center_id or provider_id).values_list("region_id", flat=True).first()
-    chain = f"center:{center_id}" if center_id else (f"region:{region_id}" if region_id else "global")
+    chain = center_chain(center_id) if center_id else (f"region:{region_id}" if region_id else "global")
     # savepoint=False: an error here is a bug that must fail the caller's whole transaction anyway,
     # and a savepoint would cost two more round trips on every audited change.
     with transaction.atomic(savepoint=False):
@@ -166,14 +166,20 @@ class HeadMarker:
 def remember_head(chain: str, head: tuple[int, str] | None) -> None:
     """Note ``head`` (last seq and hash, None for an empty chain) as ``chain``'s head for the rest
     of the current transaction. The caller holds the chain's lock (``chain_lock_key``) and read or
-    wrote ``head`` after taking it."""
+    wrote ``head`` after taking it. A chain keeps one marker per savepoint level, so a transaction
+    writing many records does not pile markers up."""
     db = connections[DEFAULT_DB_ALIAS]  # this thread's connection (``connection`` is a shared proxy)
     if not db.in_atomic_block:
         return
-    marker = HeadMarker()
-    transaction.on_commit(marker)
     heads = db.__dict__.setdefault("vikno_audit_heads", {})
-    heads[chain] = (head, marker)
+    level = set(db.savepoint_ids)
+    known = heads.get(chain)
+    if known is not None and known[2] == level and _pending(db, known[1]):
+        marker = known[1]
+    else:
+        marker = HeadMarker()
+        transaction.on_commit(marker)
+    heads[chain] = (head, marker, level)
 
 
 def _known_head(chain: str):
@@ -182,11 +188,19 @@ def _known_head(chain: str):
     known = heads.get(chain) if heads else None
     if known is None or not db.in_atomic_block:
         return _UNKNOWN
-    head, marker = known
-    if any(pending[1] is marker for pending in db.run_on_commit):
-        return head
+    if _pending(db, known[1]):
+        return known[0]
     del heads[chain]
     return _UNKNOWN
+
+
+def _pending(db, marker: HeadMarker) -> bool:
+    return any(callback is marker for _sids, callback, _robust in reversed(db.run_on_commit))
+
+
+def center_chain(center_id: int) -> str:
+    """The name of a center's chain."""
+    return f"center:{center_id}"
 
 
 def chain_lock_key(chain: str) -> str:

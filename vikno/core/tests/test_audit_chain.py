@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
-from vikno.core.audit import GENESIS, SYSTEM, Actor, record, verify_all, verify_chain
+from vikno.core.audit import GENESIS, SYSTEM, Actor, HeadMarker, record, verify_all, verify_chain
 from vikno.core.models import AuditEvent
 from vikno.testing.parallel import run_together
 
@@ -133,7 +133,9 @@ def test_a_transaction_takes_the_chain_lock_once_and_then_uses_the_head_it_wrote
 
     with CaptureQueriesContext(connection) as queries, transaction.atomic():
         events = [record(SYSTEM, "center.changed", world.center_a, data={"n": n}) for n in range(3)]
+        markers = [f for _sids, f, _robust in connection.run_on_commit if isinstance(f, HeadMarker)]
     assert _lock_statements(queries.captured_queries) == 1
+    assert len(markers) == 1  # one per chain and savepoint level, however many records
     assert [e.seq for e in events] == [1, 2, 3]
     assert events[2].prev_hash == events[1].hash
     assert verify_chain(f"center:{world.center_a.pk}") == []
