@@ -15,10 +15,10 @@ Context keys per event are listed in ``vikno/notify/rendering.py`` (``REQUIRED``
 
 How delivery works: ``enqueue`` writes ``queued`` rows and, in the same transaction, one
 ``notify.deliver`` job per row (vikno/notify/tasks.py; procrastinate's jobs are rows of this
-database, so the job becomes visible to workers exactly when the row does). The job claims the row, calls the
-gateway, and records ``sent`` or, after a gateway error, puts the row back to ``queued`` and is
-retried with exponential backoff (vikno/notify/delivery.py). If a job is lost (removed by hand,
-or a row queued again by staff) or a worker stopped half-way, ``sweep`` re-defers the row.
+database, so a job becomes visible to workers exactly when its row does). The job claims the row,
+calls the gateway, and records ``sent`` or, after a gateway error, puts the row back to ``queued``
+and is retried with exponential backoff (vikno/notify/delivery.py). If a job is lost (e.g. removed
+by hand) or a worker stopped half-way, ``sweep`` re-defers the row.
 """
 
 from __future__ import annotations
@@ -140,9 +140,9 @@ def _write(*, channel, raw_address, event, context, case_id, center_id, region_i
 
 
 def _defer_new(notification_id: int) -> None:
-    """Write the delivery job of a row created in the current transaction. No job can exist for
-    it yet, so the queueing lock cannot conflict (a conflict would abort the caller's transaction,
-    which is why re-deferring an older row goes through ``defer_delivery`` instead)."""
+    """Write the delivery job of a row. In the transaction that creates the row no job can exist
+    yet, so the queueing lock cannot conflict there; an older row goes through ``defer_delivery``,
+    which is called outside any caller's transaction and treats the conflict as "already waiting"."""
     from .tasks import deliver_notification
 
     deliver_notification.configure(
@@ -153,12 +153,8 @@ def _defer_new(notification_id: int) -> None:
 def defer_delivery(notification_id: int) -> bool:
     """Start the delivery job of a row (at most one waiting job per row). A failure here loses
     nothing: the row stays ``queued`` and ``sweep`` defers it later."""
-    from .tasks import deliver_notification
-
     try:
-        deliver_notification.configure(
-            queueing_lock=f"notification-{notification_id}", lock=f"notification-{notification_id}"
-        ).defer(notification_id=notification_id)
+        _defer_new(notification_id)
     except AlreadyEnqueued:
         return False
     return True
