@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import secrets
-import time
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -13,38 +12,30 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vikno.core.scoping import Role
+from vikno.core.ttlcache import TtlCache
 from vikno.orgs.models import Center, Office, Provider, Region
 
 TOKEN_CACHE_SECONDS = 5
 TOKEN_CACHE_SIZE = 1000
-# key hash -> (monotonic deadline, ApiToken with its user); per process, see ApiToken.authenticate.
-_token_cache: dict[str, tuple[float, ApiToken]] = {}
-
-
-# user id -> (monotonic deadline, the user's first active office with its center, or None)
-_office_cache: dict[int, tuple[float, Office | None]] = {}
+# Per process, see ApiToken.authenticate and default_office.
+_tokens = TtlCache(TOKEN_CACHE_SECONDS, TOKEN_CACHE_SIZE)  # key hash -> ApiToken with its user
+_offices = TtlCache(TOKEN_CACHE_SECONDS, TOKEN_CACHE_SIZE)  # user id -> first active office
 
 
 def forget_tokens(**_kwargs) -> None:
     """Empty this process's token and office caches (connected to saves and deletes of tokens,
     users and offices, and to changes of a user's offices)."""
-    _token_cache.clear()
-    _office_cache.clear()
+    _tokens.clear()
+    _offices.clear()
 
 
 def default_office(user: User) -> Office | None:
     """The user's first active office (lowest id) with its center: where an API client without a
     chosen office works. Kept per process like tokens (``TOKEN_CACHE_SECONDS``), so an office
     closed or taken from the user in another process is honoured within those seconds."""
-    tick = time.monotonic()
-    cached = _office_cache.get(user.pk)
-    if cached is not None and cached[0] > tick:
-        return cached[1]
-    office = user.offices.filter(is_active=True).select_related("center").order_by("pk").first()
-    if len(_office_cache) >= TOKEN_CACHE_SIZE:
-        _office_cache.clear()
-    _office_cache[user.pk] = (tick + TOKEN_CACHE_SECONDS, office)
-    return office
+    return _offices.get(
+        user.pk, lambda: user.offices.filter(is_active=True).select_related("center").order_by("pk").first()
+    )
 
 
 class User(AbstractUser):
@@ -132,18 +123,11 @@ class ApiToken(models.Model):
         worker process. Expiry is checked on every request. Unknown keys are never cached."""
         key_hash = cls.hash_key(key)
         now = timezone.now()
-        tick = time.monotonic()
-        cached = _token_cache.get(key_hash)
-        if cached is not None and cached[0] > tick:
-            token = cached[1]
-        else:
-            token = cls.objects.select_related("user").filter(key_hash=key_hash, revoked=False).first()
-            if token is None:
-                _token_cache.pop(key_hash, None)
-                return None
-            if len(_token_cache) >= TOKEN_CACHE_SIZE:
-                _token_cache.clear()
-            _token_cache[key_hash] = (tick + TOKEN_CACHE_SECONDS, token)
+        token = _tokens.get(
+            key_hash, lambda: cls.objects.select_related("user").filter(key_hash=key_hash, revoked=False).first()
+        )
+        if token is None:
+            return None
         if not token.user.is_active or (token.expires_at and token.expires_at <= now):
             return None
         if not token.last_used_at or (now - token.last_used_at).total_seconds() > 60:

@@ -20,10 +20,11 @@ Kept objects are shared between requests: callers read them and never change the
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 
 from django.db.models import signals
+
+from vikno.core.ttlcache import TtlCache
 
 from .fees import FeeQuote, fee_for
 from .models import FeeRule, RequiredDocument, Service, ServiceVersion, SubsistenceMinimum, TechStep
@@ -31,9 +32,7 @@ from .services import version_in_force
 
 CACHE_SECONDS = 60
 CACHE_SIZE = 5000
-
-# key -> (monotonic deadline, value)
-_cache: dict[tuple, tuple[float, object]] = {}
+_cache = TtlCache(CACHE_SECONDS, CACHE_SIZE)
 
 
 @dataclass(frozen=True)
@@ -46,25 +45,11 @@ class IntakeTerms:
     steps: tuple[TechStep, ...]
 
 
-def _kept(key: tuple, load):
-    tick = time.monotonic()
-    hit = _cache.get(key)
-    if hit is not None and hit[0] > tick:
-        return hit[1]
-    value = load()
-    if value is None:  # an unknown code or a service not in force: rare, and not worth keeping
-        return None
-    if len(_cache) >= CACHE_SIZE:
-        _cache.clear()
-    _cache[key] = (tick + CACHE_SECONDS, value)
-    return value
-
-
 def service_by_code(code: str) -> Service | None:
     """The service with this catalog code (case and surrounding spaces ignored), without its long
     search columns."""
     code = (code or "").strip().upper()
-    return _kept(
+    return _cache.get(
         ("service", code),
         lambda: Service.objects.filter(code=code).defer("search_text", "search_vector").first(),
     )
@@ -84,7 +69,7 @@ def terms(service: Service, on_date: dt.date) -> IntakeTerms | None:
             steps=tuple(version.tech_steps.order_by("position")),
         )
 
-    return _kept(("terms", service.pk, on_date), load)
+    return _cache.get(("terms", service.pk, on_date), load)
 
 
 def forget(**_kwargs) -> None:

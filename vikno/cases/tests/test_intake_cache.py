@@ -14,6 +14,7 @@ from vikno.accounts.models import default_office
 from vikno.cases.models import Case
 from vikno.catalog import intake
 from vikno.catalog.models import TechStep
+from vikno.core import ttlcache
 from vikno.core.audit import Actor
 
 from .core_factories import ApiCaller, make_service, person, register
@@ -61,7 +62,7 @@ def test_kept_terms_expire(world, monkeypatch):
     service = make_service()
     register(world, service)
     later = time.monotonic() + intake.CACHE_SECONDS + 1
-    monkeypatch.setattr(intake, "time", SimpleNamespace(monotonic=lambda: later))
+    monkeypatch.setattr(ttlcache, "time", SimpleNamespace(monotonic=lambda: later))
     with CaptureQueriesContext(connection) as queries:
         register(world, service)
     assert _catalog_queries(queries.captured_queries) != []
