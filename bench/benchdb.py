@@ -66,3 +66,21 @@ def truncate_bench_tables(connection) -> int:
         tables = [t for t in dict.fromkeys(tables) if t in existing]
         cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
     return len(tables)
+
+
+def edrpou_maker(rng):
+    """A function giving a new valid ЄДРПОУ (checksum by python-stdnum) on each call, never the same
+    one twice, drawn from ``rng``."""
+    from stdnum.ua import edrpou
+
+    used: set[str] = set()
+
+    def new_edrpou() -> str:
+        while True:
+            base = f"{rng.randrange(2_000_000, 4_500_000):07d}"
+            code = base + edrpou.calc_check_digit(base)
+            if code not in used:
+                used.add(code)
+                return code
+
+    return new_edrpou

@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchdb import truncate_bench_tables
+from benchdb import edrpou_maker, truncate_bench_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = "vikno_bench_cases"
@@ -445,7 +445,6 @@ class Generator:
 
     def network(self) -> int:
         from django.contrib.auth.hashers import make_password
-        from stdnum.ua import edrpou
 
         from vikno.accounts.models import User
         from vikno.core.scoping import Role
@@ -453,15 +452,7 @@ class Generator:
 
         rng = self.rng
         regions = {code: Region.objects.create(katottg=code, name=name, category="O") for code, name in REGIONS}
-        used_edrpou: set[str] = set()
-
-        def new_edrpou() -> str:
-            while True:
-                base = f"{rng.randrange(2_000_000, 4_500_000):07d}"
-                code = base + edrpou.calc_check_digit(base)
-                if code not in used_edrpou:
-                    used_edrpou.add(code)
-                    return code
+        new_edrpou = edrpou_maker(rng)
 
         raions: dict[str, Raion] = {}
         self.centers = []

@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchdb import setup_bench_django, truncate_bench_tables  # noqa: E402
+from benchdb import edrpou_maker, setup_bench_django, truncate_bench_tables  # noqa: E402
 from generate_cases import STATE_PROVIDERS, machine, percentile, weighted_slots  # noqa: E402
 
 DEFAULT_DB = "vikno_bench_reports"
@@ -284,7 +284,6 @@ class Generator:
 
     def network(self) -> int:
         from django.contrib.auth.hashers import make_password
-        from stdnum.ua import edrpou
 
         from vikno.accounts.models import User
         from vikno.cases.models import Applicant
@@ -292,15 +291,7 @@ class Generator:
         from vikno.orgs.models import Center, Hromada, Office, Provider, Raion, Region
 
         rng = self.rng
-        used: set[str] = set()
-
-        def new_edrpou() -> str:
-            while True:
-                base = f"{rng.randrange(2_000_000, 4_500_000):07d}"
-                code = base + edrpou.calc_check_digit(base)
-                if code not in used:
-                    used.add(code)
-                    return code
+        new_edrpou = edrpou_maker(rng)
 
         regions = Region.objects.bulk_create(
             Region(
