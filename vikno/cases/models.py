@@ -232,9 +232,9 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    def refresh_from_db(self, *args, **kwargs) -> None:
-        super().refresh_from_db(*args, **kwargs)
-        case_refreshed.send(sender=Case, instance=self)
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None) -> None:
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        case_refreshed.send(sender=Case, instance=self, fields=fields)
 
     @property
     def is_closed(self) -> bool:

@@ -7,5 +7,6 @@ from django.dispatch import Signal
 case_registered_in_visit = Signal()
 
 # Sent after ``Case.refresh_from_db`` has replaced an instance's values with the stored ones.
-# Arguments: instance. The reports room renews what it remembers of the loaded case.
+# Arguments: instance, fields (the fields refreshed; None: all of them, as in a full refresh; a few,
+# when a deferred field is loaded). The reports room renews what it remembers of the loaded case.
 case_refreshed = Signal()

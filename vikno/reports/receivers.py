@@ -111,9 +111,27 @@ def _signature(values: dict) -> tuple | None:
 
 
 def _case_loaded(sender, instance, **kwargs):
-    """A case built from a row (post_init) or given the stored values again (refresh_from_db)."""
+    """A case built from a row (post_init)."""
     if instance.pk is not None:
         instance.__dict__[_LOADED] = _signature(instance.__dict__)
+
+
+def _case_refreshed(sender, instance, fields=None, **kwargs):
+    """A case given stored values again: all of them, or only ``fields`` (e.g. a deferred field
+    loaded on access), in which case the other fields may hold unsaved changes and keep what was
+    remembered of them."""
+    if fields is None:
+        _case_loaded(sender, instance)
+        return
+    loaded = instance.__dict__.get(_LOADED)
+    if loaded is None:
+        return
+    fresh = {Case._meta.get_field(name).attname for name in fields}
+    values = instance.__dict__
+    instance.__dict__[_LOADED] = tuple(
+        (status_class(values[a]) if a == "status" else values[a]) if a in fresh else kept
+        for a, kept in zip(_SIGNATURE, loaded, strict=True)
+    )
 
 
 def _case_before(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -146,7 +164,7 @@ def connect() -> None:
         post_save.connect(_after_save, sender=model, dispatch_uid=f"{uid}-post")
         post_delete.connect(_deleted, sender=model, dispatch_uid=f"{uid}-delete")
     post_init.connect(_case_loaded, sender=Case, dispatch_uid="reports-rollup-cases.case-init")
-    case_refreshed.connect(_case_loaded, sender=Case, dispatch_uid="reports-rollup-cases.case-refreshed")
+    case_refreshed.connect(_case_refreshed, sender=Case, dispatch_uid="reports-rollup-cases.case-refreshed")
     pre_save.connect(_case_before, sender=Case, dispatch_uid="reports-rollup-cases.case-pre")
     post_save.connect(_case_after, sender=Case, dispatch_uid="reports-rollup-cases.case-post")
     pre_delete.connect(_case_deleting, sender=Case, dispatch_uid="reports-rollup-cases.case-delete")

@@ -205,3 +205,13 @@ def test_a_refreshed_case_compares_its_next_save_with_the_stored_values(world):
     c.status = Status.ACCEPTED  # and this one takes the refusal back: the roll-ups must see it
     c.save(update_fields=["status"])
     assert _deltas() == {(date(2026, 3, 2), "refused"): -1}
+
+
+def test_loading_a_deferred_field_keeps_an_unsaved_change_visible_to_the_next_save(world):
+    c = case(world.center_a, world.office_a, version(), kyiv(2026, 3, 2, 9))
+    c = Case.objects.defer("access_code").get(pk=c.pk)
+    RollupDelta.objects.all().delete()
+    c.status = Status.REFUSED  # not saved yet
+    assert c.access_code  # loads the deferred field: refresh_from_db(fields=["access_code"])
+    c.save(update_fields=["status"])
+    assert _deltas() == {(date(2026, 3, 2), "refused"): 1}
