@@ -6,8 +6,10 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from vikno.core.api_errors import field_message, status_body
 from vikno.core.apiauth import staff_auth
 from vikno.core.errors import DomainError
+from vikno.core.text_guard import BadText, GuardedParser
 
 
 class ViknoAPI(NinjaAPI):
@@ -41,6 +43,7 @@ api = ViknoAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     auth=staff_auth,
+    parser=GuardedParser(),
 )
 
 
@@ -58,7 +61,7 @@ def on_validation_error(request, exc: ValidationError):
     fields = []
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")]
-        fields.append({"field": ".".join(loc), "message": err.get("msg", "")})
+        fields.append({"field": ".".join(loc), "type": err.get("type", ""), "message": field_message(err)})
     return _error(request, 422, "validation_error", "Дані запиту некоректні: перевірте поля.", errors=fields)
 
 
@@ -72,9 +75,17 @@ def on_not_found(request, exc):
     return _error(request, 404, "not_found", "Не знайдено.")
 
 
+@api.exception_handler(BadText)
+def on_bad_text(request, exc: BadText):
+    return _error(request, 400, "bad_character", str(exc), field=exc.field)
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, "http_error", str(exc))
+    if isinstance(exc.__cause__, BadText):  # the JSON body (django-ninja wraps the parser's errors)
+        return on_bad_text(request, exc.__cause__)
+    body = status_body(exc.status_code, request.method, str(exc))
+    return api.create_response(request, body, status=exc.status_code)
 
 
 def _mount() -> None:

@@ -399,15 +399,21 @@ def _actor(request):
     return actor_from_request(request)
 
 
-def _center_for(request, center_id: int | None) -> int:
+def _center_for(request, center_id: int | None) -> Center:
+    """The center an applicant or representative is registered in: the caller's own; a system
+    administrator names one (``center_id``)."""
     user = request.user
     if user.role == Role.SYSADMIN:
         if not center_id:
             raise DomainError("Вкажіть ЦНАП (center_id).", code="center_required", field="center_id")
-        return center_id
-    if user.role in workflow.FRONT_ROLES and user.center_id:
-        return user.center_id
-    raise NotFound("ЦНАП не знайдено.")
+    elif user.role in workflow.FRONT_ROLES and user.center_id:
+        center_id = user.center_id
+    else:
+        center_id = None
+    center = Center.objects.filter(pk=center_id).first() if center_id else None
+    if center is None:
+        raise NotFound("ЦНАП не знайдено.")
+    return center
 
 
 def _office(request, office_id: int | None, *, center_id: int | None = None) -> Office:
@@ -482,8 +488,7 @@ def find_applicants(
 )
 def create_applicant(request, payload: ApplicantIn):
     data = payload.dict()
-    center_id = _center_for(request, data.pop("center_id"))
-    center = Center.objects.get(pk=center_id)
+    center = _center_for(request, data.pop("center_id"))
     actor = _actor(request)
     applicant = services.create_applicant(center, data, actor=actor)
     duplicates = services.probable_duplicates(center, data, exclude_id=applicant.pk, actor=actor)
@@ -498,8 +503,7 @@ def get_applicant(request, applicant_id: int):
 @router.post("/representatives", response={201: RepresentativeOut, **ERRORS}, summary="Register a representative")
 def create_representative(request, payload: RepresentativeIn):
     data = payload.dict()
-    center_id = _center_for(request, data.pop("center_id"))
-    center = Center.objects.get(pk=center_id)
+    center = _center_for(request, data.pop("center_id"))
     return HttpStatus(201, services.create_representative(center, data, actor=_actor(request)))
 
 

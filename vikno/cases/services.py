@@ -182,8 +182,13 @@ def _settlement(value) -> Settlement | None:
         return None
     if isinstance(value, Settlement):
         return value
-    lookup = {"katottg": str(value).strip().upper()} if str(value).upper().startswith("UA") else {"pk": value}
-    settlement = Settlement.objects.filter(**lookup).first()
+    text = str(value).strip()
+    if text.upper().startswith("UA"):
+        settlement = Settlement.objects.filter(katottg=text.upper()).first()
+    elif text.isascii() and text.isdigit():
+        settlement = Settlement.objects.filter(pk=int(text)).first()
+    else:
+        settlement = None
     if settlement is None:
         raise DomainError(
             f"Населений пункт з кодом «{value}» не знайдено в КАТОТТГ.", code="invalid_settlement", field="settlement"

@@ -44,3 +44,17 @@ def test_a_transition_not_allowed_now_is_409(client, world):
 def test_unknown_case_and_unauthenticated_calls(client, world):
     assert ApiCaller(client, world.admin_a).get("/cases/1-26-999999").status_code == 404
     assert client.get("/api/v1/cases").status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/applicants", "/representatives"])
+def test_a_system_administrator_naming_a_center_that_does_not_exist_gets_404(client, world, path):
+    from vikno.cases.models import Applicant, Representative
+
+    body = {"kind": "person", "last_name": "Шевченко", "first_name": "Олена", "center_id": 987654}
+    if path == "/representatives":
+        body = {"full_name": "Шевченко Олена", "authority_document": "Довіреність № 1", "center_id": 987654}
+    response = ApiCaller(client, world.sysadmin).post(path, body)
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "ЦНАП не знайдено."}
+    assert not Applicant.objects.exists() and not Representative.objects.exists()
