@@ -50,8 +50,13 @@ class TokenForm(forms.Form):
 
 def _safe_next(request, default: str = "staff-home"):
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a path of this site: anything else ("абв", a view name) would be looked up as a URL name.
+    if (
+        target
+        and target.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return reverse(default)
