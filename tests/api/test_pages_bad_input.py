@@ -8,6 +8,8 @@ error.
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -93,3 +95,48 @@ def test_no_page_answers_nonsense_with_a_server_error(client, world, who):
     # The sweep reached the views themselves, not only the login redirect or a 404.
     assert len(answered) >= (10 if who == "anonymous" else 20), sorted(answered)
     print(who, len(answered), "of", len(addresses), "pages answered 200")
+
+
+class _Forms(HTMLParser):
+    """The forms of a page: (method, action, field names)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: list[tuple[str, str, set[str]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append(((attrs.get("method") or "get").lower(), attrs.get("action") or "", set()))
+        elif tag in ("input", "select", "textarea", "button") and self.forms and attrs.get("name"):
+            if attrs.get("name") != "csrfmiddlewaretoken":
+                self.forms[-1][2].add(attrs["name"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ("anonymous", *ROLES))
+def test_no_form_answers_nonsense_in_its_own_fields_with_a_server_error(client, world, who):
+    """Each form found on the pages, sent back with nonsense in every one of its own fields."""
+    if who != "anonymous":
+        login(client, getattr(world, who))
+    failures, sent = [], 0
+    for address in _addresses(world):
+        page = client.get(address)
+        if page.status_code != 200 or not page.get("Content-Type", "").startswith("text/html"):
+            continue
+        parser = _Forms()
+        parser.feed(page.content.decode())
+        for method, action, fields in parser.forms:
+            target = action if action.startswith("/") else address
+            if not fields or any(target.startswith("/" + leave) for leave in LEAVE):
+                continue
+            for value in NONSENSE:
+                response = getattr(client, method)(target, dict.fromkeys(fields, value))
+                sent += 1
+                if response.status_code >= 500:
+                    failures.append(
+                        f"{method.upper()} {target} {sorted(fields)} {value[:20]!r}: {response.status_code}"
+                    )
+    assert not failures, "\n".join(failures)
+    assert sent >= (4 if who == "anonymous" else 20), sent
+    print(who, sent, "forms sent")

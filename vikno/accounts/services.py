@@ -268,3 +268,17 @@ def revoke_api_token(prefix: str, *, actor: Actor) -> ApiToken:
     token.save(update_fields=["revoked"])
     record(actor, "api_token.revoked", token.user, data={"token": token.prefix, "name": token.name})
     return token
+
+
+def lockout_username(request, credentials: dict | None = None) -> str | None:
+    """The name django-axes counts failed logins under (``AXES_USERNAME_CALLABLE``): what was typed,
+    cut to the longest username there can be. axes keeps it in a 255-character column, and a longer
+    name typed into a login form (Django's form checks the length only after trying the password)
+    made the failed attempt's write fail with a 500."""
+    if credentials:
+        typed = credentials.get("username")
+    else:
+        typed = getattr(request, "data", request.POST).get("username")
+    if typed is None:
+        return None
+    return str(typed)[: User._meta.get_field(User.USERNAME_FIELD).max_length]

@@ -39,12 +39,15 @@ def summary_page(request):
     region_id = request.GET.get("region", "").strip() or None
     error, summary, status = None, None, 200
     try:
-        summary = services.oblast_summary(request.user, period=period, region_id=region_id)
-    except NotFound as exc:
+        try:
+            summary = services.oblast_summary(request.user, period=period, region_id=region_id)
+        except NotFound:
+            raise
+        except DomainError as exc:  # a period that makes no sense: the current one, with the message
+            error, status = exc.message, _status(exc)
+            summary = services.oblast_summary(request.user, region_id=region_id)
+    except NotFound as exc:  # also when the region is wrong too
         raise Http404 from exc
-    except DomainError as exc:
-        error, status = exc.message, _status(exc)
-        summary = services.oblast_summary(request.user, region_id=region_id)
     export = request.GET.get("format")
     if export in FORMATS and error is None:
         content_type, render_file = FORMATS[export]

@@ -177,6 +177,7 @@ AXES_COOLOFF_TIME = (
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "vikno.accounts.services.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "Vikno"

@@ -68,3 +68,16 @@ def test_unknown_usernames_are_counted_but_not_written_to_the_audit_log(client, 
     for _ in range(django_settings.AXES_FAILURE_LIMIT - 1):
         _attempt(client, "nobody", "whatever-password")
     assert not AuditEvent.objects.filter(action="login.failed").exists()
+
+
+@pytest.mark.django_db
+def test_a_username_longer_than_any_is_a_failed_login_not_an_error(client, world):
+    from axes.models import AccessAttempt
+
+    typed = "x" * 3000
+    for _ in range(django_settings.AXES_FAILURE_LIMIT - 1):
+        assert _attempt(client, typed, "wrong-password").status_code == 200
+    assert AccessAttempt.objects.get().username == "x" * 150
+    assert _attempt(client, typed, "wrong-password").status_code == 429
+    # The Django admin's login goes through the same count.
+    assert client.post("/django-admin/login/", {"username": typed, "password": "x"}).status_code == 429

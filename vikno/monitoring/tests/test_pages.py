@@ -151,6 +151,9 @@ def test_summary_page_and_exports(summary_data, login_as):
     response = client.get("/staff/monitoring/", {"period": "2026-Q9"})
     assert response.status_code == 400 and "2026-Q1 (квартал)" in response.content.decode()
     assert client.get("/staff/monitoring/", {"period": PERIOD, "region": summary_data.r2.pk}).status_code == 404
+    # A wrong period and a region out of scope (or not a number) at once: 404, not a server error.
+    assert client.get("/staff/monitoring/", {"period": "2026-Q9", "region": summary_data.r2.pk}).status_code == 404
+    assert client.get("/staff/monitoring/", {"period": "абв", "region": "абв"}).status_code == 404
 
 
 def test_summary_of_a_center_head(summary_data, login_as):
