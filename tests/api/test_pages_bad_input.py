@@ -108,8 +108,8 @@ class _Forms(HTMLParser):
         attrs = dict(attrs)
         if tag == "form":
             self.forms.append(((attrs.get("method") or "get").lower(), attrs.get("action") or "", set()))
-        elif tag in ("input", "select", "textarea", "button") and self.forms and attrs.get("name"):
-            if attrs.get("name") != "csrfmiddlewaretoken":
+        elif tag in ("input", "select", "textarea", "button") and self.forms:
+            if attrs.get("name") not in (None, "csrfmiddlewaretoken"):
                 self.forms[-1][2].add(attrs["name"])
 
 

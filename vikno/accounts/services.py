@@ -275,10 +275,8 @@ def lockout_username(request, credentials: dict | None = None) -> str | None:
     cut to the longest username there can be. axes keeps it in a 255-character column, and a longer
     name typed into a login form (Django's form checks the length only after trying the password)
     made the failed attempt's write fail with a 500."""
-    if credentials:
-        typed = credentials.get("username")
-    else:
-        typed = getattr(request, "data", request.POST).get("username")
+    source = credentials or getattr(request, "data", request.POST)
+    typed = source.get("username")
     if typed is None:
         return None
     return str(typed)[: User._meta.get_field(User.USERNAME_FIELD).max_length]
