@@ -97,6 +97,9 @@ def test_no_page_answers_nonsense_with_a_server_error(client, world, who):
     print(who, len(answered), "of", len(addresses), "pages answered 200")
 
 
+FIELD_TAGS = ("input", "select", "textarea", "button")
+
+
 class _Forms(HTMLParser):
     """The forms of a page: (method, action, field names)."""
 
@@ -108,9 +111,8 @@ class _Forms(HTMLParser):
         attrs = dict(attrs)
         if tag == "form":
             self.forms.append(((attrs.get("method") or "get").lower(), attrs.get("action") or "", set()))
-        elif tag in ("input", "select", "textarea", "button") and self.forms:
-            if attrs.get("name") not in (None, "csrfmiddlewaretoken"):
-                self.forms[-1][2].add(attrs["name"])
+        elif tag in FIELD_TAGS and self.forms and attrs.get("name") not in (None, "csrfmiddlewaretoken"):
+            self.forms[-1][2].add(attrs["name"])
 
 
 @pytest.mark.django_db
