@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import time, timedelta
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from pydantic import AfterValidator
 from ninja.responses import Status
 
 from vikno.core.audit import actor_from_request
@@ -122,9 +123,19 @@ class OfficePage(Schema):
     next_cursor: str | None = None
 
 
+def _wall_clock(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("Час роботи вказують за місцевим часом офісу, без часового поясу: ГГ:ХХ.")
+    return value
+
+
+# Opening hours are the office's wall clock; a time with an offset ("08:00Z") means nothing there.
+LocalTime = Annotated[time, AfterValidator(_wall_clock)]
+
+
 class Interval(Schema):
-    opens: time = Field(..., examples=["08:00"])
-    closes: time = Field(..., examples=["20:00"])
+    opens: LocalTime = Field(..., examples=["08:00"])
+    closes: LocalTime = Field(..., examples=["20:00"])
 
 
 class DayHours(Schema):
@@ -138,8 +149,8 @@ class ExceptionIn(Schema):
     kind: Literal["closed", "shortened", "special"] = Field(
         ..., description="closed: не працює; shortened: скорочений день; special: особливий графік."
     )
-    opens: time | None = Field(None, examples=["08:00"], description="Required unless the kind is `closed`.")
-    closes: time | None = Field(None, examples=["13:00"], description="Required unless the kind is `closed`.")
+    opens: LocalTime | None = Field(None, examples=["08:00"], description="Required unless the kind is `closed`.")
+    closes: LocalTime | None = Field(None, examples=["13:00"], description="Required unless the kind is `closed`.")
     note: str = Field("", examples=["Передноворічний скорочений день"])
 
 

@@ -75,3 +75,17 @@ def test_malformed_body_is_a_422_with_a_ukrainian_message(api, world):
     )
     assert response.status_code == 422
     assert response.json()["code"] == "validation_error" and "некоректні" in response.json()["message"]
+
+
+@pytest.mark.django_db
+def test_opening_hours_with_a_time_zone_are_refused_and_nothing_is_saved(api, world):
+    caller = api(world.head_a)
+    exception = {"date": "2026-12-31", "kind": "shortened", "opens": "08:00Z", "closes": "13:00+02:00"}
+    response = caller.post(f"/offices/{world.office_a.pk}/schedule-exceptions", exception)
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert [e["field"] for e in errors] == ["opens", "closes"]
+    assert errors[0]["message"] == "Час роботи вказують за місцевим часом офісу, без часового поясу: ГГ:ХХ."
+    week = {"days": [{"weekday": 0, "intervals": [{"opens": "08:00:00Z", "closes": "17:00"}]}]}
+    assert caller.put(f"/offices/{world.office_a.pk}/weekly-hours", week).status_code == 422
+    assert not WeeklyHours.objects.exists() and not ScheduleException.objects.exists()
