@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
-from pydantic import AfterValidator
 from ninja.responses import Status
+from pydantic import AfterValidator
 
 from vikno.core.audit import actor_from_request
 from vikno.core.pagination import paginate
