@@ -50,6 +50,9 @@ def test_a_method_the_path_does_not_take_is_a_json_405_naming_the_allowed_ones(w
     assert body["code"] == "method_not_allowed"
     assert body["message"].startswith("Метод DELETE не підтримується за цією адресою. Дозволені методи: ")
     assert "GET" in response["Allow"] and "POST" in response["Allow"]
+    # The headers the inner middlewares set survive the new body.
+    assert "default-src" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
 
 
 @pytest.mark.django_db

@@ -157,7 +157,10 @@ def _as_json(request, response):
     if allowed:
         body["message"] += f" Дозволені методи: {allowed}."
     replaced = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
-    for header in ("Allow", "Retry-After", "WWW-Authenticate", "Vary"):
-        if response.has_header(header):
-            replaced[header] = response[header]
+    # Keep what the inner middlewares set (security headers, Allow, Vary, cookies); only the body
+    # and its type and length change.
+    for header, value in response.headers.items():
+        if header.lower() not in ("content-type", "content-length"):
+            replaced[header] = value
+    replaced.cookies = response.cookies
     return replaced
