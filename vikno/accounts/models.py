@@ -107,6 +107,8 @@ class ApiToken(models.Model):
     def issue(cls, user: User, name: str, expires_at=None) -> tuple[ApiToken, str]:
         """Create a token; returns it with the secret, which is shown once and never stored."""
         key = "vk_" + secrets.token_urlsafe(32)
+        while key[3] == "-":  # a prefix starting with "-" reads as an option to `manage.py revoke_api_token`
+            key = "vk_" + secrets.token_urlsafe(32)
         token = cls.objects.create(
             name=name, user=user, prefix=key[3:11], key_hash=cls.hash_key(key), expires_at=expires_at
         )

@@ -88,3 +88,10 @@ def test_issue_refuses_unknown_users_and_bad_terms(world):
     with pytest.raises(CommandError, match="щонайменше 1 день"):
         call_command("issue_api_token", "head_a", "Кіоск", "--days", "0")
     assert not ApiToken.objects.exists()
+
+
+@pytest.mark.django_db
+def test_no_token_prefix_reads_as_a_command_line_option(world):
+    # One prefix in 64 used to start with "-", which `manage.py revoke_api_token <prefix>` took for an option.
+    prefixes = [ApiToken.issue(world.head_a, f"т{i}")[0].prefix for i in range(300)]
+    assert not [p for p in prefixes if p.startswith("-")]
