@@ -67,12 +67,12 @@ def on_validation_error(request, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request, exc):
-    return _error(request, 401, "unauthorized", "Потрібна автентифікація: увійдіть або передайте дійсний токен.")
+    return api.create_response(request, status_body(401), status=401)
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return _error(request, 404, "not_found", "Не знайдено.")
+    return api.create_response(request, status_body(404), status=404)
 
 
 @api.exception_handler(BadText)

@@ -19,6 +19,8 @@ import re
 from django.http import HttpResponseBadRequest, JsonResponse
 from ninja.parser import Parser
 
+from .api_errors import API_PREFIX
+
 BAD = re.compile("[\x00\ud800-\udfff]")
 MESSAGE = "Запит містить недопустимий символ (NUL або неповний символ Unicode). Перевірте введені дані."
 
@@ -52,7 +54,7 @@ class TextGuardMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
-            if request.path.startswith("/api/"):
+            if request.path.startswith(API_PREFIX):
                 return JsonResponse(
                     {"code": "bad_character", "message": MESSAGE}, status=400, json_dumps_params={"ensure_ascii": False}
                 )
