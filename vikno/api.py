@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from vikno.core.api_errors import field_message, status_body
+from vikno.core.api_errors import ApiError, field_message, status_body
 from vikno.core.apiauth import staff_auth
 from vikno.core.errors import DomainError
 from vikno.core.text_guard import BadText, GuardedParser
@@ -16,6 +18,7 @@ class ViknoAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
         _fix_parameter_examples(schema)
+        _document_errors(schema)
         return schema
 
 
@@ -29,6 +32,35 @@ def _fix_parameter_examples(schema) -> None:
                 if isinstance(examples, list):
                     parameter.pop("examples")
                     parameter.setdefault("schema", {}).setdefault("examples", examples)
+
+
+def _document_errors(schema) -> None:
+    """Name in every operation the error statuses any operation can give, with the one error body
+    (``ApiError``), beside those its router declares: 400 (a character the database cannot store in
+    the path or query, an unreadable body), 401 and 403 where a caller must sign in, 404 where the path
+    names an object, 422 where there is input to validate."""
+    body = {"application/json": {"schema": {"$ref": f"#/components/schemas/{ApiError.__name__}"}}}
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            parameters = operation.get("parameters", [])
+            statuses = [400]
+            if operation.get("security"):
+                statuses += [401, 403]
+            if any(p.get("in") == "path" for p in parameters):
+                statuses.append(404)
+            if parameters or "requestBody" in operation:
+                statuses.append(422)
+            # django-ninja keys its responses by number and ``openapi_extra`` by text: one key per
+            # status, the described one kept (else the JSON would carry "200" twice).
+            responses: dict[str, dict] = {}
+            for status, response in operation["responses"].items():
+                if "content" in response or str(status) not in responses:
+                    responses[str(status)] = response
+            for status in statuses:
+                responses.setdefault(str(status), {"description": HTTPStatus(status).phrase, "content": body})
+            operation["responses"] = dict(sorted(responses.items()))
 
 
 api = ViknoAPI(

@@ -19,6 +19,7 @@ from pydantic import Field
 from vikno.accounts.models import default_office
 from vikno.catalog import intake
 from vikno.catalog.models import Service
+from vikno.core.api_errors import ApiError, error_responses
 from vikno.core.audit import actor_from_request
 from vikno.core.errors import DomainError, NotFound
 from vikno.core.scoping import Role
@@ -39,13 +40,7 @@ ACTION_NAMES = tuple(workflow.ACTIONS)
 # --- schemas -----------------------------------------------------------------------------------
 
 
-class Error(Schema):
-    code: str = Field(..., examples=["illegal_transition"])
-    message: str = Field(..., examples=["Неможливо передати справу до СНАП: справа № 1-26-000001 має статус «Видано»."])
-    field: str | None = None
-
-
-ERRORS = {400: Error, 403: Error, 404: Error, 409: Error, 413: Error, 415: Error, 422: Error}
+ERRORS = error_responses(400, 403, 404, 409, 413, 415, 422)
 
 
 class ApplicantIn(Schema):
@@ -370,7 +365,7 @@ class IssueIn(Schema):
     comment: str = ""
 
 
-class TransferIn(Schema):
+class CaseTransferIn(Schema):
     office_id: int = Field(..., description="An office of the same center.")
     comment: str = Field("", examples=["Передано з ВРМ до головного офісу"])
 
@@ -470,7 +465,7 @@ def _case(request, number: str):
 # --- applicants ----------------------------------------------------------------------------------
 
 
-@router.get("/applicants", response={200: ApplicantList, 400: Error}, summary="Find applicants (audited)")
+@router.get("/applicants", response={200: ApplicantList, 400: ApiError}, summary="Find applicants (audited)")
 def find_applicants(
     request,
     rnokpp: str = Query("", description="РНОКПП, 10 digits."),
@@ -495,7 +490,9 @@ def create_applicant(request, payload: ApplicantIn):
     return HttpStatus(201, {"applicant": applicant, "duplicates": duplicates})
 
 
-@router.get("/applicants/{applicant_id}", response={200: ApplicantOut, 404: Error}, summary="One applicant (audited)")
+@router.get(
+    "/applicants/{applicant_id}", response={200: ApplicantOut, 404: ApiError}, summary="One applicant (audited)"
+)
 def get_applicant(request, applicant_id: int):
     return services.get_applicant(request.user, applicant_id, actor=_actor(request))
 
@@ -552,7 +549,7 @@ def create_case(
     return HttpStatus(200 if getattr(case, "replayed", False) else 201, case)
 
 
-@router.get("/cases", response={200: CasePage, 400: Error}, summary="Cases in the caller's scope, newest first")
+@router.get("/cases", response={200: CasePage, 400: ApiError}, summary="Cases in the caller's scope, newest first")
 def list_cases(
     request,
     q: str = Query("", description="Case number, РНОКПП, phone or surname of the applicant."),
@@ -570,7 +567,7 @@ def list_cases(
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.get("/cases/{number}", response={200: CaseDetailOut, 404: Error}, summary="One case with its history")
+@router.get("/cases/{number}", response={200: CaseDetailOut, 404: ApiError}, summary="One case with its history")
 def get_case(request, number: str):
     return _detail(request, _case(request, number))
 
@@ -656,7 +653,7 @@ def post_issue(request, number: str, payload: IssueIn):
 
 
 @router.post("/cases/{number}/transfer", response={200: CaseOut, **ERRORS}, summary="Move the case to another office")
-def post_transfer(request, number: str, payload: TransferIn):
+def post_transfer(request, number: str, payload: CaseTransferIn):
     case = _case(request, number)
     office = _office(request, payload.office_id)
     services.transfer(case, to_office=office, actor=_actor(request), comment=payload.comment)

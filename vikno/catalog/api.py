@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
+from vikno.core.api_errors import ApiError
 from vikno.core.errors import DomainError, NotFound
 from vikno.core.pagination import paginate
 
@@ -154,11 +155,6 @@ class LifeSituationOut(Schema):
     services: int = Field(..., description="Number of active services for the situation.")
 
 
-class ErrorOut(Schema):
-    code: str = Field(..., examples=["empty_query"])
-    message: str = Field(..., examples=["Введіть пошуковий запит: назву послуги або життєву ситуацію."])
-
-
 # --- Helpers -------------------------------------------------------------------------------------
 
 _UNIT_FORMS = {
@@ -242,7 +238,7 @@ def _item_from_service(service: Service, pm) -> ServiceItem:
 
 @router.get(
     "/services",
-    response={200: ServicePage, 400: ErrorOut},
+    response={200: ServicePage, 400: ApiError},
     auth=None,
     summary="Search or list administrative services",
     description=(
@@ -267,7 +263,7 @@ def list_services(request, filters: Query[ServiceListQuery]):
 
 @router.get(
     "/services/{code}",
-    response={200: ServiceDetail, 404: ErrorOut},
+    response={200: ServiceDetail, 404: ApiError},
     auth=None,
     summary="One service: the version in force today with documents, ТК steps and fee",
 )

@@ -10,6 +10,7 @@ from ninja import File, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from vikno.core.api_errors import ApiError
 from vikno.core.apiauth import staff_auth
 from vikno.core.audit import actor_from_request
 from vikno.core.errors import DomainError, PermissionDenied
@@ -40,12 +41,7 @@ class ImportReportOut(Schema):
     summary: list[str] = Field(description="The same in Ukrainian sentences.")
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-
-
-class ImportErrorOut(ErrorOut):
+class ImportErrorOut(ApiError):
     problems: list[str] = Field(
         default_factory=list,
         description="Every bad row: file or sheet, line, field and reason. Nothing was imported.",
@@ -67,8 +63,11 @@ class ImportErrorOut(ErrorOut):
             "200": {
                 "description": "The catalog file.",
                 "content": {
-                    ct.split(";")[0]: {"schema": {"type": "string", "format": "binary"}}
-                    for ct in CONTENT_TYPES.values()
+                    # JSON is the catalog document itself; CSV and XLSX are files.
+                    ct.split(";")[0]: {
+                        "schema": {"type": "object"} if fmt == "json" else {"type": "string", "format": "binary"}
+                    }
+                    for fmt, ct in CONTENT_TYPES.items()
                 },
             }
         }
@@ -90,7 +89,7 @@ def export_catalog(request, query: Query[ExportQuery]):
         "параметра `format` або з розширення файлу. Усе або нічого: якщо хоч один рядок хибний, нічого не "
         "змінюється, а відповідь 400 перелічує всі помилки. Змінена послуга отримує нову версію."
     ),
-    response={200: ImportReportOut, 400: ImportErrorOut, 403: ErrorOut},
+    response={200: ImportReportOut, 400: ImportErrorOut, 403: ApiError},
 )
 def import_catalog(
     request,

@@ -9,6 +9,7 @@ from django.http import Http404
 from ninja import Field, Query, Router, Schema
 
 from . import audit
+from .api_errors import ApiError
 from .errors import DomainError
 
 router = Router(tags=["audit"])
@@ -53,7 +54,7 @@ class AuditFilter(Schema):
 
 @router.get(
     "/audit",
-    response=AuditPageOut,
+    response={200: AuditPageOut, 404: ApiError},
     summary="Audit log of the caller's scope, newest first",
     description=(
         "Events the caller may read: a center head sees the center's events, an oblast monitor the region's, "

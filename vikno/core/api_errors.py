@@ -1,5 +1,9 @@
 """The API's error body everywhere under /api/: ``{"code", "message"}`` with the message in Ukrainian.
 
+- :class:`ApiError` is that body's one schema; every router names it for its error statuses
+  (:func:`error_responses`), and ``vikno.api`` adds the statuses any operation can give (400, 401,
+  403, 404, 422) to the published schema, so what a client is told matches what it gets.
+
 Two pieces the API's own exception handlers (vikno/api.py) cannot reach:
 
 - :func:`field_message` words a pydantic validation error (the per-field ``errors`` of a 422) in
@@ -13,8 +17,36 @@ Two pieces the API's own exception handlers (vikno/api.py) cannot reach:
 from __future__ import annotations
 
 from django.http import JsonResponse
+from ninja import Field, Schema
 
 API_PREFIX = "/api/"
+
+
+class FieldError(Schema):
+    field: str = Field(
+        ..., examples=["payment.amount"], description="The input, dot-separated; empty for the body as a whole."
+    )
+    type: str = Field(..., examples=["string_too_long"], description="pydantic's error type.")
+    message: str = Field(..., examples=["Задовгий текст: не більше 80 симв."])
+
+
+class ApiError(Schema):
+    """The body of every error answer of the API."""
+
+    code: str = Field(..., examples=["illegal_transition"], description="Stable code for programs.")
+    message: str = Field(
+        ...,
+        examples=["Неможливо передати справу до СНАП: справа № 1-26-000001 має статус «Видано»."],
+        description="What went wrong, in Ukrainian, for a person to read.",
+    )
+    field: str | None = Field(None, examples=["applicant_id"], description="The input the error is about, if one.")
+    errors: list[FieldError] | None = Field(None, description="With `validation_error` (422): every invalid input.")
+
+
+def error_responses(*statuses: int) -> dict[int, type[ApiError]]:
+    """``response=`` entries for an operation's own error statuses."""
+    return dict.fromkeys(statuses, ApiError)
+
 
 # pydantic error type -> message; ``{…}`` names a key of the error's ``ctx``.
 _MESSAGES = {

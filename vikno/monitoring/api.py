@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from ninja import Field, Query, Router, Schema
 
+from vikno.core.api_errors import error_responses
 from vikno.core.errors import NotFound
 
 from . import services
@@ -106,7 +107,9 @@ def _assessment(a) -> dict:
     }
 
 
-@router.get("/monitoring/summary", response=SummaryOut, summary="Oblast monitoring summary")
+@router.get(
+    "/monitoring/summary", response={200: SummaryOut, **error_responses(400, 404)}, summary="Oblast monitoring summary"
+)
 def summary(
     request,
     period: str | None = Query(None, description="2026-Q1, 2026-H1 or 2026; default: the current period."),

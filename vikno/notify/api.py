@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as HttpStatus
 
+from vikno.core.api_errors import ApiError
 from vikno.core.audit import actor_from_request
 from vikno.core.errors import PermissionDenied
 from vikno.core.pagination import paginate
@@ -66,17 +67,9 @@ class NotificationPage(Schema):
     next_cursor: str | None = Field(None, description="Cursor of the next page; null on the last page.")
 
 
-class Error(Schema):
-    code: str = Field(..., examples=["notification_pending"])
-    message: str = Field(
-        ..., examples=["Повідомлення ще в черзі на надсилання; повторити можна після спроби доставки."]
-    )
-    field: str | None = None
-
-
 @router.get(
     "/notifications",
-    response={200: NotificationPage, 400: Error},
+    response={200: NotificationPage, 400: ApiError},
     summary="Notifications in the caller's scope, oldest first; filter by case",
 )
 def list_notifications(
@@ -95,14 +88,16 @@ def list_notifications(
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.get("/notifications/{notification_id}", response={200: NotificationOut, 404: Error}, summary="One notification")
+@router.get(
+    "/notifications/{notification_id}", response={200: NotificationOut, 404: ApiError}, summary="One notification"
+)
 def get_notification(request, notification_id: int):
     return get_object_or_404(Notification.objects.visible_to(request.user), pk=notification_id)
 
 
 @router.post(
     "/notifications/{notification_id}/resend",
-    response={201: NotificationOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    response={201: NotificationOut, 400: ApiError, 403: ApiError, 404: ApiError, 409: ApiError},
     summary="Send a notification again (a new notification linked to the original; audited)",
 )
 def resend_notification(request, notification_id: int):

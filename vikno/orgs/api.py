@@ -17,6 +17,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 from pydantic import AfterValidator
 
+from vikno.core.api_errors import ApiError, error_responses
 from vikno.core.audit import actor_from_request
 from vikno.core.pagination import paginate
 
@@ -222,13 +223,7 @@ class ProviderIn(Schema):
     website: str = ""
 
 
-class Error(Schema):
-    code: str = Field(..., examples=["invalid_edrpou"])
-    message: str = Field(..., examples=["Код ЄДРПОУ «00032128» недійсний: контрольна цифра не збігається."])
-    field: str | None = None
-
-
-ERRORS = {400: Error, 404: Error, 409: Error}
+ERRORS = error_responses(400, 404, 409)
 
 
 # --- codifier (public) -------------------------------------------------------------------------
@@ -247,7 +242,7 @@ def list_regions(request, cursor: str | None = CURSOR, limit: int = LIMIT):
 
 @router.get(
     "/hromadas",
-    response={200: HromadaPage, 400: Error},
+    response={200: HromadaPage, 400: ApiError},
     auth=None,
     summary="Territorial hromadas, searchable by name (public)",
 )
@@ -294,12 +289,12 @@ def list_centers(
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.get("/centers/{center_id}", response={200: CenterOut, 404: Error}, summary="One center")
+@router.get("/centers/{center_id}", response={200: CenterOut, 404: ApiError}, summary="One center")
 def get_center(request, center_id: int):
     return _center(request, center_id)
 
 
-@router.get("/centers/{center_id}/offices", response={200: OfficePage, 404: Error}, summary="Offices of a center")
+@router.get("/centers/{center_id}/offices", response={200: OfficePage, 404: ApiError}, summary="Offices of a center")
 def list_center_offices(request, center_id: int, cursor: str | None = CURSOR, limit: int = LIMIT):
     center = _center(request, center_id)
     queryset = Office.objects.visible_to(request.user).filter(center=center).select_related("settlement")
@@ -307,14 +302,16 @@ def list_center_offices(request, center_id: int, cursor: str | None = CURSOR, li
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.get("/offices/{office_id}", response={200: OfficeDetailOut, 404: Error}, summary="An office with its schedule")
+@router.get(
+    "/offices/{office_id}", response={200: OfficeDetailOut, 404: ApiError}, summary="An office with its schedule"
+)
 def get_office(request, office_id: int):
     return _office(request, office_id)
 
 
 @router.put(
     "/offices/{office_id}/weekly-hours",
-    response={200: OfficeDetailOut, 400: Error, 403: Error, 404: Error},
+    response={200: OfficeDetailOut, 400: ApiError, 403: ApiError, 404: ApiError},
     summary="Replace the weekly schedule of an office",
 )
 def put_weekly_hours(request, office_id: int, payload: WeekIn):
@@ -328,7 +325,7 @@ def put_weekly_hours(request, office_id: int, payload: WeekIn):
 
 @router.post(
     "/offices/{office_id}/schedule-exceptions",
-    response={201: ExceptionOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    response={201: ExceptionOut, 400: ApiError, 403: ApiError, 404: ApiError, 409: ApiError},
     summary="Add a closure, a shortened day or special hours",
 )
 def post_schedule_exception(request, office_id: int, payload: ExceptionIn):
@@ -354,14 +351,14 @@ def list_providers(request, cursor: str | None = CURSOR, limit: int = LIMIT):
     return {"items": page.items, "next_cursor": page.next_cursor}
 
 
-@router.get("/providers/{provider_id}", response={200: ProviderOut, 404: Error}, summary="One provider")
+@router.get("/providers/{provider_id}", response={200: ProviderOut, 404: ApiError}, summary="One provider")
 def get_provider(request, provider_id: int):
     return get_object_or_404(Provider.objects.visible_to(request.user), pk=provider_id)
 
 
 @router.post(
     "/providers",
-    response={201: ProviderOut, 400: Error, 403: Error, 404: Error, 409: Error},
+    response={201: ProviderOut, 400: ApiError, 403: ApiError, 404: ApiError, 409: ApiError},
     summary="Register a provider (system administrator or the oblast monitor)",
 )
 def post_provider(request, payload: ProviderIn):

@@ -20,6 +20,7 @@ from ninja.responses import Status as HttpStatus
 from vikno.accounts.models import ApiToken
 from vikno.cases.models import Case
 from vikno.catalog.models import Service
+from vikno.core.api_errors import ApiError, error_responses
 from vikno.core.audit import Actor, actor_from_request
 from vikno.core.errors import DomainError, NotFound
 from vikno.orgs.models import Office
@@ -47,16 +48,7 @@ ACTIONS = {
 # --- schemas -----------------------------------------------------------------------------------
 
 
-class Error(Schema):
-    code: str = Field(..., examples=["office_closed"])
-    message: str = Field(
-        ...,
-        examples=["Офіс «ЦНАП А» зараз зачинено: талони видаються лише в години роботи. Сьогодні офіс не працює."],
-    )
-    field: str | None = None
-
-
-ERRORS = {400: Error, 403: Error, 404: Error, 409: Error}
+ERRORS = error_responses(400, 403, 404, 409)
 
 
 class QueueIn(Schema):
@@ -171,7 +163,7 @@ class CallNextOut(Schema):
     message: str = Field(..., examples=["Запрошено Р-012 до вікна «Вікно 1»."])
 
 
-class TransferIn(Schema):
+class TicketTransferIn(Schema):
     queue_id: int | None = Field(None, description="Another queue of the same office.")
     workplace_id: int | None = Field(None, description="A particular window of the same office (first in its line).")
 
@@ -304,7 +296,7 @@ def post_queue(request, office_id: int, payload: QueueIn):
 
 
 @router.get(
-    "/queue/offices/{office_id}/queues", response={200: list[QueueOut], 404: Error}, summary="Queues of an office"
+    "/queue/offices/{office_id}/queues", response={200: list[QueueOut], 404: ApiError}, summary="Queues of an office"
 )
 def list_queues(request, office_id: int):
     office = _office(request, office_id)
@@ -326,7 +318,7 @@ def post_workplace(request, office_id: int, payload: WorkplaceIn):
 
 @router.get(
     "/queue/offices/{office_id}/workplaces",
-    response={200: list[WorkplaceOut], 404: Error},
+    response={200: list[WorkplaceOut], 404: ApiError},
     summary="Windows of an office with their work profiles",
 )
 def list_workplaces(request, office_id: int):
@@ -336,7 +328,7 @@ def list_workplaces(request, office_id: int):
 
 @router.get(
     "/queue/offices/{office_id}/state",
-    response={200: StateOut, 404: Error},
+    response={200: StateOut, 404: ApiError},
     summary="Waiting tickets per queue, current calls and open windows",
 )
 def office_state(request, office_id: int):
@@ -384,7 +376,7 @@ def post_call_next(request, workplace_id: int):
     response={200: TicketOut, **ERRORS},
     summary="Transfer a ticket to another queue or a particular window of the same office",
 )
-def post_transfer(request, ticket_id: int, payload: TransferIn):
+def post_transfer(request, ticket_id: int, payload: TicketTransferIn):
     ticket = _ticket(request, ticket_id)
     to_queue = to_workplace = None
     if payload.queue_id is not None:
@@ -450,7 +442,7 @@ def post_ticket(request, payload: StaffIssueIn):
 
 @router.post(
     "/queue/kiosk/{office_id}/tickets",
-    response={201: IssuedTicketOut, 400: Error, 401: Error, 404: Error, 409: Error},
+    response={201: IssuedTicketOut, 400: ApiError, 401: ApiError, 404: ApiError, 409: ApiError},
     auth=None,
     summary="Take a ticket at the kiosk (public; a kiosk device may send its API token)",
 )
@@ -470,7 +462,7 @@ def post_kiosk_ticket(request, office_id: int, payload: KioskIssueIn):
 
 @router.get(
     "/queue/my/{token}",
-    response={200: MyTicketOut, 404: Error},
+    response={200: MyTicketOut, 404: ApiError},
     auth=None,
     summary="A visitor's ticket: status, people ahead and estimated wait (public, by the secret token)",
 )

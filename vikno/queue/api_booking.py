@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status
 
+from vikno.core.api_errors import ApiError, error_responses
 from vikno.core.audit import actor_from_request
 from vikno.core.errors import DomainError, NotFound
 from vikno.orgs.models import Office
@@ -34,13 +35,7 @@ DATE_FROM = Query(None, examples=["2026-05-01"], description="First local day; d
 DATE_TO = Query(None, examples=["2026-05-31"], description="Last local day; default: today.")
 
 
-class Error(Schema):
-    code: str = Field(..., examples=["slot_taken"])
-    message: str = Field(..., examples=["Час 12.05.2026 о 09:30 щойно зайняли. Оберіть інший вільний час."])
-    field: str | None = Field(None, examples=["starts_at"])
-
-
-ERRORS = {400: Error, 404: Error, 409: Error, 429: Error}
+ERRORS = error_responses(400, 404, 409, 429)
 
 
 def _throttle(request) -> None:
@@ -127,7 +122,7 @@ class CheckInIn(Schema):
     code: str = Field(..., examples=["042917"])
 
 
-class TicketOut(Schema):
+class CheckInTicketOut(Schema):
     id: int
     code: str = Field(..., examples=["Р-012"])
     token: str = Field(..., description="Secret of the «my ticket» link.")
@@ -217,7 +212,7 @@ def _bookable_queue(queue_id: int) -> Queue:
 
 @router.get(
     "/booking/offices/{office_id}/queues",
-    response={200: list[BookableQueueOut], 404: Error},
+    response={200: list[BookableQueueOut], 404: ApiError},
     auth=None,
     summary="Queues of an office open to online booking (public)",
 )
@@ -228,7 +223,7 @@ def booking_queues(request, office_id: int):
 
 @router.get(
     "/booking/slots",
-    response={200: list[SlotOut], 400: Error, 404: Error},
+    response={200: list[SlotOut], 400: ApiError, 404: ApiError},
     auth=None,
     summary="Free slots of a queue on a day (public)",
     description="Empty when the day is outside the booking window or the office is closed; "
@@ -279,7 +274,7 @@ def booking_hold(request, payload: HoldIn):
     return Status(201, booking_service.by_token(held.manage_token))
 
 
-@router.get("/booking/{token}", response={200: BookingOut, 404: Error}, auth=None, summary="A booking by its token")
+@router.get("/booking/{token}", response={200: BookingOut, 404: ApiError}, auth=None, summary="A booking by its token")
 def booking_get(request, token: str):
     return booking_service.by_token(token)
 
@@ -323,7 +318,7 @@ def booking_reschedule(request, token: str, payload: RescheduleIn):
 
 @router.post(
     "/queue/checkin",
-    response={201: TicketOut, **ERRORS},
+    response={201: CheckInTicketOut, **ERRORS},
     summary="Check a booking in by its code: a ticket placed at the booked time",
     tags=["queue"],
 )
@@ -366,7 +361,7 @@ def rate_visit(request, payload: RatingIn):
 
 @router.get(
     "/queue/kpi",
-    response={200: KpiOut, 400: Error, 404: Error},
+    response={200: KpiOut, 400: ApiError, 404: ApiError},
     summary="Queue KPIs of an office or of the whole scope, for a period",
     description="Center heads, oblast monitors and system administrators, each in their own scope. Computed "
     "from the visit events (waiting, service, no-shows, service level per queue, utilisation of workplaces), "

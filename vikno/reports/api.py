@@ -11,6 +11,7 @@ import datetime as dt
 
 from ninja import Field, Query, Router, Schema
 
+from vikno.core.api_errors import error_responses
 from vikno.core.errors import NotFound
 from vikno.core.scoping import Role
 
@@ -26,13 +27,7 @@ TO = Query(
 )
 
 
-class Error(Schema):
-    code: str = Field(..., examples=["period_inverted"])
-    message: str = Field(..., examples=["Початок періоду пізніше за його кінець: перевірте дати."])
-    field: str | None = None
-
-
-ERRORS = {400: Error, 404: Error}
+ERRORS = error_responses(400, 404)
 
 
 class FigureOut(Schema):
@@ -76,7 +71,7 @@ class SeriesOut(Schema):
     total: float
 
 
-class SphereOut(Schema):
+class SphereFiguresOut(Schema):
     code: str = Field(..., examples=["REG"], description="Sphere code; empty for figures without a sphere.")
     name: str
     registered: float
@@ -90,7 +85,7 @@ class CenterSeriesOut(Schema):
     granularity: str = Field(..., description="month or day.")
     periods: list[PeriodOut]
     series: list[SeriesOut]
-    spheres: list[SphereOut]
+    spheres: list[SphereFiguresOut]
 
 
 def _reader(request) -> None:

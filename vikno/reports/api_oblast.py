@@ -10,8 +10,9 @@ import datetime as dt
 
 from ninja import Field, Query, Router, Schema
 
+from vikno.core.api_errors import ApiError
+
 from . import oblast
-from .api import Error  # one error schema for the reports API
 
 router = Router(tags=["reports"])
 
@@ -84,7 +85,7 @@ def _out(board: oblast.Dashboard) -> dict:
 
 @router.get(
     "/reports/oblast",
-    response={200: DashboardOut, 400: Error, 404: Error},
+    response={200: DashboardOut, 400: ApiError, 404: ApiError},
     summary="Oblast dashboard: every center in the caller's scope with the oblast total",
 )
 def get_oblast(request, params: Query[OblastIn]):
@@ -94,7 +95,7 @@ def get_oblast(request, params: Query[OblastIn]):
 
 @router.get(
     "/reports/oblast/centers/{center_id}",
-    response={200: DashboardOut, 400: Error, 404: Error},
+    response={200: DashboardOut, 400: ApiError, 404: ApiError},
     summary="A center of the oblast dashboard by access point (main office, ТП, ВРМ, mobile)",
 )
 def get_oblast_center(request, center_id: int, params: Query[PeriodIn]):
