@@ -348,6 +348,7 @@ def create_applicant(center: Center, data: dict, *, actor: Actor | None) -> Appl
     _require_center_staff(center.pk, actor, "зареєструвати заявника")
     clean = clean_applicant_data(data)
     with transaction.atomic():
+        _refuse_same_code(center, clean)
         applicant = Applicant.objects.create(center=center, region_id=center.region_id, **clean)
         record(
             actor,
@@ -360,6 +361,26 @@ def create_applicant(center: Center, data: dict, *, actor: Actor | None) -> Appl
             },
         )
     return applicant
+
+
+def _refuse_same_code(center: Center, clean: dict) -> None:
+    """A РНОКПП (or ЄДРПОУ) names one person (or company): a second applicant card with it in the same
+    center is refused, naming the first. Two desks typing the same code at once are serialised by a
+    transaction-scoped advisory lock on it."""
+    for field, label in (("rnokpp", "РНОКПП"), ("edrpou", "ЄДРПОУ")):
+        code = clean.get(field) or ""
+        if not code:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"applicant-{center.pk}-{field}-{code}"])
+        existing = Applicant.objects.filter(center=center, **{field: code}).order_by("pk").first()
+        if existing is not None:
+            raise Conflict(
+                f"Заявник з {label} {code} уже є в центрі: {existing.display_name}. "
+                "Знайдіть його за цим кодом і оберіть, а не створюйте нову картку.",
+                code="applicant_exists",
+                field=field,
+            )
 
 
 def create_representative(center: Center, data: dict, *, actor: Actor | None) -> Representative:

@@ -76,7 +76,6 @@ def test_probable_duplicates_are_reported_not_blocked(client, world):
     first = person(world, rnokpp=VALID_RNOKPP, birth_date="1990-05-17", phone="0501234567")
     api = ApiCaller(client, world.admin_a)
     cases = [
-        {"last_name": "Інша", "first_name": "Особа", "rnokpp": VALID_RNOKPP},
         {"last_name": "шевченко", "first_name": "Олена", "birth_date": "1990-05-17"},
         {"last_name": "Шевченко", "first_name": "Ольга", "phone": "050-123-45-67"},
     ]
@@ -102,3 +101,23 @@ def test_find_applicants_audits_every_view(client, world):
     assert api.get("/applicants").status_code == 400
     assert api.get(f"/applicants/{target.pk}").status_code == 200
     assert AuditEvent.objects.filter(action="applicant.viewed", object_id=str(target.pk)).count() == 4
+
+
+@pytest.mark.django_db
+def test_a_second_card_with_the_same_rnokpp_is_refused_and_names_the_first(client, world):
+    """The same РНОКПП is not a probable duplicate but the same person: even after the administrator
+    confirms "another person", no second card is written; another center keeps its own card."""
+    first = person(world, rnokpp=VALID_RNOKPP)
+    api = ApiCaller(client, world.admin_a)
+    response = api.post("/applicants", {"last_name": "Інша", "first_name": "Особа", "rnokpp": VALID_RNOKPP})
+    assert response.status_code == 409
+    body = response.json()
+    assert body["code"] == "applicant_exists" and body["field"] == "rnokpp"
+    assert first.display_name in body["message"]
+    assert Applicant.objects.filter(rnokpp=VALID_RNOKPP).count() == 1
+    other = services.create_applicant(
+        world.center_b,
+        {"last_name": "Інша", "first_name": "Особа", "rnokpp": VALID_RNOKPP},
+        actor=Actor(user=world.admin_b),
+    )
+    assert other.center_id == world.center_b.pk
