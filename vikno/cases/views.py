@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from vikno.catalog import services as catalog
@@ -167,6 +168,9 @@ def _applicant_lookup(request, find_form) -> tuple[list, dict]:
         return [], {}
     try:
         found = cases.find_applicants(request.user, actor=actor_from_request(request), **criteria)
+        if not found and criteria.get("rnokpp", "").startswith("0"):
+            # Ten digits from 0 are also a phone number written the national way (067 123 45 67).
+            found = cases.find_applicants(request.user, actor=actor_from_request(request), phone=criteria["rnokpp"])
     except DomainError as error:
         find_form.add_error("find", error.message)
         return [], criteria
@@ -327,7 +331,13 @@ def _register(request, context, intake_form, applicant_form, documents, payment_
     try:
         with transaction.atomic():
             if applicant is None:
-                applicant = cases.create_applicant(user.center, applicant_data, actor=actor)
+                # A repeated submit of the same form (its key) reuses the applicant the first one wrote;
+                # register_case then returns the first case.
+                key = data.get("idempotency_key") or ""
+                earlier = Case.objects.filter(center_id=office.center_id, idempotency_key=key).first() if key else None
+                applicant = (
+                    earlier.applicant if earlier else cases.create_applicant(user.center, applicant_data, actor=actor)
+                )
             case = cases.register_case(
                 office=office,
                 service=context["service"],
@@ -510,6 +520,7 @@ def _case_context(request, case: Case, *, bound: dict | None = None, error: str 
         "upload_form": bound.get("upload") or DocumentFileForm(prefix="upload"),
         "upload_position": bound.get("upload_position"),
         "can_print": front or user.role == Role.SYSADMIN,
+        "can_resend": front,
         "action_error": error,
     }
 
@@ -741,10 +752,10 @@ def receipt_pdf(request, number: str):
 # --- Lists ---------------------------------------------------------------------------------------------
 
 TABS = [
-    ("today", "Due today"),
-    ("soon", "Due within 2 working days"),
-    ("overdue", "Overdue"),
-    ("all", "All"),
+    ("today", gettext_noop("Due today")),
+    ("soon", gettext_noop("Due within 2 working days")),
+    ("overdue", gettext_noop("Overdue")),
+    ("all", gettext_noop("All")),
 ]
 
 

@@ -109,8 +109,8 @@ def test_existing_applicant_found_by_rnokpp_is_chosen(world, admin):
 
 def test_probable_duplicate_is_a_warning_until_confirmed(world, admin):
     service = make_service()
-    person(world, rnokpp=VALID_RNOKPP, last_name="Коваленко", first_name="Іван")
-    data = _post_data(service, office=str(world.office_a.pk))
+    person(world, rnokpp="", phone="0501234567", last_name="Коваленко", first_name="Іван")
+    data = _post_data(service, office=str(world.office_a.pk), **{"applicant-phone": "050 123 45 67"})
 
     warned = admin.post(URL, data)
     assert warned.status_code == 400
@@ -120,6 +120,25 @@ def test_probable_duplicate_is_a_warning_until_confirmed(world, admin):
     data["applicant-confirm_new"] = "on"
     assert admin.post(URL, data).status_code == 302
     assert Applicant.objects.count() == 2
+
+
+def test_the_same_rnokpp_is_refused_even_when_confirmed_as_another_person(world, admin):
+    service = make_service()
+    person(world, rnokpp=VALID_RNOKPP, last_name="Коваленко", first_name="Іван")
+    data = _post_data(service, office=str(world.office_a.pk), **{"applicant-confirm_new": "on"})
+    response = admin.post(URL, data)
+    assert response.status_code == 400
+    assert "уже є в центрі" in response.content.decode()
+    assert Applicant.objects.count() == 1 and Case.objects.count() == 0
+
+
+def test_ten_digits_from_0_find_the_applicant_by_phone(world, admin):
+    found = person(world, rnokpp="", phone="0671234567", last_name="Мельник", first_name="Ольга")
+    service = make_service()
+    response = admin.get(URL, {"service": service.code, "find": "0671234567"})
+    assert response.status_code == 200
+    assert "Мельник" in response.content.decode()
+    assert found.pk
 
 
 def test_domain_refusal_is_shown_beside_the_field_and_input_kept(world, admin):
@@ -149,7 +168,7 @@ def test_double_submit_registers_once(world, admin):
     first = admin.post(URL, data)
     second = admin.post(URL, {**data, "applicant-confirm_new": "on"})
     assert first.status_code == 302 and second.status_code == 302
-    assert Case.objects.count() == 1
+    assert Case.objects.count() == 1 and Applicant.objects.count() == 1
 
 
 def test_intake_is_for_the_front_office_only(world, login_as):
