@@ -81,8 +81,10 @@ class CasePDF(CardPDF):
     def header(self):
         self.set_font(FONT, "", 8)
         self.set_text_color(70, 70, 70)
-        self.cell(0, 5, self.head.center_name, new_x=XPos.LMARGIN, new_y=YPos.TOP)
         right = f"Справа № {self.case.number} · надруковано {self.head.printed_on:%d.%m.%Y}"
+        # A long center name gets a line of its own rather than running into the case number.
+        fits = self.get_string_width(self.head.center_name) + self.get_string_width(right) + 4 <= self.epw
+        self.cell(0, 5, self.head.center_name, new_x=XPos.LMARGIN, new_y=YPos.TOP if fits else YPos.NEXT)
         self.cell(0, 5, right, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
         self.ln(3)

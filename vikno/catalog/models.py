@@ -8,9 +8,23 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import ngettext
 
 from vikno.core.scoping import ScopedManager
 from vikno.orgs.models import Center, Hromada, Office, Provider, Region
+
+
+def term_display(value: int | None, unit: str) -> str:
+    """A term in words with the number's plural form: «1 робочий день», «3 робочі дні», «10 робочих днів»."""
+    if not value:
+        return ""
+    if unit == "hours":
+        return ngettext("%(n)d hour", "%(n)d hours", value) % {"n": value}
+    if unit == "working_days":
+        return ngettext("%(n)d working day", "%(n)d working days", value) % {"n": value}
+    if unit == "calendar_days":
+        return ngettext("%(n)d calendar day", "%(n)d calendar days", value) % {"n": value}
+    return str(value)
 
 
 class Sphere(models.Model):
@@ -137,6 +151,10 @@ class ServiceVersion(models.Model):
         WORKING_DAYS = "working_days", "робочих днів"
         CALENDAR_DAYS = "calendar_days", "календарних днів"
 
+    @property
+    def term_display(self) -> str:
+        return term_display(self.term_value, self.term_unit)
+
     class FeeKind(models.TextChoices):
         FREE = "free", "Безоплатно"
         FIXED = "fixed", "Фіксована сума"
@@ -241,6 +259,10 @@ class TechStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.action}"
+
+    @property
+    def term_display(self) -> str:
+        return term_display(self.term_value, self.term_unit)
 
 
 class ServiceList(models.Model):

@@ -65,3 +65,12 @@ def test_receipt_pdf_has_code_due_date_fee_and_qr(world, login_as, case, setting
 def test_pdfs_are_scoped(world, login_as, case):
     client = login_as(world.admin_b)
     assert client.get(f"/staff/cases/{case.number}/receipt.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("view", ["inventory.pdf", "receipt.pdf"])
+def test_a_long_center_name_does_not_run_into_the_case_number(world, login_as, case, view):
+    world.center_a.name = "Центр надання адміністративних послуг виконавчого комітету Вінницької міської ради"
+    world.center_a.save(update_fields=["name"])
+    response = login_as(world.admin_a).get(f"/staff/cases/{case.number}/{view}")
+    line = next(line for line in _text(response.content).splitlines() if "Справа №" in line)
+    assert "ради" not in line  # the name's last word is on a line of its own, above the number

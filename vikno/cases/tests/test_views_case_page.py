@@ -132,3 +132,18 @@ def test_staff_resend_a_notification_from_the_case_page(world, login_as):
     response = client.post(f"/staff/cases/{case.number}/notifications/{note.pk}/resend/")
     assert response.status_code == 302
     assert Notification.objects.filter(case_id=case.pk, channel="email").count() == 2
+
+
+def test_the_provider_officer_is_not_offered_a_resend_they_may_not_do(world, login_as):
+    from vikno.notify.models import Notification
+
+    from .core_factories import person
+
+    applicant = person(world, email="olena@example.org", email_consent=True)
+    case = register(world, make_service(providers=[world.provider_a]), applicant=applicant)
+    services.transition(case, "send_to_provider", actor=Actor(user=world.admin_a), provider=world.provider_a)
+    note = Notification.objects.filter(case_id=case.pk, channel="email").first()
+    Notification.objects.filter(pk=note.pk).update(status="sent")
+    page = login_as(world.officer_a).get(f"/staff/cases/{case.number}/")
+    assert page.status_code == 200
+    assert "/resend/" not in page.content.decode()
