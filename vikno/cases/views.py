@@ -448,13 +448,10 @@ def _event_rows(case: Case) -> list[dict]:
     rows = []
     for event in case.events.select_related("office").all():
         spec = workflow.ACTIONS.get(event.action)
-        rows.append(
-            {
-                "event": event,
-                "what": spec.event_label if spec else EVENT_LABELS.get(event.action, event.action),
-                "status": _status_label(event.to_status) if event.to_status else "",
-            }
-        )
+        what = spec.event_label if spec else EVENT_LABELS.get(event.action, event.action)
+        status = _status_label(event.to_status) if event.to_status else ""
+        # "Передано до СНАП → Передано до СНАП": the status is shown only when it says more.
+        rows.append({"event": event, "what": what, "status": "" if status == what else status})
     return rows
 
 
@@ -565,7 +562,7 @@ def case_action(request, number: str):
     except DomainError as error:
         _add_error(form, error)
         return _render_case(request, case, bound={name: form}, error=error.message, status=_error_status(error))
-    return _done(request, case, _("Done: %(status)s.") % {"status": case.get_status_display()})
+    return _done(request, case, _("The case is now «%(status)s».") % {"status": case.get_status_display()})
 
 
 def _require(condition: bool) -> None:
@@ -624,7 +621,7 @@ def case_issue(request, number: str):
     except DomainError as error:
         _add_error(form, error)
         return _render_case(request, case, bound={"issue": form}, error=error.message, status=_error_status(error))
-    return _done(request, case, _("Issued: %(status)s.") % {"status": case.get_status_display()})
+    return _done(request, case, _("The case is now «%(status)s».") % {"status": case.get_status_display()})
 
 
 @staff_required()

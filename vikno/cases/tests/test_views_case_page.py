@@ -129,6 +129,8 @@ def test_staff_resend_a_notification_from_the_case_page(world, login_as):
     client = login_as(world.admin_a)
     page = client.get(f"/staff/cases/{case.number}/")
     assert f"/staff/cases/{case.number}/notifications/{note.pk}/resend/" in page.content.decode()
+    # The event and channel by name, not by code.
+    assert "<td>Звернення прийнято</td><td>Електронна пошта</td>" in page.content.decode()
     response = client.post(f"/staff/cases/{case.number}/notifications/{note.pk}/resend/")
     assert response.status_code == 302
     assert Notification.objects.filter(case_id=case.pk, channel="email").count() == 2

@@ -70,10 +70,11 @@ def _compiled_is_current() -> bool:
     for entry in parse_po(UK_PO):
         if entry.is_header:
             continue
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid  # gettext's context key
         if entry.msgid_plural is None:
-            if catalog.get(entry.msgid) != entry.msgstr[0]:
+            if catalog.get(key) != entry.msgstr[0]:
                 return False
-        elif any(catalog.get((entry.msgid, index)) != text for index, text in entry.msgstr.items()):
+        elif any(catalog.get((key, index)) != text for index, text in entry.msgstr.items()):
             return False
     return True
 
