@@ -67,6 +67,7 @@ from .workflow import FRONT, add_event, notify, transition
 
 __all__ = [
     "add_document_file",
+    "applicant_of_earlier_intake",
     "attach_result",
     "create_applicant",
     "create_representative",
@@ -361,6 +362,16 @@ def create_applicant(center: Center, data: dict, *, actor: Actor | None) -> Appl
             },
         )
     return applicant
+
+
+def applicant_of_earlier_intake(center_id: int, idempotency_key: str) -> Applicant | None:
+    """The applicant of the case an earlier submit of the same intake form (its key) registered: a
+    repeat reuses that card instead of writing another, and ``register_case`` returns that case."""
+    if not idempotency_key:
+        return None
+    earlier = Case.objects.filter(center_id=center_id, idempotency_key=idempotency_key).select_related("applicant")
+    case = earlier.first()
+    return case.applicant if case else None
 
 
 def _refuse_same_code(center: Center, clean: dict) -> None:

@@ -331,13 +331,9 @@ def _register(request, context, intake_form, applicant_form, documents, payment_
     try:
         with transaction.atomic():
             if applicant is None:
-                # A repeated submit of the same form (its key) reuses the applicant the first one wrote;
-                # register_case then returns the first case.
-                key = data.get("idempotency_key") or ""
-                earlier = Case.objects.filter(center_id=office.center_id, idempotency_key=key).first() if key else None
-                applicant = (
-                    earlier.applicant if earlier else cases.create_applicant(user.center, applicant_data, actor=actor)
-                )
+                applicant = cases.applicant_of_earlier_intake(
+                    office.center_id, data.get("idempotency_key") or ""
+                ) or cases.create_applicant(user.center, applicant_data, actor=actor)
             case = cases.register_case(
                 office=office,
                 service=context["service"],
