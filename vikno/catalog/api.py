@@ -12,7 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja import Field, Query, Router, Schema
 
 from vikno.core.api_errors import ApiError
@@ -21,7 +21,7 @@ from vikno.core.pagination import paginate
 
 from . import search, services
 from .fees import format_uah, round_fee
-from .models import LifeSituation, Service, ServiceVersion, Sphere, SubsistenceMinimum
+from .models import LifeSituation, Service, ServiceVersion, Sphere, SubsistenceMinimum, term_display
 
 router = Router(tags=["catalog"])
 
@@ -157,25 +157,14 @@ class LifeSituationOut(Schema):
 
 # --- Helpers -------------------------------------------------------------------------------------
 
-_UNIT_FORMS = {
-    ServiceVersion.TermUnit.HOURS: ("година", "години", "годин"),
-    ServiceVersion.TermUnit.WORKING_DAYS: ("робочий день", "робочі дні", "робочих днів"),
-    ServiceVersion.TermUnit.CALENDAR_DAYS: ("календарний день", "календарні дні", "календарних днів"),
-}
-
 
 def term_text(value: int | None, unit: str) -> str:
-    """«1 робочий день», «3 робочі дні», «10 робочих днів»."""
-    forms = _UNIT_FORMS.get(unit)
-    if value is None or not forms:
+    """«1 робочий день», «3 робочі дні», «10 робочих днів»: the API speaks Ukrainian whatever the caller's
+    language (the same words as the pages, from the catalog's translation)."""
+    if unit not in ServiceVersion.TermUnit.values:
         return ""
-    if value % 10 == 1 and value % 100 != 11:
-        form = forms[0]
-    elif 2 <= value % 10 <= 4 and not 12 <= value % 100 <= 14:
-        form = forms[1]
-    else:
-        form = forms[2]
-    return f"{value} {form}"
+    with translation.override("uk"):
+        return term_display(value, unit)
 
 
 def _term(value, unit) -> TermOut:
