@@ -10,6 +10,8 @@ allowed from the current status gets 409 ``illegal_transition``.
     in_progress ─request_clarification→ needs_clarification ─resume→ in_progress
     in_progress ─mark_result_ready→ result_ready ─issue→ issued
     in_progress ─refuse→ refused ─issue_refusal→ refusal_issued
+    sent_to_provider | in_progress ─return_to_center→ accepted (not this СНАП's case, or the package is
+        incomplete: the front office fixes it and sends the case again, maybe to another СНАП)
     any open status ─withdraw→ withdrawn | ─dismiss→ dismissed
 """
 
@@ -97,6 +99,14 @@ ACTIONS: dict[str, Action] = {
             "Результат готовий",
         ),
         Action("refuse", "відмовити в наданні послуги", (Status.IN_PROGRESS,), Status.REFUSED, BACK, "Відмова"),
+        Action(
+            "return_to_center",
+            "повернути справу до ЦНАП без рішення",
+            (Status.SENT_TO_PROVIDER, Status.IN_PROGRESS),
+            Status.ACCEPTED,
+            BACK,
+            "Повернуто до ЦНАП без рішення",
+        ),
         Action("issue", "видати результат", (Status.RESULT_READY,), Status.ISSUED, FRONT, "Результат видано"),
         Action(
             "issue_refusal",
@@ -289,6 +299,28 @@ def advance_tasks(case: Case, phase: str, *, actor: Actor | None, now=None) -> N
         _activate(tasks[end], case, now)
 
 
+def rewind_to_intake(case: Case, now) -> None:
+    """The case went back to the front office: the СНАП steps wait again and the last front-office
+    step before them is the current one (sending the case again closes it, as the first time)."""
+    tasks = list(case.tasks.order_by("position"))
+    provider_idx = [i for i, t in enumerate(tasks) if t.role in PROVIDER_TASK_ROLES]
+    if not provider_idx:
+        return
+    first = provider_idx[0]
+    for task in tasks[first:]:
+        if task.state in (CaseTask.State.ACTIVE, CaseTask.State.DONE):
+            task.state = CaseTask.State.PENDING
+            task.started_at = task.due_at = task.done_at = task.done_by_id = None
+            task.save(update_fields=["state", "started_at", "due_at", "done_at", "done_by_id"])
+    if first > 0:
+        task = tasks[first - 1]
+        task.state = CaseTask.State.ACTIVE
+        task.started_at = now
+        task.done_at = task.done_by_id = None
+        task.due_at = compute_due(now, task.term_value, task.term_unit, office=case.current_office)
+        task.save(update_fields=["state", "started_at", "due_at", "done_at", "done_by_id"])
+
+
 def start_tasks(case: Case, now) -> None:
     first = case.tasks.order_by("position").first()
     if first is not None:
@@ -455,6 +487,24 @@ def _apply_clarify(case, spec, *, actor, comment, now, **details):
     return {}
 
 
+def _apply_return(case, spec, *, actor, comment, now, **details):
+    if not comment:
+        raise DomainError(
+            "Поясніть, чому справу повернуто до ЦНАП (напр., послуга не належить до повноважень цього СНАП "
+            "або пакет документів неповний).",
+            code="comment_required",
+            field="comment",
+        )
+    provider = case.provider
+    case.provider = None
+    rewind_to_intake(case, now)
+    return {
+        "provider": provider.pk if provider else None,
+        "provider_name": str(provider or ""),
+        "_fields": ["provider"],
+    }
+
+
 def _apply_resume(case, spec, *, actor, comment, now, **details):
     _deadline_call("resume", case, at=now)
     return {}
@@ -574,6 +624,7 @@ APPLY = {
     "resume": _apply_resume,
     "mark_result_ready": _apply_ready,
     "refuse": _apply_refuse,
+    "return_to_center": _apply_return,
     "issue": _apply_issue,
     "issue_refusal": _apply_issue,
     "withdraw": _apply_withdraw,

@@ -192,3 +192,36 @@ def test_clarification_suspends_and_resume_restarts_the_term(world, sent):
     assert Case.objects.get(pk=case.pk).suspended_since is not None
     case = services.transition(case, "resume", actor=officer)
     assert Case.objects.get(pk=case.pk).suspended_since is None
+
+
+@pytest.mark.django_db
+def test_the_snap_returns_a_case_to_the_center_with_a_reason_and_the_center_sends_it_again(world, sent):
+    """Not this СНАП's case, or the package is incomplete: back to the front office without a decision."""
+    admin, officer = Actor(user=world.admin_a), Actor(user=world.officer_a)
+    with pytest.raises(DomainError) as exc:
+        services.transition(sent, "return_to_center", actor=officer)
+    assert exc.value.code == "comment_required"
+    with pytest.raises(PermissionDenied):  # the front office cannot "return" to itself
+        services.transition(sent, "return_to_center", actor=admin, comment="x")
+    services.transition(sent, "take_into_work", actor=officer)
+    case = services.transition(sent, "return_to_center", actor=officer, comment="Не належить до повноважень ДРАЦС")
+    assert case.status == Status.ACCEPTED and case.provider_id is None
+    event = case.events.get(action="return_to_center")
+    assert event.comment == "Не належить до повноважень ДРАЦС"
+    assert event.data["provider"] == world.provider_a.pk
+    assert AuditEvent.objects.filter(action="case.return_to_center", object_id=str(case.pk)).exists()
+    # the СНАП no longer sees it; the ТК is back at the front office's step
+    assert not Case.objects.visible_to(world.officer_a).filter(pk=case.pk).exists()
+    current = case.tasks.get(state=CaseTask.State.ACTIVE)
+    assert current.role not in ("officer", "provider_head")
+    assert not case.tasks.filter(role__in=("officer", "provider_head")).exclude(state=CaseTask.State.PENDING).exists()
+    # sent again, the СНАП's step starts again
+    again = services.transition(case, "send_to_provider", actor=admin, provider=world.provider_a)
+    assert again.status == Status.SENT_TO_PROVIDER
+    assert again.tasks.get(state=CaseTask.State.ACTIVE).role in ("officer", "provider_head")
+    # a decided case cannot be returned
+    services.transition(again, "take_into_work", actor=officer)
+    services.transition(again, "refuse", actor=officer, reason="Неповний пакет", legal_ground="ІК, п. 12")
+    with pytest.raises(DomainError) as exc:
+        services.transition(again, "return_to_center", actor=officer, comment="x")
+    assert exc.value.code == "illegal_transition"
