@@ -47,3 +47,18 @@ def test_public_status_page_works_without_javascript(new_page, case):
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     assert case.number in page.locator("h2").first.inner_text()
+
+
+def test_consultations_and_the_intake_with_a_representative_are_accessible(page, world, case):
+    from vikno.cases.tests.core_factories import make_service
+
+    instant = make_service(instant=True)
+    log_in(page, world.admin_a)
+    page.goto("/staff/cases/consultations/")
+    assert_accessible(page)
+    page.goto(f"/staff/cases/new/?service={instant.code}")
+    page.locator("details.representative summary").click()
+    page.fill("#id_rep-full_name", "Бондар Петро Іванович")
+    assert page.locator("#id_identity_document").is_visible()  # instant: the identity document now
+    assert_accessible(page)
+    assert js_errors(page) == []

@@ -140,6 +140,43 @@ class ApplicantForm(forms.ModelForm):
         return data
 
 
+class RepresentativeForm(forms.Form):
+    """Someone filing for the applicant, with the power of attorney (optional at intake)."""
+
+    full_name = forms.CharField(label=_("Representative (full name)"), required=False, max_length=300)
+    authority_document = forms.CharField(
+        label=_("Power of attorney"),
+        required=False,
+        max_length=300,
+        help_text=_("Number, date and who certified it."),
+    )
+    authority_valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DateInput())
+    identity_document = forms.CharField(label=_("Representative's identity document"), required=False, max_length=200)
+    rnokpp = forms.CharField(
+        label=_("Representative's РНОКПП"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Representative's phone"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "rep")
+        super().__init__(*args, **kwargs)
+
+    def representative(self) -> dict | None:
+        """The typed details, or None when the applicant files in person (every field empty)."""
+        data = self.cleaned_data
+        if not any(data.get(name) for name in self.fields):
+            return None
+        return dict(data)
+
+
 class DocumentForm(forms.Form):
     """One line of the ІК checklist: whether it was given, as original and/or copy, pages, a scan."""
 
@@ -209,6 +246,15 @@ class IntakeForm(forms.Form):
         help_text=_("The channel of the application follows the office."),
     )
     idempotency_key = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+    identity_document = forms.CharField(
+        label=_("Identity document shown"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Instant service: the result is handed over now, to the applicant or to the representative if one "
+            "files. Type and number, e.g. ID-картка 001234567."
+        ),
+    )
 
     def __init__(self, *args, offices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,6 +331,10 @@ class DocumentFileForm(forms.Form):
 # --- Lists and consultations ---------------------------------------------------------------------------
 
 
+class ConsultationFilterForm(forms.Form):
+    day = forms.DateField(label=_("Day"), required=False, widget=DateInput())
+
+
 class CaseSearchForm(forms.Form):
     q = forms.CharField(
         label=_("Find a case"),
@@ -295,8 +345,17 @@ class CaseSearchForm(forms.Form):
     )
 
 
+class ServiceCodeField(forms.ModelChoiceField):
+    """A service typed by its code; «acs-001 » finds ACS-001."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().upper()
+        return super().to_python(value)
+
+
 class ConsultationForm(forms.Form):
-    service = forms.ModelChoiceField(
+    service = ServiceCodeField(
         label=_("Service (code)"),
         queryset=Service.objects.filter(is_active=True),
         to_field_name="code",
@@ -313,6 +372,8 @@ class ConsultationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if "service" in self.errors:
+            return data  # a wrong code: its own message says so
         if not data.get("service") and not (data.get("topic") or "").strip():
             raise forms.ValidationError(_("Give the service code or the topic of the consultation."))
         return data

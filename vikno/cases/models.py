@@ -12,6 +12,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from vikno.core.scoping import ScopedManager
 
@@ -376,4 +377,4 @@ class Consultation(models.Model):
         indexes = [models.Index(fields=["center", "-at"], name="consultation_center_at")]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d} {self.topic or self.service_id}"
+        return f"{timezone.localtime(self.at):%Y-%m-%d} {self.topic or self.service_id}"

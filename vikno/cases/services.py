@@ -67,13 +67,15 @@ from .workflow import FRONT, add_event, notify, transition
 
 __all__ = [
     "add_document_file",
-    "applicant_of_earlier_intake",
     "attach_result",
+    "case_of_earlier_intake",
+    "consultations_on",
     "create_applicant",
     "create_representative",
     "find_applicants",
     "get_applicant",
     "get_case",
+    "identity_of",
     "issue",
     "normalise_phone",
     "officer_inbox",
@@ -364,14 +366,13 @@ def create_applicant(center: Center, data: dict, *, actor: Actor | None) -> Appl
     return applicant
 
 
-def applicant_of_earlier_intake(center_id: int, idempotency_key: str) -> Applicant | None:
-    """The applicant of the case an earlier submit of the same intake form (its key) registered: a
-    repeat reuses that card instead of writing another, and ``register_case`` returns that case."""
+def case_of_earlier_intake(center_id: int, idempotency_key: str) -> Case | None:
+    """The case an earlier submit of the same intake form (its key) registered: a repeat reuses its
+    applicant and representative cards instead of writing others, and ``register_case`` returns it."""
     if not idempotency_key:
         return None
-    earlier = Case.objects.filter(center_id=center_id, idempotency_key=idempotency_key).select_related("applicant")
-    case = earlier.first()
-    return case.applicant if case else None
+    earlier = Case.objects.filter(center_id=center_id, idempotency_key=idempotency_key)
+    return earlier.select_related("applicant", "representative").first()
 
 
 def _refuse_same_code(center: Center, clean: dict) -> None:
@@ -604,7 +605,8 @@ def _checklist(required, documents) -> list[CaseDocument]:
     return rows
 
 
-def _identity_of(applicant: Applicant) -> str:
+def identity_of(applicant: Applicant) -> str:
+    """The identity document on the applicant's card (ID card, else passport), for the issuance record."""
     if applicant.id_card_number:
         return f"ID-картка № {applicant.id_card_number}"
     if applicant.passport_number:
@@ -766,7 +768,7 @@ def register_case(
                 },
             )
             if payment:
-                _record_payment(case, actor=actor, office_id=office.pk, **payment)
+                _record_payment(case, actor=actor, office_id=office.pk, at=filed_at, **payment)
             if instant:
                 _complete_instant(case, actor=actor, issuance=issuance or {}, now=filed_at)
             elif not online:
@@ -793,9 +795,15 @@ def _complete_instant(case: Case, *, actor: Actor | None, issuance: dict, now) -
     identity = (issuance.get("identity_document") or "").strip()
     if not identity:
         identity = (case.representative.identity_document if to_representative and case.representative else "") or (
-            _identity_of(case.applicant)
+            identity_of(case.applicant)
         )
-    identity = identity or "Особу перевірено під час прийому заяви"
+    if not identity:
+        # the result is handed over now: the record of who received it names the document shown
+        raise DomainError(
+            "Миттєву послугу видають одразу: вкажіть документ, що посвідчує особу отримувача (тип і номер).",
+            code="identity_document_required",
+            field="identity_document",
+        )
     case.status = Status.RESULT_READY
     case.result_ready_at = now
     case.save(update_fields=["status", "result_ready_at"])
@@ -825,12 +833,13 @@ def _complete_instant(case: Case, *, actor: Actor | None, issuance: dict, now) -
 # --- payments, files, issuance, transfer ---------------------------------------------------------
 
 
-def _record_payment(case: Case, *, actor: Actor | None, office_id: int | None = None, **fields):
+def _record_payment(case: Case, *, actor: Actor | None, office_id: int | None = None, at=None, **fields):
     payment = payments.record_payment(case, actor=actor, **fields)
     add_event(
         case,
         "payment_recorded",
         actor=actor,
+        at=at,
         office_id=office_id,
         comment=payment.get_method_display(),
         data={"amount": str(payment.amount), "method": payment.method, "receipt_number": payment.receipt_number},
@@ -1032,6 +1041,15 @@ def record_consultation(
         )
         record(actor, "consultation.recorded", consultation, data={"service": getattr(service, "code", None)})
     return consultation
+
+
+def consultations_on(user, day: dt.date) -> QuerySet:
+    """The consultations the user may see (their center, or region for the oblast) given on ``day``
+    (local time), newest first."""
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+    queryset = Consultation.objects.visible_to(user).filter(at__gte=start, at__lt=end)
+    return queryset.select_related("office", "service").order_by("-at", "-id")
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("new/", views.intake, name="intake"),
     path("consultation/", views.consultation, name="consultation"),
+    path("consultations/", views.consultation_list, name="consultations"),
     path("<str:number>/", views.case_detail, name="detail"),
     path("<str:number>/action/", views.case_action, name="action"),
     path("<str:number>/payment/", views.case_payment, name="payment"),

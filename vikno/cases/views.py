@@ -13,7 +13,7 @@ import uuid
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -41,18 +41,20 @@ from .forms import (
     ApplicantFindForm,
     ApplicantForm,
     CaseSearchForm,
+    ConsultationFilterForm,
     ConsultationForm,
     DocumentFileForm,
     DocumentFormSet,
     IntakeForm,
     IssueForm,
     PaymentForm,
+    RepresentativeForm,
     ResultForm,
     ServiceSearchForm,
     TransferForm,
     TransitionForm,
 )
-from .models import Applicant, Case, CaseTask, Status
+from .models import Applicant, Case, CaseTask, Consultation, Status
 from .signals import case_registered_in_visit
 
 FRONT_ROLES = (Role.ADMINISTRATOR, Role.CENTER_HEAD)
@@ -60,7 +62,16 @@ INTAKE_ROLES = (Role.ADMINISTRATOR, Role.CENTER_HEAD)
 PAGE_SIZE = 50
 SERVICE_HITS = 15
 SOON_WORKING_DAYS = 2
-FRONT_WORK = [Status.SUBMITTED_ONLINE, Status.ACCEPTED, Status.RESULT_READY, Status.REFUSED]
+# The front office's inbox: online applications to accept, cases to send (new or returned by a СНАП),
+# cases waiting for the applicant's clarification (the applicant usually brings it to the desk) and
+# results or refusals to hand out.
+FRONT_WORK = [
+    Status.SUBMITTED_ONLINE,
+    Status.ACCEPTED,
+    Status.NEEDS_CLARIFICATION,
+    Status.RESULT_READY,
+    Status.REFUSED,
+]
 
 # Buttons of the case page: the style of each action (danger actions are set apart).
 DANGER_ACTIONS = {"refuse", "withdraw", "dismiss"}
@@ -240,14 +251,23 @@ def intake(request):
         applicant_form = ApplicantForm(request.POST)
         documents = DocumentFormSet(request.POST, request.FILES, prefix="doc", initial=_document_initial(required))
         payment_form = PaymentForm(request.POST)
+        representative_form = RepresentativeForm(request.POST)
         forms_ok = all(
-            [intake_form.is_valid(), applicant_form.is_valid(), documents.is_valid(), payment_form.is_valid()]
+            [
+                intake_form.is_valid(),
+                applicant_form.is_valid(),
+                representative_form.is_valid(),
+                documents.is_valid(),
+                payment_form.is_valid(),
+            ]
         )
         if forms_ok and len(documents.forms) != len(required):
             forms_ok = False
             context["register_error"] = _("The document checklist changed; check it and register again.")
         if forms_ok:
-            response = _register(request, context, intake_form, applicant_form, documents, payment_form, required)
+            response = _register(
+                request, context, intake_form, applicant_form, representative_form, documents, payment_form, required
+            )
             if response is not None:
                 return response
         status = 400
@@ -261,9 +281,11 @@ def intake(request):
                 if offices.filter(pk=request.session.get("office_id") or 0).exists()
                 else offices.first(),
                 "idempotency_key": uuid.uuid4().hex,
+                "identity_document": cases.identity_of(chosen_applicant) if chosen_applicant else "",
             },
         )
         applicant_form = ApplicantForm(initial=_new_applicant_initial(criteria))
+        representative_form = RepresentativeForm()
         documents = DocumentFormSet(prefix="doc", initial=_document_initial(required))
         payment_form = PaymentForm(initial={"amount": fee.amount if fee and fee.amount else None, "paid_on": today})
         if chosen_applicant is not None:
@@ -274,9 +296,11 @@ def intake(request):
         {
             "intake_form": intake_form,
             "applicant_form": applicant_form,
+            "representative_form": representative_form,
             "documents": list(zip(required, documents.forms, strict=False)),
             "documents_management": documents.management_form,
             "documents_errors": documents.non_form_errors(),
+            "documents_have_errors": bool(documents.non_form_errors()) or any(f.errors for f in documents.forms),
             "payment_form": payment_form,
             "searched_nothing": bool(criteria) and not found,
         }
@@ -294,9 +318,10 @@ def _visit_ticket(request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _register(request, context, intake_form, applicant_form, documents, payment_form, required):
-    """Create the applicant (if new) and the case with its documents, scans and payment in one
-    transaction; None (with the errors on the forms) when the domain layer refuses."""
+def _register(request, context, intake_form, applicant_form, representative_form, documents, payment_form, required):
+    """Create the applicant (if new), the representative (if one files) and the case with its
+    documents, scans and payment in one transaction; None (with the errors on the forms) when the
+    domain layer refuses."""
     user = request.user
     actor = actor_from_request(request)
     data = intake_form.cleaned_data
@@ -328,21 +353,40 @@ def _register(request, context, intake_form, applicant_form, documents, payment_
                 "provided": bool(row.get("provided")),
             }
         )
+    representative_data = representative_form.representative()
+    representative_failed = False
     try:
         with transaction.atomic():
+            # a repeated submit (same key) reuses the cards the first one wrote
+            earlier = cases.case_of_earlier_intake(office.center_id, data.get("idempotency_key") or "")
             if applicant is None:
-                applicant = cases.applicant_of_earlier_intake(
-                    office.center_id, data.get("idempotency_key") or ""
-                ) or cases.create_applicant(user.center, applicant_data, actor=actor)
+                applicant = (
+                    earlier.applicant if earlier else cases.create_applicant(user.center, applicant_data, actor=actor)
+                )
+            representative = None
+            if earlier is not None:
+                representative = earlier.representative
+            elif representative_data:
+                try:
+                    representative = cases.create_representative(user.center, representative_data, actor=actor)
+                except DomainError as error:
+                    _add_error(representative_form, error)
+                    representative_failed = True
+                    raise
             case = cases.register_case(
                 office=office,
                 service=context["service"],
                 applicant=applicant,
+                representative=representative,
                 actor=actor,
                 channel=office.kind,
                 documents=document_rows,
                 payment=payment_form.payment(),
                 idempotency_key=data.get("idempotency_key") or "",
+                issuance={
+                    "identity_document": data.get("identity_document") or "",
+                    "to_representative": representative is not None,
+                },
             )
             ticket_id = _visit_ticket(request)
             if ticket_id:
@@ -356,7 +400,11 @@ def _register(request, context, intake_form, applicant_form, documents, payment_
                         form.add_error("file", error.message)
                         raise
     except DomainError as error:
-        if error.field in APPLICANT_FIELDS:
+        if representative_failed:
+            pass  # already beside the representative's field
+        elif error.field == "identity_document":
+            _add_error(intake_form, error)
+        elif error.field in APPLICANT_FIELDS:
             _add_error(applicant_form, error)
         elif error.field in PAYMENT_FIELDS:
             _add_error(payment_form, error)
@@ -502,8 +550,10 @@ def _case_context(request, case: Case, *, bound: dict | None = None, error: str 
         "can_pay": front and not case.is_closed and not fully_paid,
         "payment_form": bound.get("payment")
         or PaymentForm(required=True, initial={"amount": case.fee_amount or None, "paid_on": timezone.localdate()}),
-        "can_attach_result": back and case.status in (Status.IN_PROGRESS,),
-        "result_form": bound.get("result") or ResultForm(prefix="result"),
+        # the refusal decision is attached after the refusal too, until it is handed out
+        "can_attach_result": back and case.status in cases.RESULT_STATUSES,
+        "result_form": bound.get("result")
+        or ResultForm(prefix="result", initial={"is_refusal": case.status == Status.REFUSED}),
         "can_transfer": front and not case.is_closed,
         "transfer_form": bound.get("transfer")
         or TransferForm(
@@ -558,6 +608,10 @@ def case_action(request, number: str):
     except DomainError as error:
         _add_error(form, error)
         return _render_case(request, case, bound={name: form}, error=error.message, status=_error_status(error))
+    if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+        # returned to the center: the СНАП no longer sees it
+        messages.success(request, _("Case %(number)s was returned to the center.") % {"number": case.number})
+        return redirect("cases:inbox")
     return _done(request, case, _("The case is now «%(status)s».") % {"status": case.get_status_display()})
 
 
@@ -907,3 +961,43 @@ def consultation(request):
     if not target.startswith("/staff/"):
         target = reverse("cases:list")
     return redirect(target)
+
+
+@staff_required()
+def consultation_list(request):
+    """The consultations of one day (today by default) with the count per channel, and the form to
+    record one more (front office)."""
+    user = request.user
+    today = timezone.localdate()
+    filter_form = ConsultationFilterForm(request.GET or None)
+    day = (filter_form.cleaned_data.get("day") if filter_form.is_valid() else None) or today
+    rows = list(cases.consultations_on(user, day)[:CONSULTATIONS_SHOWN])
+    counts = dict.fromkeys(Consultation.Channel.values, 0)
+    for channel, number in cases.consultations_on(user, day).order_by().values_list("channel").annotate(n=Count("id")):
+        counts[channel] = number
+    staff = _staff_names({row.by_id for row in rows})
+    front = user.role in FRONT_ROLES and _offices_for(user).exists()
+    context = {
+        "filter_form": filter_form,
+        "day": day,
+        "is_today": day == today,
+        "previous_day": day - dt.timedelta(days=1),
+        "next_day": day + dt.timedelta(days=1) if day < today else None,
+        "rows": [(row, staff.get(row.by_id, "")) for row in rows],
+        "total": sum(counts.values()),
+        "counts": [(label, counts[value]) for value, label in Consultation.Channel.choices],
+        "more": sum(counts.values()) > len(rows),
+        "shown": len(rows),
+        "consultation_form": ConsultationForm() if front and day == today else None,
+    }
+    return render(request, "cases/consultation_list.html", context)
+
+
+CONSULTATIONS_SHOWN = 500
+
+
+def _staff_names(user_ids) -> dict:
+    from django.contrib.auth import get_user_model
+
+    ids = [i for i in user_ids if i]
+    return {user.pk: user.full_name() for user in get_user_model().objects.filter(pk__in=ids)} if ids else {}

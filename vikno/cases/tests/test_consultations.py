@@ -34,3 +34,37 @@ def test_consultation_bad_input_and_scope(world):
     with pytest.raises(PermissionDenied):
         services.record_consultation(office=world.office_a, actor=Actor(user=world.monitor_1), topic="x")
     assert Consultation.objects.count() == 0
+
+
+def test_the_consultations_page_lists_the_day_with_counts_and_records_one_more(world, login_as, client):
+    service = make_service()
+    services.record_consultation(office=world.office_a, actor=Actor(user=world.admin_a), service=service)
+    services.record_consultation(
+        office=world.office_a, actor=Actor(user=world.admin_a), topic="Графік роботи", channel="phone"
+    )
+    admin = login_as(world.admin_a)
+    page = admin.get("/staff/cases/consultations/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert service.code in html and "Графік роботи" in html and "Телефоном" in html
+    assert 'name="consultation-service"' in html
+    # a code typed in lower case with spaces is the same service
+    recorded = admin.post(
+        "/staff/cases/consultation/",
+        {
+            "consultation-service": f" {service.code.lower()} ",
+            "consultation-channel": "in_person",
+            "next": "/staff/cases/consultations/",
+        },
+    )
+    assert recorded.status_code == 302 and recorded["Location"] == "/staff/cases/consultations/"
+    assert Consultation.objects.filter(service=service).count() == 2
+    # a wrong code gets one message, not a second one asking for a code or topic
+    admin.post("/staff/cases/consultation/", {"consultation-service": "NOPE-1", "consultation-channel": "phone"})
+    after = admin.get("/staff/cases/consultations/").content.decode()
+    assert "Немає чинної послуги з таким кодом" in after
+    assert "Зазначте код послуги або тему" not in after
+    # another day; another center sees nothing of ours
+    assert "Графік роботи" not in admin.get("/staff/cases/consultations/?day=2020-01-01").content.decode()
+    client.logout()
+    assert "Графік роботи" not in login_as(world.admin_b).get("/staff/cases/consultations/").content.decode()

@@ -108,9 +108,29 @@ def test_paid_instant_service_needs_the_payment_at_intake(world):
         register(world, service)
     assert exc.value.code == "fee_unpaid"
     assert Case.objects.count() == 0
-    case = register(world, service, payment={"method": "pos", "amount": "40", "receipt_number": "R-1"})
+    case = register(
+        world,
+        service,
+        payment={"method": "pos", "amount": "40", "receipt_number": "R-1"},
+        issuance={"identity_document": "Паспорт КВ № 123456"},
+    )
     assert case.status == Status.ISSUED
     assert case.payments.get().amount == Decimal("40.00")
+    assert case.issuance.identity_document == "Паспорт КВ № 123456"
+    # the payment was taken before the result was handed over, and the history says so
+    actions = list(case.events.order_by("at", "id").values_list("action", flat=True))
+    assert actions == ["registered", "payment_recorded", "mark_result_ready", "issue"]
+
+
+@pytest.mark.django_db
+def test_instant_service_without_a_known_identity_document_is_refused(world):
+    """The issuance record names the document shown; nothing is written without it."""
+    service = make_service(instant=True)
+    with pytest.raises(DomainError) as exc:
+        register(world, service, applicant=person(world))
+    assert exc.value.code == "identity_document_required"
+    assert exc.value.field == "identity_document"
+    assert Case.objects.count() == 0
 
 
 @pytest.mark.django_db

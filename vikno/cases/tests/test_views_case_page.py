@@ -3,6 +3,8 @@ Ukrainian refusals of the domain layer; audit of each view of personal data; 404
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from vikno.cases import services
@@ -149,3 +151,45 @@ def test_the_provider_officer_is_not_offered_a_resend_they_may_not_do(world, log
     page = login_as(world.officer_a).get(f"/staff/cases/{case.number}/")
     assert page.status_code == 200
     assert "/resend/" not in page.content.decode()
+
+
+def _at_provider(world, case):
+    services.record_payment(case, method="exemption", exemption_ground="Закон, ст. 1", actor=Actor(user=world.admin_a))
+    return services.transition(case, "send_to_provider", actor=Actor(user=world.admin_a))
+
+
+def test_the_officer_returns_a_case_and_lands_on_the_inbox(world, login_as, case):
+    _at_provider(world, case)
+    officer = login_as(world.officer_a)
+    assert "return_to_center" in officer.get(_url(case)).content.decode()
+    refused = officer.post(_url(case, "action/"), {"return_to_center-action": "return_to_center"})
+    assert refused.status_code == 400 and "Поясніть, чому справу повернуто" in refused.content.decode()
+    done = officer.post(
+        _url(case, "action/"),
+        {"return_to_center-action": "return_to_center", "return_to_center-comment": "Не наша послуга"},
+    )
+    assert done.status_code == 302 and done["Location"] == "/staff/cases/inbox/"
+    assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
+
+
+def test_the_front_office_inbox_lists_cases_waiting_for_clarification(world, login_as, case):
+    _at_provider(world, case)
+    services.transition(case, "take_into_work", actor=Actor(user=world.officer_a))
+    services.transition(case, "request_clarification", actor=Actor(user=world.officer_a), comment="Довідка з банку")
+    page = login_as(world.admin_a).get("/staff/cases/inbox/").content.decode()
+    assert case.number in page
+
+
+def test_the_refusal_decision_can_be_attached_after_the_refusal(world, login_as, case):
+    _at_provider(world, case)
+    services.transition(case, "take_into_work", actor=Actor(user=world.officer_a))
+    services.transition(case, "refuse", actor=Actor(user=world.officer_a), reason="Неповний пакет", legal_ground="ІК")
+    officer = login_as(world.officer_a)
+    page = officer.get(_url(case)).content.decode()
+    checkbox = re.search(r'<input[^>]*name="result-is_refusal"[^>]*>', page).group(0)
+    assert "checked" in checkbox  # after a refusal the document is the refusal decision by default
+    attached = officer.post(
+        _url(case, "result/"), {"result-name": "Рішення про відмову", "result-is_refusal": "on", "result-file": pdf()}
+    )
+    assert attached.status_code == 302
+    assert Case.objects.get(pk=case.pk).results.get().is_refusal

@@ -181,3 +181,72 @@ def test_viewing_a_chosen_applicant_is_audited(world, admin):
     known = person(world)
     admin.get(URL, {"service": service.code, "applicant": known.pk})
     assert AuditEvent.objects.filter(action="applicant.viewed", object_id=str(known.pk)).exists()
+
+
+def test_a_representative_named_at_the_desk_is_on_the_case_and_can_receive_the_result(world, admin):
+    service = make_service()
+    data = _post_data(
+        service,
+        office=str(world.office_a.pk),
+        **{
+            "rep-full_name": "бондар   петро іванович",
+            "rep-authority_document": "Довіреність № 12, 01.12.2026, нотаріус Іваненко",
+            "rep-identity_document": "ID-картка 009876543",
+            "rep-phone": "+380671112233",
+        },
+    )
+    response = admin.post(URL, data)
+    assert response.status_code == 302
+    case = Case.objects.select_related("representative").get()
+    assert case.representative.full_name == "Бондар Петро Іванович"
+    assert case.representative.center_id == world.center_a.pk
+    page = admin.get(f"/staff/cases/{case.number}/").content.decode()
+    assert "Бондар Петро Іванович" in page and "Довіреність № 12" in page
+
+
+def test_a_representative_without_the_power_of_attorney_is_refused_beside_the_field(world, admin):
+    from vikno.cases.models import Representative
+
+    service = make_service()
+    data = _post_data(service, office=str(world.office_a.pk), **{"rep-full_name": "Бондар Петро"})
+    response = admin.post(URL, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Вкажіть довіреність" in html and 'value="Бондар Петро"' in html
+    assert Case.objects.count() == 0 and Applicant.objects.count() == 0 and Representative.objects.count() == 0
+
+
+def test_an_instant_service_asks_for_the_identity_document_at_the_desk(world, admin):
+    service = make_service(instant=True)
+    page = admin.get(URL, {"service": service.code}).content.decode()
+    assert 'name="identity_document"' in page
+    refused = admin.post(URL, _post_data(service, office=str(world.office_a.pk)))
+    assert refused.status_code == 400
+    assert "документ, що посвідчує особу" in refused.content.decode()
+    assert Case.objects.count() == 0
+    done = admin.post(URL, _post_data(service, office=str(world.office_a.pk), identity_document="Паспорт КВ 123456"))
+    assert done.status_code == 302
+    assert Case.objects.get().issuance.identity_document == "Паспорт КВ 123456"
+
+
+def test_document_row_errors_are_in_the_summary_and_the_service_is_kept(world, admin):
+    service = make_service()
+    response = admin.post(URL, _post_data(service, office=str(world.office_a.pk), **{"doc-1-pages": "0"}))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'href="#id_doc-1-pages"' in html  # a link from the summary at the top to the row
+    # choosing another applicant after an error keeps the service
+    chosen = admin.post(
+        URL,
+        {**_post_data(service, office=str(world.office_a.pk)), "applicant": str(person(world).pk), "doc-1-pages": "0"},
+    )
+    assert f'href="/staff/cases/new/?service={service.code}"' in chosen.content.decode()
+
+
+def test_the_queue_ticket_survives_the_live_service_search(world, admin):
+    service = make_service()
+    reindex([service.pk])
+    page = admin.get(URL, {"ticket": "77"}).content.decode()
+    assert 'hx-include="closest form"' in page and 'name="ticket" value="77"' in page
+    hits = admin.get(URL, {"q": service.code, "ticket": "77"}, headers={"HX-Request": "true"}).content.decode()
+    assert f"service={service.code}" in hits and "ticket=77" in hits
