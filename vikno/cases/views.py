@@ -666,8 +666,11 @@ def case_issue(request, number: str):
     actor = actor_from_request(request)
     office_id = actor.office_id or workflow.event_office_id(actor, case) or case.current_office_id
     office = Office.objects.filter(center=case.center, pk=office_id).first() or case.current_office
+    details = dict(form.cleaned_data)
+    if details.get("to_representative") and details.get("recipient_name") == case.applicant.display_name:
+        details["recipient_name"] = ""  # the form's default is the applicant: the representative's name then
     try:
-        case = cases.issue(case, actor=actor, office=office, **form.cleaned_data)
+        case = cases.issue(case, actor=actor, office=office, **details)
     except DomainError as error:
         _add_error(form, error)
         return _render_case(request, case, bound={"issue": form}, error=error.message, status=_error_status(error))

@@ -250,3 +250,31 @@ def test_the_queue_ticket_survives_the_live_service_search(world, admin):
     assert 'hx-include="closest form"' in page and 'name="ticket" value="77"' in page
     hits = admin.get(URL, {"q": service.code, "ticket": "77"}, headers={"HX-Request": "true"}).content.decode()
     assert f"service={service.code}" in hits and "ticket=77" in hits
+
+
+def test_the_result_handed_to_the_representative_records_their_name(world, admin):
+    from vikno.cases import services
+
+    service = make_service(providers=[world.provider_a])
+    data = _post_data(
+        service,
+        office=str(world.office_a.pk),
+        **{"rep-full_name": "Бондар Петро Іванович", "rep-authority_document": "Довіреність № 12 від 01.12.2026"},
+    )
+    assert admin.post(URL, data).status_code == 302
+    case = Case.objects.get()
+    case.status = "result_ready"
+    case.save(update_fields=["status"])
+    page = admin.get(f"/staff/cases/{case.number}/").content.decode()
+    assert 'name="issue-to_representative"' in page
+    issued = admin.post(
+        f"/staff/cases/{case.number}/issue/",
+        {
+            "issue-recipient_name": case.applicant.display_name,  # the form's default, left as it was
+            "issue-identity_document": "ID-картка 009876543",
+            "issue-to_representative": "on",
+        },
+    )
+    assert issued.status_code == 302
+    issuance = services.get_case(world.admin_a, case.number).issuance
+    assert issuance.to_representative and issuance.recipient_name == "Бондар Петро Іванович"
