@@ -563,7 +563,7 @@ def _case_context(request, case: Case, *, bound: dict | None = None, error: str 
         "upload_form": bound.get("upload") or DocumentFileForm(prefix="upload"),
         "upload_position": bound.get("upload_position"),
         "can_print": front or user.role == Role.SYSADMIN,
-        "can_resend": front,
+        "can_resend": front and not case.is_closed,  # nothing to tell the applicant again once it is closed
         "action_error": error,
     }
 

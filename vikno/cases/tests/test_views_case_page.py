@@ -193,3 +193,16 @@ def test_the_refusal_decision_can_be_attached_after_the_refusal(world, login_as,
     )
     assert attached.status_code == 302
     assert Case.objects.get(pk=case.pk).results.get().is_refusal
+
+
+def test_no_resend_once_the_case_is_closed(world, login_as):
+    from vikno.notify.models import Notification
+
+    from .core_factories import person
+
+    applicant = person(world, email="olena@example.org", email_consent=True, id_card_number="001234567")
+    case = register(world, make_service(), applicant=applicant)
+    Notification.objects.filter(case_id=case.pk).update(status="sent")
+    services.transition(case, "withdraw", actor=Actor(user=world.admin_a))
+    page = login_as(world.admin_a).get(_url(case)).content.decode()
+    assert "Звернення прийнято" in page and "/resend/" not in page

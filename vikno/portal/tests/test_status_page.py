@@ -96,3 +96,10 @@ def test_too_many_failed_tries_answer_429(client, case):
     assert "<h1>" in limited.content.decode()
     other_ip = client.get(URL, {"number": case.number, "code": case.access_code}, REMOTE_ADDR="10.0.0.9")
     assert other_ip.status_code == 200
+
+
+def test_after_issuance_the_page_no_longer_says_where_to_collect(world, client):
+    case = register(world, make_service(instant=True), issuance={"identity_document": "ID-картка 001234567"})
+    html = client.get(URL, {"number": case.number, "code": case.access_code}).content.decode()
+    assert "Видано" in html
+    assert "Де отримати результат" not in html and "Питання щодо цієї заяви" in html
