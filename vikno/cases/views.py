@@ -147,7 +147,13 @@ def _chosen_service(request):
 
 def _document_initial(required) -> list[dict]:
     return [
-        {"provided": not doc.condition, "original": doc.original, "copy": doc.copy, "pages": doc.pages}
+        # a document needed only sometimes («за наявності», «у разі…») starts unticked
+        {
+            "provided": not doc.condition,
+            "original": doc.original and not doc.condition,
+            "copy": doc.copy and not doc.condition,
+            "pages": doc.pages,
+        }
         for doc in required
     ]
 

@@ -585,7 +585,7 @@ def _apply_info_cards(plan: Plan) -> None:
         if not isinstance(grounds, list):
             plan.problem(where, "очікується список", "grounds_for_refusal")
             continue
-        target.data["documents"] = [{"name": d.strip(), **catalog.DOCUMENT_DEFAULTS} for d in docs]
+        target.data["documents"] = [catalog.document_from_text(d) for d in docs]
         target.data["result_uk"] = _text(card.get("result_uk"))
         target.data["how_to_receive_uk"] = _text(card.get("how_to_receive_uk"))
         target.data["grounds_for_refusal"] = [str(g) for g in grounds]

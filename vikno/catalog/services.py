@@ -54,6 +54,7 @@ __all__ = [
     "create_service_list",
     "create_version",
     "default_tech_steps",
+    "document_from_text",
     "fee_for",
     "refresh_current_version",
     "service_counts_by_year",
@@ -91,6 +92,20 @@ VERSION_FIELDS = (
 )
 EXTRA_KEYS = {"documents", "tech_steps", "sub_services", "valid_to"}
 DOCUMENT_DEFAULTS = {"original": True, "copy": False, "pages": None, "condition": ""}
+# «Документ — за наявності», «… — у разі звернення представника»: the part after the dash says when
+# the document is needed; kept as its ``condition`` so intake does not tick it as given by default.
+CONDITION_STARTS = ("за наявності", "за бажанням", "у разі", "у випадках", "для ", "якщо")
+
+
+def document_from_text(text: str) -> dict:
+    """A checklist entry from an ІК line, its condition split off the name."""
+    name = " ".join(text.split())
+    head, dash, tail = name.partition(" — ")
+    if dash and tail.lower().startswith(CONDITION_STARTS):
+        return {**DOCUMENT_DEFAULTS, "name": head, "condition": tail[:300]}
+    return {**DOCUMENT_DEFAULTS, "name": name}
+
+
 TEXT_LIMITS = {"name_uk": 500, "name_en": 500, "provider_kind": 400, "fee_budget_code": 8}
 
 

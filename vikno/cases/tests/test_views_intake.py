@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from vikno.cases.models import Applicant, Case, CaseDocument
@@ -278,3 +280,15 @@ def test_the_result_handed_to_the_representative_records_their_name(world, admin
     assert issued.status_code == 302
     issuance = services.get_case(world.admin_a, case.number).issuance
     assert issuance.to_representative and issuance.recipient_name == "Бондар Петро Іванович"
+
+
+def test_a_document_needed_only_sometimes_is_not_ticked_as_given_by_default(world, admin):
+    from vikno.catalog.models import RequiredDocument
+
+    service = make_service()
+    RequiredDocument.objects.filter(version=service.current_version, position=2).update(condition="за наявності")
+    html = admin.get(URL, {"service": service.code}).content.decode()
+    assert "(за наявності)" in html
+    first = re.search(r'<input[^>]*name="doc-0-provided"[^>]*>', html).group(0)
+    second = re.search(r'<input[^>]*name="doc-1-provided"[^>]*>', html).group(0)
+    assert "checked" in first and "checked" not in second

@@ -99,13 +99,19 @@ def test_info_cards_fill_documents_in_order(imported):
         cards = [json.loads(line) for line in handle if line.strip()]
     for card in cards:
         version = Service.objects.get(code=card["code"]).current_version
-        assert list(version.documents.values_list("name", flat=True)) == card["required_documents"]
+        # «… — за наявності»: the condition is split off the name, and together they read as the ІК line
+        documents = version.documents.values_list("name", "condition")
+        assert [f"{name} — {condition}" if condition else name for name, condition in documents] == [
+            " ".join(line.split()) for line in card["required_documents"]
+        ]
         assert version.result_uk == card["result_uk"]
         assert version.how_to_receive_uk == card["how_to_receive_uk"]
         assert version.grounds_for_refusal == card["grounds_for_refusal"]
         assert version.info_card["fee_text_uk"] == card["fee_text_uk"]
         assert version.info_card["legal_acts"] == card["legal_acts"]
     assert RequiredDocument.objects.values("version").distinct().count() == len(cards)
+    optional = RequiredDocument.objects.filter(condition="за наявності").first()
+    assert optional is not None and "наявності" not in optional.name
 
 
 def test_default_tech_card_depends_on_flags(imported):
