@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from . import pagination
 from .models import AuditEvent
@@ -50,6 +51,31 @@ class Actor:
 
 
 SYSTEM = Actor(label="system")
+
+
+# What an action code means, for people reading the log. Rooms add their own codes in their
+# AppConfig.ready (``describe_actions``); a code without a description is shown as it is.
+_ACTION_LABELS: dict[str, Any] = {
+    "login.password": gettext_noop("Signed in with the password"),
+    "login.otp": gettext_noop("Confirmed the sign-in with a one-time code"),
+    "login.otp_failed": gettext_noop("Wrong one-time code"),
+    "login.failed": gettext_noop("Failed sign-in"),
+    "login.locked_out": gettext_noop("Account locked after failed sign-ins"),
+    "logout.idle": gettext_noop("Signed out after being idle"),
+    "mfa.totp_enrolled": gettext_noop("Set up the authenticator app"),
+    "mfa.backup_codes_issued": gettext_noop("Issued backup codes"),
+}
+
+
+def describe_actions(labels: dict[str, Any]) -> None:
+    """Register descriptions of audit action codes (English msgids; translated when shown)."""
+    _ACTION_LABELS.update(labels)
+
+
+def action_label(action: str) -> str:
+    """The description of an action code in the active language, or "" when none is registered."""
+    label = _ACTION_LABELS.get(action)
+    return gettext(str(label)) if label else ""
 
 
 def actor_from_request(request) -> Actor:

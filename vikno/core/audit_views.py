@@ -43,6 +43,9 @@ def audit_log(request):
             page = audit.newest_first(events, cursor=request.GET.get("cursor") or None, limit=PAGE_SIZE)
         except DomainError as exc:
             error = exc.message
+    if page is not None:
+        for event in page.items:
+            event.label = audit.action_label(event.action)
     next_query = None
     if page is not None and page.next_cursor:
         query = request.GET.copy()

@@ -206,3 +206,8 @@ def test_no_resend_once_the_case_is_closed(world, login_as):
     services.transition(case, "withdraw", actor=Actor(user=world.admin_a))
     page = login_as(world.admin_a).get(_url(case)).content.decode()
     assert "Звернення прийнято" in page and "/resend/" not in page
+
+
+def test_the_audit_log_says_what_a_case_action_code_means(world, login_as, case):
+    page = login_as(world.head_a).get("/staff/audit/").content.decode()
+    assert "Заяву зареєстровано" in page and "<code>case.registered</code>" in page
