@@ -123,6 +123,8 @@ class ApplicantForm(forms.ModelForm):
             "edrpou": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         }
 
+    # checked by the domain layer with the other details, so every problem is reported at once
+    email = forms.CharField(label=_("Email"), required=False, max_length=254, widget=forms.EmailInput())
     confirm_new = forms.BooleanField(
         label=_("This is a different person: create a new applicant anyway"), required=False
     )
@@ -133,6 +135,9 @@ class ApplicantForm(forms.ModelForm):
         # The domain layer validates the applicant as a whole (РНОКПП checksum, phone format…).
         for name in self.fields:
             self.fields[name].required = False
+
+    def _post_clean(self):
+        """No model validation here: ``services.create_applicant`` validates the details as a whole."""
 
     def data_for_service(self) -> dict:
         data = {k: v for k, v in self.cleaned_data.items() if k != "confirm_new"}

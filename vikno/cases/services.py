@@ -43,7 +43,7 @@ from vikno.catalog import intake
 from vikno.catalog.models import Service
 from vikno.core import audit
 from vikno.core.audit import Actor, record
-from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied, Problems
 from vikno.core.pagination import Page, newest_first
 from vikno.core.scoping import Role, scope_of
 from vikno.orgs.models import Center, Office, Settlement
@@ -206,82 +206,101 @@ PASSPORT_SERIES_RE = re.compile(r"^[А-ЯҐЄІЇ]{2}$")
 
 
 def clean_applicant_data(data: dict) -> dict:
-    """Validate and normalise applicant fields (model field names); raise DomainError on the first problem."""
+    """Validate and normalise applicant fields (model field names). Every problem found is reported
+    at once: the DomainError raised carries the others in ``others``."""
     kind = data.get("kind") or Applicant.Kind.PERSON
     if kind not in Applicant.Kind.values:
         raise DomainError("Вид заявника: фізична або юридична особа.", code="invalid_kind", field="kind")
+    problems = Problems()
     clean: dict = {"kind": kind}
     for name in (*PERSON_TEXT, "organisation_name", "head_name"):
         clean[name] = (
             normalise_name(data.get(name) or "") if name in PERSON_TEXT else " ".join((data.get(name) or "").split())
         )
     clean["address"] = " ".join((data.get("address") or "").split())[:500]
-    clean["settlement"] = _settlement(data.get("settlement"))
+    clean["settlement"] = problems.check(_settlement, data.get("settlement"))
     clean["sms_consent"] = bool(data.get("sms_consent"))
     clean["email_consent"] = bool(data.get("email_consent"))
-    clean["phone"] = normalise_phone(data.get("phone") or "")
+    clean["phone"] = problems.check(normalise_phone, data.get("phone") or "", default="")
     email = (data.get("email") or "").strip().lower()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            raise DomainError(f"Адреса електронної пошти «{email}» недійсна.", code="invalid_email", field="email")
+            problems.add(
+                DomainError(f"Адреса електронної пошти «{email}» недійсна.", code="invalid_email", field="email")
+            )
     clean["email"] = email
-    if clean["sms_consent"] and not clean["phone"]:
-        raise DomainError("Для SMS-повідомлень вкажіть номер телефону.", code="phone_required", field="phone")
+    if clean["sms_consent"] and not (data.get("phone") or "").strip():
+        problems.add(DomainError("Для SMS-повідомлень вкажіть номер телефону.", code="phone_required", field="phone"))
     if clean["email_consent"] and not email:
-        raise DomainError("Для повідомлень поштою вкажіть адресу.", code="email_required", field="email")
+        problems.add(DomainError("Для повідомлень поштою вкажіть адресу.", code="email_required", field="email"))
     for name, limit in (("last_name", 150), ("first_name", 150), ("patronymic", 150), ("head_name", 300)):
         if len(clean[name]) > limit:
-            raise DomainError("Задовге значення.", code="too_long", field=name)
+            problems.add(DomainError("Задовге значення.", code="too_long", field=name))
     if kind == Applicant.Kind.LEGAL_ENTITY:
-        clean["edrpou"] = validate_edrpou(data.get("edrpou") or "")
+        clean["edrpou"] = problems.check(validate_edrpou, data.get("edrpou") or "", default="")
         if not clean["organisation_name"]:
-            raise DomainError("Вкажіть назву юридичної особи.", code="name_required", field="organisation_name")
+            problems.add(DomainError("Вкажіть назву юридичної особи.", code="name_required", field="organisation_name"))
         clean["organisation_name"] = clean["organisation_name"][:500]
+        problems.raise_any()
         return clean
 
     if not clean["last_name"]:
-        raise DomainError("Вкажіть прізвище заявника.", code="last_name_required", field="last_name")
+        problems.add(DomainError("Вкажіть прізвище заявника.", code="last_name_required", field="last_name"))
     if not clean["first_name"]:
-        raise DomainError("Вкажіть ім’я заявника.", code="first_name_required", field="first_name")
-    birth_date = _as_date(data.get("birth_date"), "birth_date")
+        problems.add(DomainError("Вкажіть ім’я заявника.", code="first_name_required", field="first_name"))
+    birth_date = problems.check(_as_date, data.get("birth_date"), "birth_date")
     if birth_date and not (dt.date(1900, 1, 1) <= birth_date <= timezone.localdate()):
-        raise DomainError("Дата народження не може бути в майбутньому.", code="invalid_birth_date", field="birth_date")
+        problems.add(
+            DomainError("Дата народження не може бути в майбутньому.", code="invalid_birth_date", field="birth_date")
+        )
+        birth_date = None
     clean["birth_date"] = birth_date
     refused = bool(data.get("refused_rnokpp"))
     clean["refused_rnokpp"] = refused
     rnokpp = (data.get("rnokpp") or "").strip()
     series = (data.get("passport_series") or "").strip().upper()
     number = re.sub(r"\s", "", data.get("passport_number") or "")
-    if refused:
-        if rnokpp:
-            raise DomainError(
+    if refused and rnokpp:
+        problems.add(
+            DomainError(
                 "Особа відмовилася від РНОКПП: номер РНОКПП не вказують, лише серію і номер паспорта.",
                 code="rnokpp_refused",
                 field="rnokpp",
             )
-        if not series or not number:
-            raise DomainError(
+        )
+    elif rnokpp:
+        rnokpp = problems.check(validate_rnokpp, rnokpp, default="")
+    clean["rnokpp"] = rnokpp if not refused else ""
+    if refused and (not series or not number):
+        problems.add(
+            DomainError(
                 "Особа відмовилася від РНОКПП: вкажіть серію і номер паспорта (книжечки).",
                 code="passport_required",
                 field="passport_number",
             )
-    clean["rnokpp"] = validate_rnokpp(rnokpp) if rnokpp else ""
-    if series and not PASSPORT_SERIES_RE.fullmatch(series):
-        raise DomainError(
-            "Серія паспорта — дві великі українські літери, наприклад «КВ».",
-            code="invalid_passport_series",
-            field="passport_series",
         )
-    if number and not re.fullmatch(r"\d{6}", number):
-        raise DomainError("Номер паспорта-книжечки — 6 цифр.", code="invalid_passport_number", field="passport_number")
-    if bool(series) != bool(number):
-        raise DomainError("Вкажіть і серію, і номер паспорта.", code="passport_incomplete", field="passport_number")
+    elif series and not PASSPORT_SERIES_RE.fullmatch(series):
+        problems.add(
+            DomainError(
+                "Серія паспорта — дві великі українські літери, наприклад «КВ».",
+                code="invalid_passport_series",
+                field="passport_series",
+            )
+        )
+    elif number and not re.fullmatch(r"\d{6}", number):
+        problems.add(
+            DomainError("Номер паспорта-книжечки — 6 цифр.", code="invalid_passport_number", field="passport_number")
+        )
+    elif bool(series) != bool(number):
+        problems.add(
+            DomainError("Вкажіть і серію, і номер паспорта.", code="passport_incomplete", field="passport_number")
+        )
     clean["passport_series"], clean["passport_number"] = series, number
     id_card = re.sub(r"\s", "", data.get("id_card_number") or "")
     if id_card and not re.fullmatch(r"\d{9}", id_card):
-        raise DomainError("Номер ID-картки — 9 цифр.", code="invalid_id_card", field="id_card_number")
+        problems.add(DomainError("Номер ID-картки — 9 цифр.", code="invalid_id_card", field="id_card_number"))
     clean["id_card_number"] = id_card
     unzr = (data.get("unzr") or "").strip()
     if unzr:
@@ -291,12 +310,19 @@ def clean_applicant_data(data: dict) -> dict:
         except ValueError:
             unzr_date = None
         if unzr_date is None:
-            raise DomainError(
-                "УНЗР має вигляд РРРРММДД-ННННН, де перші 8 цифр — дата народження.", code="invalid_unzr", field="unzr"
+            problems.add(
+                DomainError(
+                    "УНЗР має вигляд РРРРММДД-ННННН, де перші 8 цифр — дата народження.",
+                    code="invalid_unzr",
+                    field="unzr",
+                )
             )
-        if birth_date and unzr_date != birth_date:
-            raise DomainError("Дата в УНЗР не збігається з датою народження.", code="unzr_birth_date", field="unzr")
+        elif birth_date and unzr_date != birth_date:
+            problems.add(
+                DomainError("Дата в УНЗР не збігається з датою народження.", code="unzr_birth_date", field="unzr")
+            )
     clean["unzr"] = unzr
+    problems.raise_any()
     return clean
 
 

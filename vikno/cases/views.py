@@ -83,9 +83,10 @@ def _is_htmx(request) -> bool:
 
 
 def _add_error(form, error: DomainError, aliases: dict | None = None) -> None:
-    """Show a domain refusal beside the field it names, else above the form."""
-    field = (aliases or {}).get(error.field, error.field)
-    form.add_error(field if field and field in form.fields else None, error.message)
+    """Show a domain refusal (and the others found with it) beside the field it names, else above the form."""
+    for each in error.all:
+        field = (aliases or {}).get(each.field, each.field)
+        form.add_error(field if field and field in form.fields else None, each.message)
 
 
 def _error_status(error: DomainError) -> int:

@@ -40,7 +40,12 @@ class ApiError(Schema):
         description="What went wrong, in Ukrainian, for a person to read.",
     )
     field: str | None = Field(None, examples=["applicant_id"], description="The input the error is about, if one.")
-    errors: list[FieldError] | None = Field(None, description="With `validation_error` (422): every invalid input.")
+    errors: list[FieldError] | None = Field(
+        None,
+        description="With `validation_error` (422): every invalid input. With a refusal that found several "
+        "problems in one input (e.g. an applicant's details): all of them, the first being `code`/`field`; "
+        "`type` is then the problem's code.",
+    )
 
 
 def error_responses(*statuses: int) -> dict[int, type[ApiError]]:

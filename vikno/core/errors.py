@@ -17,12 +17,44 @@ class DomainError(Exception):
         if status:
             self.status = status
         self.field = field
+        self.others: list[DomainError] = []  # further problems found in the same input
+
+    @property
+    def all(self) -> list[DomainError]:
+        return [self, *self.others]
 
     def as_dict(self) -> dict:
         data = {"code": self.code, "message": self.message}
         if self.field:
             data["field"] = self.field
+        if self.others:
+            data["errors"] = [{"field": e.field or "", "type": e.code, "message": e.message} for e in self.all]
         return data
+
+
+class Problems:
+    """Collects the refusals of several independent checks, to report them all at once: the first
+    is raised with the rest in its ``others``."""
+
+    def __init__(self):
+        self.found: list[DomainError] = []
+
+    def add(self, error: DomainError) -> None:
+        self.found.append(error)
+
+    def check(self, function, *args, default=None, **kwargs):
+        """``function(*args, **kwargs)``, or ``default`` with its refusal noted."""
+        try:
+            return function(*args, **kwargs)
+        except DomainError as error:
+            self.found.append(error)
+            return default
+
+    def raise_any(self) -> None:
+        if self.found:
+            first = self.found[0]
+            first.others = self.found[1:]
+            raise first
 
 
 class NotFound(DomainError):

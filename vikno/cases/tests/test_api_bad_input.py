@@ -58,3 +58,18 @@ def test_a_system_administrator_naming_a_center_that_does_not_exist_gets_404(cli
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "message": "ЦНАП не знайдено."}
     assert not Applicant.objects.exists() and not Representative.objects.exists()
+
+
+@pytest.mark.django_db
+def test_every_problem_of_an_applicant_is_in_one_answer(client, world):
+    from vikno.cases.models import Applicant
+
+    body = {"kind": "person", "last_name": "Шевченко", "rnokpp": "1234567890", "email": "ні", "phone": "12"}
+    response = ApiCaller(client, world.admin_a).post("/applicants", body)
+    assert response.status_code == 400
+    answer = response.json()
+    fields = [e["field"] for e in answer["errors"]]
+    assert answer["field"] == fields[0]
+    assert {"first_name", "rnokpp", "email", "phone"} <= set(fields)
+    assert all(e["message"] and e["type"] for e in answer["errors"])
+    assert not Applicant.objects.exists()

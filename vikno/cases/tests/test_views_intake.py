@@ -292,3 +292,24 @@ def test_a_document_needed_only_sometimes_is_not_ticked_as_given_by_default(worl
     first = re.search(r'<input[^>]*name="doc-0-provided"[^>]*>', html).group(0)
     second = re.search(r'<input[^>]*name="doc-1-provided"[^>]*>', html).group(0)
     assert "checked" in first and "checked" not in second
+
+
+def test_every_problem_of_a_new_applicant_is_shown_at_once(world, admin):
+    service = make_service()
+    data = _post_data(
+        service,
+        office=str(world.office_a.pk),
+        **{
+            "applicant-first_name": "",
+            "applicant-rnokpp": "1234567890",
+            "applicant-phone": "12",
+            "applicant-email": "not-an-email",
+        },
+    )
+    response = admin.post(URL, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    for message in ("Вкажіть ім’я заявника", "РНОКПП", "недійсна", "телефон"):
+        assert message in html, message
+    assert html.count('<li><a href="#id_applicant-') >= 4  # each in the summary, linked to its field
+    assert Case.objects.count() == 0
