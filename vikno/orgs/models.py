@@ -8,6 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from vikno.core.i18n import in_ukrainian
 from vikno.core.scoping import ScopedManager
 
 KATOTTG_REGEX = r"^UA\d{17}$"
@@ -99,7 +100,8 @@ class Settlement(models.Model):
         indexes = [models.Index(fields=["hromada", "name"], name="settlement_hromada_name")]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} {self.name}"
+        # «село Калинівка» is the settlement's name: Ukrainian whatever the page's language
+        return f"{in_ukrainian(self.Category(self.category).label)} {self.name}"
 
 
 class Center(models.Model):
