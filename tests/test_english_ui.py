@@ -171,7 +171,9 @@ def test_the_queue_console_speaks_english(world, login_as):
 def test_documents_messages_and_the_api_stay_ukrainian_for_an_english_user(world, login_as, case):
     client = _english(login_as(world.admin_a))
     with translation.override("en"):
-        cases.record_payment(case, method="pos", amount="1147.00", receipt_number="R-1", actor=Actor(user=world.admin_a))
+        cases.record_payment(
+            case, method="pos", amount="1147.00", receipt_number="R-1", actor=Actor(user=world.admin_a)
+        )
         event = case.events.get(action="payment_recorded")
         assert event.comment == "POS-термінал"  # stored in the history as entered: Ukrainian
         moved = cases.transition(case, "withdraw", actor=Actor(user=world.admin_a))
