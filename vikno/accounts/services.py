@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vikno.core.audit import Actor, record
 from vikno.core.errors import DomainError, NotFound
+from vikno.core.i18n import in_ukrainian
 from vikno.core.scoping import ROLE_SCOPE_KIND, Role
 from vikno.orgs.models import Center, Office, Provider, Region
 
@@ -116,7 +117,7 @@ NAME_FIELDS = {"first_name", "last_name", "patronymic", "email", "phone"}
 def _validate_scope(role: str, center, provider, region, offices) -> None:
     if role not in Role.values:
         raise DomainError(
-            "Невідома роль. Допустимі: " + ", ".join(f"{r.value} ({r.label})" for r in Role) + ".",
+            "Невідома роль. Допустимі: " + ", ".join(f"{r.value} ({in_ukrainian(r.label)})" for r in Role) + ".",
             code="invalid_role",
             field="role",
         )
@@ -125,7 +126,9 @@ def _validate_scope(role: str, center, provider, region, offices) -> None:
     expected = {k for k in given if k == kind}
     if {k for k, v in given.items() if v is not None} != expected:
         raise DomainError(
-            ROLE_SCOPE_MESSAGES[kind].format(role=Role(role).label), code="scope_mismatch", field=SCOPE_FIELD[kind]
+            ROLE_SCOPE_MESSAGES[kind].format(role=in_ukrainian(Role(role).label)),
+            code="scope_mismatch",
+            field=SCOPE_FIELD[kind],
         )
     if offices and role != Role.ADMINISTRATOR:
         raise DomainError(

@@ -60,6 +60,7 @@ from django.utils import timezone
 
 from vikno.core import audit
 from vikno.core.errors import DomainError
+from vikno.core.i18n import in_ukrainian
 from vikno.core.scoping import Role
 from vikno.notify import services as notify_services
 
@@ -425,7 +426,7 @@ def _case_context(case: Case) -> dict:
         "center_name": case.center.name,
         "office_name": case.current_office.name,
         "provider_name": case.provider.name if case.provider_id else "",
-        "status": case.get_status_display(),
+        "status": in_ukrainian(Status(case.status).label),  # the messages are Ukrainian
         "due_date": due_date,
     }
 

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vikno.core.scoping import ScopedManager
 
@@ -22,17 +24,17 @@ from .signals import case_refreshed
 class Status(models.TextChoices):
     """Statuses the applicant sees (vikno/cases/workflow.py holds the allowed transitions)."""
 
-    SUBMITTED_ONLINE = "submitted_online", "Подано онлайн"
-    ACCEPTED = "accepted", "Прийнято"
-    SENT_TO_PROVIDER = "sent_to_provider", "Передано до СНАП"
-    IN_PROGRESS = "in_progress", "Взято в роботу"
-    NEEDS_CLARIFICATION = "needs_clarification", "Потребує уточнень"
-    RESULT_READY = "result_ready", "Результат готовий у ЦНАП"
-    ISSUED = "issued", "Видано"
-    REFUSED = "refused", "Відмова"
-    REFUSAL_ISSUED = "refusal_issued", "Видано відмову"
-    WITHDRAWN = "withdrawn", "Відкликано заявником"
-    DISMISSED = "dismissed", "Залишено без розгляду"
+    SUBMITTED_ONLINE = "submitted_online", _("Submitted online")
+    ACCEPTED = "accepted", pgettext_lazy("case status", "Accepted")
+    SENT_TO_PROVIDER = "sent_to_provider", _("Sent to the provider")
+    IN_PROGRESS = "in_progress", pgettext_lazy("case status", "In progress")
+    NEEDS_CLARIFICATION = "needs_clarification", _("Needs clarification")
+    RESULT_READY = "result_ready", _("Result ready at the center")
+    ISSUED = "issued", pgettext_lazy("case status", "Issued")
+    REFUSED = "refused", pgettext_lazy("case status", "Refused")
+    REFUSAL_ISSUED = "refusal_issued", _("Refusal issued")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
+    DISMISSED = "dismissed", _("Left without consideration")
 
 
 CLOSED_STATUSES = (Status.ISSUED, Status.REFUSAL_ISSUED, Status.WITHDRAWN, Status.DISMISSED)
@@ -41,11 +43,11 @@ DECIDED_STATUSES = (Status.RESULT_READY, Status.ISSUED, Status.REFUSED, Status.R
 
 
 class Channel(models.TextChoices):
-    MAIN = "main", "Головний офіс ЦНАП"
-    BRANCH = "branch", "Територіальний підрозділ (ТП)"
-    REMOTE = "remote", "Віддалене робоче місце (ВРМ)"
-    MOBILE = "mobile", "Мобільний ЦНАП"
-    ONLINE = "online", "Онлайн"
+    MAIN = "main", _("Main office of the center")
+    BRANCH = "branch", _("Branch office")
+    REMOTE = "remote", _("Remote workplace")
+    MOBILE = "mobile", _("Mobile center")
+    ONLINE = "online", pgettext_lazy("channel", "Online")
 
 
 class Applicant(models.Model):
@@ -53,8 +55,8 @@ class Applicant(models.Model):
     applicants of their own center, and every view of the personal data is audited."""
 
     class Kind(models.TextChoices):
-        PERSON = "person", "Фізична особа"
-        LEGAL_ENTITY = "legal_entity", "Юридична особа"
+        PERSON = "person", _("Individual")
+        LEGAL_ENTITY = "legal_entity", _("Legal entity")
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
@@ -269,10 +271,10 @@ class CaseTask(models.Model):
     """A step of the service's technological card (ТК), copied to the case with its own due time."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Очікує"
-        ACTIVE = "active", "Виконується"
-        DONE = "done", "Виконано"
-        SKIPPED = "skipped", "Пропущено"
+        PENDING = "pending", pgettext_lazy("task state", "Pending")
+        ACTIVE = "active", pgettext_lazy("task state", "In progress")
+        DONE = "done", pgettext_lazy("task state", "Done")
+        SKIPPED = "skipped", pgettext_lazy("task state", "Skipped")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="tasks", db_index=False)
     position = models.PositiveSmallIntegerField()
@@ -355,10 +357,10 @@ class Consultation(models.Model):
     """One consultation given (counted in the reports)."""
 
     class Channel(models.TextChoices):
-        IN_PERSON = "in_person", "Особисто"
-        PHONE = "phone", "Телефоном"
-        EMAIL = "email", "Електронною поштою"
-        ONLINE = "online", "Онлайн"
+        IN_PERSON = "in_person", _("In person")
+        PHONE = "phone", _("By phone")
+        EMAIL = "email", _("By email")
+        ONLINE = "online", pgettext_lazy("channel", "Online")
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 

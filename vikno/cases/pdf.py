@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import segno
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from fpdf.enums import XPos, YPos
 
 from vikno.catalog.fees import format_uah
@@ -142,6 +142,7 @@ def _applicant_line(case: Case) -> str:
     return name
 
 
+@translation.override("uk")  # a printed document: Ukrainian whatever the page's language
 def inventory_pdf(case: Case, *, administrator_name: str = "", printed_on: dt.date | None = None) -> bytes:
     """Опис вхідного пакета документів: who applied for what, the table of documents taken in, and
     the lines where the administrator and the applicant sign."""
@@ -195,6 +196,7 @@ def _fee_line(case: Case, paid_total) -> str:
     return f"{text} — не сплачено"
 
 
+@translation.override("uk")
 def receipt_pdf(
     case: Case,
     *,

@@ -34,6 +34,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ua import edrpou as edrpou_std
@@ -44,6 +45,7 @@ from vikno.catalog.models import Service
 from vikno.core import audit
 from vikno.core.audit import Actor, record
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied, Problems
+from vikno.core.i18n import in_ukrainian
 from vikno.core.pagination import Page, newest_first
 from vikno.core.scoping import Role, scope_of
 from vikno.orgs.models import Center, Office, Settlement
@@ -867,7 +869,7 @@ def _record_payment(case: Case, *, actor: Actor | None, office_id: int | None = 
         actor=actor,
         at=at,
         office_id=office_id,
-        comment=payment.get_method_display(),
+        comment=in_ukrainian(payment.Method(payment.method).label),  # stored in the history: Ukrainian
         data={"amount": str(payment.amount), "method": payment.method, "receipt_number": payment.receipt_number},
     )
     return payment
@@ -884,10 +886,11 @@ def record_payment(
     actor: Actor | None,
 ):
     """Record a payment or an exemption of the case's fee (front office of the case's center)."""
-    workflow.require_side(case, actor, FRONT, "зареєструвати оплату")
+    workflow.require_side(case, actor, FRONT, _("record a payment"))
     if case.is_closed:
         raise Conflict(
-            f"Справу № {case.number} закрито ({case.get_status_display()}): оплату до неї не додають.",
+            _("Case No. %(number)s is closed (%(status)s): no payment is added to it.")
+            % {"number": case.number, "status": case.get_status_display()},
             code="case_closed",
         )
     with transaction.atomic():
@@ -904,7 +907,7 @@ def record_payment(
 
 def add_document_file(case: Case, position: int, uploaded_file, *, actor: Actor | None) -> CaseDocument:
     """Attach the scan of one document of the input package (PDF, JPEG or PNG)."""
-    workflow.require_side(case, actor, FRONT, "додати скан документа")
+    workflow.require_side(case, actor, FRONT, _("add a document scan"))
     if case.is_closed:
         raise Conflict(f"Справу № {case.number} закрито: документи до неї не додають.", code="case_closed")
     document = case.documents.filter(position=position).first()
@@ -944,10 +947,11 @@ def attach_result(
     case: Case, uploaded_file, *, name: str, is_refusal: bool = False, actor: Actor | None
 ) -> ResultDocument:
     """Attach the result (or the refusal decision) of the case, with its SHA-256."""
-    workflow.require_side(case, actor, workflow.EITHER, "додати результат")
+    workflow.require_side(case, actor, workflow.EITHER, _("attach the result"))
     if case.status not in RESULT_STATUSES:
         raise Conflict(
-            f"Неможливо додати результат: справа № {case.number} має статус «{case.get_status_display()}».",
+            _("Cannot attach the result: case No. %(number)s has the status «%(status)s».")
+            % {"number": case.number, "status": case.get_status_display()},
             code="illegal_transition",
         )
     name = " ".join((name or "").split())[:300] or ("Рішення про відмову" if is_refusal else "Результат послуги")
@@ -1010,7 +1014,7 @@ def issue(
 
 def transfer(case: Case, *, to_office: Office, actor: Actor | None, comment: str = "") -> Case:
     """Move a case between offices of its center (e.g. filed at a ВРМ, handled at the main office)."""
-    workflow.require_side(case, actor, FRONT, "передати справу до іншого офісу")
+    workflow.require_side(case, actor, FRONT, _("transfer the case to another office"))
     with transaction.atomic():
         workflow.lock_center_chain(case.center_id)
         case = Case.objects.select_for_update(of=("self",)).select_related("current_office").get(pk=case.pk)

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from vikno.catalog import services as catalog
@@ -502,18 +502,23 @@ def _event_rows(case: Case) -> list[dict]:
         what = spec.event_label if spec else EVENT_LABELS.get(event.action, event.action)
         status = _status_label(event.to_status) if event.to_status else ""
         # "Передано до СНАП → Передано до СНАП": the status is shown only when it says more.
-        rows.append({"event": event, "what": what, "status": "" if status == what else status})
+        comment = event.comment
+        if event.action == "payment_recorded" and event.data.get("method") in Payment.Method.values:
+            comment = Payment.Method(event.data["method"]).label  # the comment keeps it in Ukrainian
+        rows.append(
+            {"event": event, "what": what, "status": "" if str(status) == str(what) else status, "comment": comment}
+        )
     return rows
 
 
 EVENT_LABELS = {
-    "registered": "Заяву зареєстровано",
-    "transferred": "Справу передано до іншого офісу",
-    "payment_recorded": "Зареєстровано оплату",
-    "result_attached": "Додано документ-результат",
-    "document_uploaded": "Додано скан документа",
-    "overdue_escalated": "Строк порушено: повідомлено керівника ЦНАП",
-    "collect_reminded": "Заявникові нагадано забрати результат",
+    "registered": pgettext_lazy("case event", "Application registered"),
+    "transferred": pgettext_lazy("case event", "Case transferred to another office"),
+    "payment_recorded": pgettext_lazy("case event", "Payment recorded"),
+    "result_attached": pgettext_lazy("case event", "Result document attached"),
+    "document_uploaded": pgettext_lazy("case event", "Document scan added"),
+    "overdue_escalated": pgettext_lazy("case event", "Term overdue: the head of the center notified"),
+    "collect_reminded": pgettext_lazy("case event", "Applicant reminded to collect the result"),
 }
 ROLE_LABELS = dict(TechStep.Role.choices)
 
@@ -837,7 +842,7 @@ def _keyset(queryset, *, newest_first: bool, cursor: str | None):
         try:
             at, last_id = dt.datetime.fromisoformat(values[0]), int(values[1])
         except (IndexError, TypeError, ValueError):
-            raise DomainError("Некоректний курсор сторінки.", code="invalid_cursor", field="cursor") from None
+            raise DomainError(_("Invalid page cursor."), code="invalid_cursor", field="cursor") from None
         if newest_first:
             queryset = queryset.filter(Q(filed_at__lt=at) | Q(filed_at=at, id__lt=last_id))
         else:

@@ -23,12 +23,15 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
-from vikno.catalog.fees import format_uah
+from vikno.catalog.fees import format_money
 from vikno.catalog.models import ProviderService
 from vikno.core import audit
 from vikno.core.audit import Actor, record
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from vikno.core.i18n import in_ukrainian
 from vikno.core.scoping import Role
 from vikno.notify import services as notify_services
 from vikno.orgs.models import Provider
@@ -46,8 +49,12 @@ OPEN_STATUSES = tuple(s for s in Status if s not in CLOSED_STATUSES)
 
 @dataclass(frozen=True)
 class Action:
+    """``label`` names the action in the infinitive, lower case (a button reads it capitalised; messages
+    say «Cannot <label>…»); ``event_label`` names it done, in the case's history. Both are lazy
+    translations: English msgids, Ukrainian in the catalog."""
+
     name: str
-    label: str  # Ukrainian infinitive, used in messages: «Неможливо <label>…»
+    label: str
     sources: tuple[str, ...]
     target: str
     side: str
@@ -57,68 +64,101 @@ class Action:
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in [
-        Action("accept", "прийняти онлайн-заяву", (Status.SUBMITTED_ONLINE,), Status.ACCEPTED, FRONT, "Заяву прийнято"),
+        Action(
+            "accept",
+            gettext_lazy("accept the online application"),
+            (Status.SUBMITTED_ONLINE,),
+            Status.ACCEPTED,
+            FRONT,
+            pgettext_lazy("case event", "Application accepted"),
+        ),
         Action(
             "send_to_provider",
-            "передати справу до СНАП",
+            gettext_lazy("send the case to the provider"),
             (Status.ACCEPTED,),
             Status.SENT_TO_PROVIDER,
             FRONT,
-            "Передано до СНАП",
+            pgettext_lazy("case event", "Sent to the provider"),
         ),
         Action(
             "take_into_work",
-            "взяти справу в роботу",
+            gettext_lazy("take the case into work"),
             (Status.SENT_TO_PROVIDER,),
             Status.IN_PROGRESS,
             BACK,
-            "Взято в роботу",
+            pgettext_lazy("case event", "Taken into work"),
         ),
         Action(
             "request_clarification",
-            "запросити уточнення",
+            gettext_lazy("request clarification"),
             (Status.IN_PROGRESS,),
             Status.NEEDS_CLARIFICATION,
             BACK,
-            "Потрібні уточнення, строк зупинено",
+            pgettext_lazy("case event", "Clarification needed, term suspended"),
         ),
         Action(
             "resume",
-            "відновити розгляд",
+            gettext_lazy("resume consideration"),
             (Status.NEEDS_CLARIFICATION,),
             Status.IN_PROGRESS,
             BACK,
-            "Розгляд відновлено",
+            pgettext_lazy("case event", "Consideration resumed"),
         ),
         Action(
             "mark_result_ready",
-            "позначити результат готовим",
+            gettext_lazy("mark the result ready"),
             (Status.IN_PROGRESS,),
             Status.RESULT_READY,
             BACK,
-            "Результат готовий",
+            pgettext_lazy("case event", "Result ready"),
         ),
-        Action("refuse", "відмовити в наданні послуги", (Status.IN_PROGRESS,), Status.REFUSED, BACK, "Відмова"),
+        Action(
+            "refuse",
+            gettext_lazy("refuse the service"),
+            (Status.IN_PROGRESS,),
+            Status.REFUSED,
+            BACK,
+            pgettext_lazy("case event", "Refusal"),
+        ),
+        Action(
+            "issue",
+            gettext_lazy("issue the result"),
+            (Status.RESULT_READY,),
+            Status.ISSUED,
+            FRONT,
+            pgettext_lazy("case event", "Result issued"),
+        ),
         Action(
             "return_to_center",
-            "повернути справу до ЦНАП без рішення",
+            gettext_lazy("return the case to the center without a decision"),
             (Status.SENT_TO_PROVIDER, Status.IN_PROGRESS),
             Status.ACCEPTED,
             BACK,
-            "Повернуто до ЦНАП без рішення",
+            pgettext_lazy("case event", "Returned to the center without a decision"),
         ),
-        Action("issue", "видати результат", (Status.RESULT_READY,), Status.ISSUED, FRONT, "Результат видано"),
         Action(
             "issue_refusal",
-            "видати рішення про відмову",
+            gettext_lazy("issue the refusal decision"),
             (Status.REFUSED,),
             Status.REFUSAL_ISSUED,
             FRONT,
-            "Рішення про відмову видано",
+            pgettext_lazy("case event", "Refusal decision issued"),
         ),
-        Action("withdraw", "відкликати заяву", OPEN_STATUSES, Status.WITHDRAWN, EITHER, "Заяву відкликано заявником"),
         Action(
-            "dismiss", "залишити заяву без розгляду", OPEN_STATUSES, Status.DISMISSED, EITHER, "Залишено без розгляду"
+            "withdraw",
+            gettext_lazy("withdraw the application"),
+            OPEN_STATUSES,
+            Status.WITHDRAWN,
+            EITHER,
+            pgettext_lazy("case event", "Application withdrawn by the applicant"),
+        ),
+        Action(
+            "dismiss",
+            gettext_lazy("leave the application without consideration"),
+            OPEN_STATUSES,
+            Status.DISMISSED,
+            EITHER,
+            pgettext_lazy("case event", "Left without consideration"),
         ),
     ]
 }
@@ -158,7 +198,7 @@ def notify(event: str, case: Case, *, actor: Actor | None, **extra) -> None:
         "center_phone": case.current_office.phone or center.phone,
         "office_name": case.current_office.name,
         "office_address": case.current_office.address,
-        "status": case.get_status_display(),
+        "status": in_ukrainian(Status(case.status).label),  # the messages are Ukrainian
         "due_date": f"{timezone.localtime(case.due_at):%d.%m.%Y}" if case.due_at else "",
         "provider_name": str(case.provider) if case.provider_id else "",
         **extra,
@@ -200,7 +240,7 @@ def require_visible(case: Case, actor: Actor | None) -> None:
         return
     user = actor.user if actor else None
     if user is None or not Case.objects.visible_to(user).filter(pk=case.pk).exists():
-        raise NotFound("Справу не знайдено.")
+        raise NotFound(_("Case not found."))
 
 
 def require_side(case: Case, actor: Actor | None, side: str, what: str) -> None:
@@ -209,11 +249,19 @@ def require_side(case: Case, actor: Actor | None, side: str, what: str) -> None:
         return
     user = actor.user
     if side == FRONT and not is_front(user, case):
-        raise PermissionDenied(f"Дію «{what}» виконує адміністратор ЦНАП, у якому подано заяву.")
+        raise PermissionDenied(
+            _("The action «%(action)s» is for an administrator of the center where the application was filed.")
+            % {"action": what}
+        )
     if side == BACK and not is_back(user, case):
-        raise PermissionDenied(f"Дію «{what}» виконує посадова особа СНАП, якому передано справу.")
+        raise PermissionDenied(
+            _("The action «%(action)s» is for an officer of the provider the case was sent to.") % {"action": what}
+        )
     if side == EITHER and not (is_front(user, case) or is_back(user, case)):
-        raise PermissionDenied(f"Дію «{what}» виконує адміністратор ЦНАП або посадова особа СНАП.")
+        raise PermissionDenied(
+            _("The action «%(action)s» is for an administrator of the center or an officer of the provider.")
+            % {"action": what}
+        )
 
 
 def event_office_id(actor: Actor | None, case: Case) -> int | None:
@@ -345,15 +393,20 @@ def pick_provider(case: Case, chosen=None) -> Provider:
         provider_id = getattr(chosen, "pk", chosen)
         provider = Provider.objects.filter(pk=provider_id, is_active=True).first()
         if provider is None:
-            raise DomainError("Обраний СНАП не знайдено або він не діє.", code="invalid_provider", field="provider")
+            raise DomainError(
+                _("The chosen provider was not found or is not active."), code="invalid_provider", field="provider"
+            )
         if provider in candidates or provider.region_id == case.region_id:
             return provider
         raise DomainError(
-            f"СНАП «{provider}» не надає цю послугу для громади ЦНАП.", code="provider_not_covering", field="provider"
+            _("The provider «%(provider)s» does not provide this service for the center's hromada.")
+            % {"provider": provider},
+            code="provider_not_covering",
+            field="provider",
         )
     if not candidates:
         raise DomainError(
-            "Не знайдено СНАП, що надає цю послугу для громади ЦНАП: оберіть СНАП явно.",
+            _("No provider provides this service for the center's hromada: choose the provider."),
             code="provider_unknown",
             field="provider",
         )
@@ -369,7 +422,8 @@ def pick_provider(case: Case, chosen=None) -> Provider:
     if len(pool) > 1:
         names = ", ".join(f"«{p}»" for p in pool)
         raise DomainError(
-            f"Цю послугу надають кілька СНАП ({names}): оберіть, кому передати справу.",
+            _("Several providers provide this service (%(names)s): choose whom to send the case to.")
+            % {"names": names},
             code="provider_ambiguous",
             field="provider",
         )
@@ -397,7 +451,8 @@ def chain_lock_key(center_id: int) -> str:
 
 def illegal(case: Case, action: Action) -> Conflict:
     return Conflict(
-        f"Неможливо {action.label}: справа № {case.number} має статус «{case.get_status_display()}».",
+        _("Cannot %(action)s: case No. %(number)s has the status «%(status)s».")
+        % {"action": action.label, "number": case.number, "status": case.get_status_display()},
         code="illegal_transition",
     )
 
@@ -407,7 +462,11 @@ def transition(case: Case, action: str, *, actor: Actor | None, comment: str = "
     spec = ACTIONS.get(action)
     if spec is None:
         known = ", ".join(ACTIONS)
-        raise DomainError(f"Невідома дія «{action}». Можливі дії: {known}.", code="unknown_action", field="action")
+        raise DomainError(
+            _("Unknown action «%(action)s». Possible actions: %(known)s.") % {"action": action, "known": known},
+            code="unknown_action",
+            field="action",
+        )
     comment = (comment or "").strip()
     with transaction.atomic():
         lock_center_chain(case.center_id)
@@ -462,10 +521,13 @@ def _apply_send(case, spec, *, actor, comment, now, provider=None, **details):
     from vikno.payments.services import is_paid
 
     if not case.pay_later_allowed and not is_paid(case):
-        fee = format_uah(case.fee_amount) if case.fee_amount else "адміністративний збір"
+        fee = format_money(case.fee_amount) if case.fee_amount else _("the administrative fee")
         raise Conflict(
-            f"Неможливо передати справу № {case.number} до СНАП: плату ({fee}) не сплачено, а ця послуга "
-            "не дозволяє оплату пізніше. Зареєструйте оплату або звільнення від сплати.",
+            _(
+                "Cannot send case No. %(number)s to the provider: the fee (%(fee)s) is not paid, and this service "
+                "does not allow paying later. Record the payment or the exemption from payment."
+            )
+            % {"number": case.number, "fee": fee},
             code="fee_unpaid",
         )
     chosen = pick_provider(case, provider)
@@ -481,7 +543,9 @@ def _apply_take(case, spec, *, actor, comment, now, **details):
 def _apply_clarify(case, spec, *, actor, comment, now, **details):
     if not comment:
         raise DomainError(
-            "Опишіть, які уточнення чи документи потрібні від заявника.", code="comment_required", field="comment"
+            _("Describe what clarifications or documents are needed from the applicant."),
+            code="comment_required",
+            field="comment",
         )
     _deadline_call("suspend", case, at=now)
     return {}
@@ -490,8 +554,10 @@ def _apply_clarify(case, spec, *, actor, comment, now, **details):
 def _apply_return(case, spec, *, actor, comment, now, **details):
     if not comment:
         raise DomainError(
-            "Поясніть, чому справу повернуто до ЦНАП (напр., послуга не належить до повноважень цього СНАП "
-            "або пакет документів неповний).",
+            _(
+                "Explain why the case goes back to the center (e.g. the service is not this provider's, or "
+                "the package of documents is incomplete)."
+            ),
             code="comment_required",
             field="comment",
         )
@@ -513,7 +579,7 @@ def _apply_resume(case, spec, *, actor, comment, now, **details):
 def _apply_ready(case, spec, *, actor, comment, now, **details):
     if not ResultDocument.objects.filter(case=case, is_refusal=False).exists():
         raise DomainError(
-            "Спершу додайте документ — результат послуги, а тоді позначайте результат готовим.",
+            _("First attach the document that is the result of the service, then mark the result ready."),
             code="result_missing",
             field="file",
         )
@@ -526,10 +592,10 @@ def _apply_refuse(case, spec, *, actor, comment, now, reason="", legal_ground=""
     reason = (reason or details.get("refusal_reason") or "").strip()
     legal_ground = (legal_ground or details.get("refusal_ground") or "").strip()
     if not reason:
-        raise DomainError("Вкажіть причину відмови.", code="reason_required", field="reason")
+        raise DomainError(_("Give the reason for the refusal."), code="reason_required", field="reason")
     if not legal_ground:
         raise DomainError(
-            "Вкажіть правову підставу відмови (норму закону чи пункт ІК).",
+            _("Give the legal ground for the refusal (a provision of law or an item of the information card)."),
             code="legal_ground_required",
             field="legal_ground",
         )
@@ -564,14 +630,15 @@ def _apply_issue(
         representative = case.representative
         if representative is None:
             raise DomainError(
-                "У справі немає представника: видайте результат заявникові.",
+                _("The case has no representative: issue the result to the applicant."),
                 code="no_representative",
                 field="to_representative",
             )
         valid_until = representative.authority_valid_until
         if valid_until is not None and valid_until < timezone.localdate():
             raise DomainError(
-                f"Довіреність представника діяла до {valid_until:%d.%m.%Y}: видати за нею неможливо.",
+                _("The representative's power of attorney was valid until %(date)s: it cannot be used to issue.")
+                % {"date": f"{valid_until:%d.%m.%Y}"},
                 code="authority_expired",
                 field="to_representative",
             )
@@ -580,13 +647,17 @@ def _apply_issue(
         recipient_name = recipient_name or case.applicant.display_name
     if not identity_document:
         raise DomainError(
-            "Вкажіть документ, що посвідчує особу отримувача (тип і номер).",
+            _("Give the identity document of the recipient (type and number)."),
             code="identity_document_required",
             field="identity_document",
         )
     office_id = getattr(office, "pk", office) or event_office_id(actor, case) or case.current_office_id
     if not case.center.offices.filter(pk=office_id).exists():
-        raise DomainError("Видати можна лише в офісі ЦНАП, де ведеться справа.", code="invalid_office", field="office")
+        raise DomainError(
+            _("It can only be issued at an office of the center that handles the case."),
+            code="invalid_office",
+            field="office",
+        )
     Issuance.objects.create(
         case=case,
         issued_at=now,
@@ -610,7 +681,9 @@ def _apply_dismiss(case, spec, *, actor, comment, now, reason="", **details):
     reason = (reason or comment or "").strip()
     if not reason:
         raise DomainError(
-            "Вкажіть причину, з якої заяву залишено без розгляду.", code="reason_required", field="reason"
+            _("Give the reason why the application is left without consideration."),
+            code="reason_required",
+            field="reason",
         )
     advance_tasks(case, "close", actor=actor, now=now)
     return {"reason": reason}

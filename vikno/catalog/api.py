@@ -185,7 +185,7 @@ def _fee_brief(kind, amount, coefficient, rounding, pm) -> FeeBrief:
         if due is not None:
             return FeeBrief(kind=kind, amount=due, text=format_uah(due))
     labels = dict(ServiceVersion.FeeKind.choices)
-    return FeeBrief(kind=kind or "", amount=None, text=labels.get(kind, ""))
+    return FeeBrief(kind=kind or "", amount=None, text=str(labels.get(kind, "")))  # Ukrainian: the API's language
 
 
 def _item_from_hit(hit: search.SearchHit) -> ServiceItem:

@@ -12,6 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 from vikno.core.errors import DomainError
 
 from .models import FeeRule, ServiceVersion, SubsistenceMinimum
@@ -22,11 +25,47 @@ TEN = Decimal("10")
 
 @dataclass(frozen=True)
 class FeeQuote:
-    """What an applicant pays for one version on one day. ``amount`` is None when it depends on the case."""
+    """What an applicant pays for one version on one day. ``amount`` is None when it depends on the case.
+
+    ``text_uk`` is the fee in Ukrainian whatever the page's language, for the API and printed documents;
+    ``text`` says the same in the language of the page (from the details kept below)."""
 
     amount: Decimal | None
     budget_code: str
     text_uk: str
+    kind: str = ""
+    coefficient: Decimal | None = None
+    minimum: Decimal | None = None  # the ПМ the formula was applied to
+    year: int | None = None
+    rounding: str = ""
+
+    @property
+    def text(self) -> str:
+        if self.kind == ServiceVersion.FeeKind.FREE:
+            return gettext("Free of charge")
+        if self.kind == ServiceVersion.FeeKind.FIXED and self.amount is not None:
+            return format_money(self.amount)
+        if self.kind == ServiceVersion.FeeKind.RULE and self.amount is not None and self.minimum is not None:
+            if self.rounding == FeeRule.Rounding.NEAREST_10_UAH:
+                rounding = gettext("rounded to 10 UAH")
+            else:
+                rounding = gettext("with kopecks")
+            return gettext(
+                "%(amount)s (%(coefficient)s of the subsistence minimum for able-bodied persons on 1 January "
+                "%(year)s — %(minimum)s; %(rounding)s)"
+            ) % {
+                "amount": format_money(self.amount),
+                "coefficient": _format_coefficient(Decimal(self.coefficient), ukrainian=_ukrainian()),
+                "year": self.year,
+                "minimum": format_money(self.minimum),
+                "rounding": rounding,
+            }
+        if self.kind == ServiceVersion.FeeKind.VARIABLE:
+            return gettext(
+                "Paid service: the fee depends on the circumstances of the application; the administrator "
+                "will tell you the amount."
+            )
+        return self.text_uk
 
 
 def format_uah(amount: Decimal) -> str:
@@ -35,9 +74,22 @@ def format_uah(amount: Decimal) -> str:
     return f"{whole.replace(',', ' ')},{cents} грн"
 
 
-def _format_coefficient(value: Decimal) -> str:
+def _ukrainian() -> bool:
+    return (translation.get_language() or "uk").startswith("uk")
+
+
+def format_money(amount: Decimal) -> str:
+    """The amount in the page's language: «1 147,00 грн» in Ukrainian, «1,147.00 UAH» in English."""
+    number = f"{amount.quantize(CENT, ROUND_HALF_UP):,.2f}"
+    if _ukrainian():
+        whole, _, cents = number.partition(".")
+        number = f"{whole.replace(',', ' ')},{cents}"
+    return gettext("%(amount)s UAH") % {"amount": number}
+
+
+def _format_coefficient(value: Decimal, *, ukrainian: bool = True) -> str:
     text = format(value.normalize(), "f")
-    return text.replace(".", ",")
+    return text.replace(".", ",") if ukrainian else text
 
 
 def subsistence_minimum(year: int) -> Decimal:
@@ -76,12 +128,12 @@ def fee_for(version: ServiceVersion, on_date: dt.date) -> FeeQuote:
     """The fee of ``version`` for an application filed on ``on_date``."""
     kind = version.fee_kind
     if kind == ServiceVersion.FeeKind.FREE:
-        return FeeQuote(Decimal("0.00"), "", "Безоплатно")
+        return FeeQuote(Decimal("0.00"), "", "Безоплатно", kind=kind)
     if kind == ServiceVersion.FeeKind.FIXED:
         if version.fee_amount is None:
             raise DomainError("Для фіксованої плати не вказано суму.", code="fee_amount_missing", field="fee_amount")
         amount = Decimal(version.fee_amount).quantize(CENT)
-        return FeeQuote(amount, version.fee_budget_code, format_uah(amount))
+        return FeeQuote(amount, version.fee_budget_code, format_uah(amount), kind=kind)
     if kind == ServiceVersion.FeeKind.RULE:
         rule = version.fee_rule
         if rule is None:
@@ -100,11 +152,21 @@ def fee_for(version: ServiceVersion, on_date: dt.date) -> FeeQuote:
             f"{format_uah(amount)} ({_format_coefficient(Decimal(rule.coefficient))} прожиткового мінімуму "
             f"для працездатних осіб на 1 січня {year} р. — {format_uah(pm)}; {rounding})"
         )
-        return FeeQuote(amount, rule.budget_code or version.fee_budget_code, text)
+        return FeeQuote(
+            amount,
+            rule.budget_code or version.fee_budget_code,
+            text,
+            kind=kind,
+            coefficient=Decimal(rule.coefficient),
+            minimum=pm,
+            year=year,
+            rounding=rule.rounding,
+        )
     if kind == ServiceVersion.FeeKind.VARIABLE:
         return FeeQuote(
             None,
             version.fee_budget_code,
             "Платна послуга: розмір плати залежить від обставин звернення, його повідомляє адміністратор.",
+            kind=kind,
         )
     raise DomainError(f"Невідомий вид плати: «{kind}».", code="fee_kind_unknown", field="fee_kind")

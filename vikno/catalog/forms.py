@@ -16,6 +16,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vikno.core.i18n import in_ukrainian
 from vikno.orgs.models import Center
 
 from .models import FeeRule, LifeSituation, Service, ServiceVersion, Sphere, TechStep
@@ -85,7 +86,7 @@ def parse_term(text: str, *, line_no: int) -> tuple[int | None, str]:
 def format_term(value, unit) -> str:
     if not value:
         return ""
-    return f"{value} {TermUnit(unit).label}" if unit else str(value)
+    return f"{value} {in_ukrainian(TermUnit(unit).label)}" if unit else str(value)  # the lines are Ukrainian
 
 
 def _lines(text: str):
@@ -138,16 +139,16 @@ def format_documents(documents) -> str:
 
 def _role_of(text: str) -> str | None:
     wanted = text.strip().lower()
-    for value, label in TechStep.Role.choices:
-        if wanted in (value, label.lower()):
-            return value
+    for role in TechStep.Role:
+        if wanted in (role.value, in_ukrainian(role.label).lower(), str(role.label).lower()):
+            return role.value
     return None
 
 
 def parse_tech_steps(text: str) -> list[dict]:
     steps, errors = [], []
     action_types = [value for value, _label in TechStep.ActionType.choices]
-    roles = ", ".join(f"«{label}»" for _value, label in TechStep.Role.choices)
+    roles = ", ".join(f"«{in_ukrainian(role.label)}»" for role in TechStep.Role)
     for number, parts in _lines(text):
         if len(parts) < 3 or len(parts) > 4:
             errors.append(f"Рядок {number}: формат «дія | роль | В/У/П/З | строк».")
@@ -186,7 +187,7 @@ def parse_tech_steps(text: str) -> list[dict]:
 def format_tech_steps(steps) -> str:
     lines = []
     for step in steps:
-        parts = [step.action, step.get_role_display(), step.action_type]
+        parts = [step.action, in_ukrainian(TechStep.Role(step.role).label), step.action_type]
         term = format_term(step.term_value, step.term_unit)
         if term:
             parts.append(term)

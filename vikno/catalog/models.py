@@ -8,7 +8,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext_lazy
 
 from vikno.core.scoping import ScopedManager
 from vikno.orgs.models import Center, Hromada, Office, Provider, Region
@@ -44,8 +45,8 @@ class LifeSituation(models.Model):
     """A life or business situation grouping services; ``synonyms`` are how people say it."""
 
     class Kind(models.TextChoices):
-        LIFE = "life", "Життєва ситуація"
-        BUSINESS = "business", "Бізнес-ситуація"
+        LIFE = "life", _("Life situation")
+        BUSINESS = "business", _("Business situation")
 
     code = models.CharField(max_length=60, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LIFE)
@@ -80,11 +81,11 @@ class FeeRule(models.Model):
     """A fee formula: a coefficient of the ПМ on 1 January of the filing year, with rounding."""
 
     class Base(models.TextChoices):
-        PM_ABLE_BODIED_JAN1 = "pm_able_bodied_jan1", "ПМ для працездатних осіб на 1 січня"
+        PM_ABLE_BODIED_JAN1 = "pm_able_bodied_jan1", _("Subsistence minimum for able-bodied persons on 1 January")
 
     class Rounding(models.TextChoices):
-        NEAREST_10_UAH = "nearest_10_uah", "до найближчих 10 грн"
-        NONE_KOPECKS = "none_kopecks", "без округлення (з копійками)"
+        NEAREST_10_UAH = "nearest_10_uah", _("to the nearest 10 UAH")
+        NONE_KOPECKS = "none_kopecks", _("no rounding (with kopecks)")
 
     rule_id = models.CharField(max_length=80, unique=True)
     name_uk = models.TextField()
@@ -147,23 +148,23 @@ class ServiceVersion(models.Model):
     """One version of a service's content. Versions of a service do not overlap in time."""
 
     class TermUnit(models.TextChoices):
-        HOURS = "hours", "годин"
-        WORKING_DAYS = "working_days", "робочих днів"
-        CALENDAR_DAYS = "calendar_days", "календарних днів"
+        HOURS = "hours", pgettext_lazy("term unit", "hours")
+        WORKING_DAYS = "working_days", pgettext_lazy("term unit", "working days")
+        CALENDAR_DAYS = "calendar_days", pgettext_lazy("term unit", "calendar days")
 
     @property
     def term_display(self) -> str:
         return term_display(self.term_value, self.term_unit)
 
     class FeeKind(models.TextChoices):
-        FREE = "free", "Безоплатно"
-        FIXED = "fixed", "Фіксована сума"
-        RULE = "rule", "За формулою від прожиткового мінімуму"
-        VARIABLE = "variable", "Залежить від обставин"
+        FREE = "free", _("Free of charge")
+        FIXED = "fixed", _("Fixed amount")
+        RULE = "rule", _("By a formula from the subsistence minimum")
+        VARIABLE = "variable", _("Depends on the circumstances")
 
     class ProviderLevel(models.TextChoices):
-        STATE = "state", "Державний орган"
-        LOCAL = "local", "Орган місцевого самоврядування"
+        STATE = "state", _("State body")
+        LOCAL = "local", _("Local self-government body")
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
@@ -234,16 +235,16 @@ class TechStep(models.Model):
     """A step of the technological card (ТК): who does what, of which kind, within which term."""
 
     class ActionType(models.TextChoices):
-        PERFORMS = "В", "Виконує"
-        TAKES_PART = "У", "Бере участь"
-        AGREES = "П", "Погоджує"
-        APPROVES = "З", "Затверджує"
+        PERFORMS = "В", _("Performs")
+        TAKES_PART = "У", _("Takes part")
+        AGREES = "П", _("Agrees")
+        APPROVES = "З", _("Approves")
 
     class Role(models.TextChoices):
-        ADMINISTRATOR = "administrator", "Адміністратор ЦНАП"
-        OFFICER = "officer", "Посадова особа СНАП"
-        CENTER_HEAD = "center_head", "Керівник ЦНАП"
-        PROVIDER_HEAD = "provider_head", "Керівник СНАП"
+        ADMINISTRATOR = "administrator", _("Center administrator")
+        OFFICER = "officer", _("Provider officer")
+        CENTER_HEAD = "center_head", _("Center head")
+        PROVIDER_HEAD = "provider_head", _("Provider head")
 
     version = models.ForeignKey(ServiceVersion, on_delete=models.CASCADE, related_name="tech_steps")
     position = models.PositiveSmallIntegerField()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import translation
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
@@ -114,6 +115,7 @@ def _yes(flag: bool) -> str:
     return "так" if flag else "ні"
 
 
+@translation.override("uk")  # a printed document: Ukrainian whatever the page's language
 def information_card_pdf(
     version: ServiceVersion, *, center_name: str = "", on_date: dt.date, fee_text: str, life_situations=()
 ) -> bytes:
@@ -158,6 +160,7 @@ def information_card_pdf(
     return bytes(pdf.output())
 
 
+@translation.override("uk")
 def tech_card_pdf(version: ServiceVersion, *, center_name: str = "", on_date: dt.date) -> bytes:
     service = version.service
     pdf = CardPDF(

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -136,6 +136,12 @@ def _card_context(request, code: str) -> dict:
 
 
 def _fee_text(context: dict) -> str:
+    """The fee section of the printed ІК: Ukrainian whatever the page's language."""
+    with translation.override("uk"):
+        return _fee_text_uk(context)
+
+
+def _fee_text_uk(context: dict) -> str:
     version, fee = context["version"], context["fee"]
     if fee is None:
         parts = [version.get_fee_kind_display(), context.get("fee_error", "")]

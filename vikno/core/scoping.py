@@ -13,14 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", "Адміністратор ЦНАП"
-    CENTER_HEAD = "center_head", "Керівник ЦНАП"
-    OFFICER = "officer", "Посадова особа СНАП"
-    OBLAST_MONITOR = "oblast_monitor", "Моніторинг області"
-    SYSADMIN = "sysadmin", "Системний адміністратор"
+    ADMINISTRATOR = "administrator", _("Center administrator")
+    CENTER_HEAD = "center_head", _("Center head")
+    OFFICER = "officer", _("Provider officer")
+    OBLAST_MONITOR = "oblast_monitor", _("Oblast monitoring")
+    SYSADMIN = "sysadmin", _("System administrator")
 
 
 ROLE_SCOPE_KIND = {

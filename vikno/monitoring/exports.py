@@ -10,6 +10,9 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from vikno.core.i18n import in_ukrainian
+
+from .models import AssessmentStatus, Section
 from .services import Summary, as_text
 
 
@@ -28,7 +31,7 @@ def head(summary: Summary) -> list[str]:
         "Статус за період",
         "Останнє подане",
         "Бал, %",
-        *[f"{label}, %" for _, label in summary.section_kinds],
+        *[f"{in_ukrainian(Section.Kind(kind).label)}, %" for kind, _ in summary.section_kinds],
         "Зміна до попереднього періоду, п.п.",
         *[f"{i.name} (бал)" for i in summary.indicators],
         "Показники, середній бал",
@@ -42,7 +45,7 @@ def rows(summary: Summary) -> list[list]:
         result.append(
             [
                 str(row.center),
-                row.current.get_status_display() if row.current else "Не розпочато",
+                in_ukrainian(AssessmentStatus(row.current.status).label) if row.current else "Не розпочато",
                 latest.period if latest else "—",
                 latest.percent if latest else None,
                 *[row.section_percent(kind) for kind, _ in summary.section_kinds],

@@ -13,15 +13,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vikno.core.scoping import ScopedManager
 from vikno.orgs.models import Center
 
 
 class PeriodKind(models.TextChoices):
-    QUARTER = "quarter", "Квартал"
-    HALF_YEAR = "half_year", "Півріччя"
-    YEAR = "year", "Рік"
+    QUARTER = "quarter", _("Quarter")
+    HALF_YEAR = "half_year", _("Half-year")
+    YEAR = "year", _("Year")
 
 
 class CenterScoped(models.Model):
@@ -50,12 +52,12 @@ class Indicator(models.Model):
     in between; ``direction`` tells which side is better."""
 
     class Direction(models.TextChoices):
-        HIGHER = "higher", "Більше — краще"
-        LOWER = "lower", "Менше — краще"
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
 
     class Method(models.TextChoices):
-        COMPUTED = "computed", "Обчислюється системою"
-        MANUAL = "manual", "Вводиться вручну"
+        COMPUTED = "computed", _("Computed by the system")
+        MANUAL = "manual", _("Entered manually")
 
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=300)
@@ -106,8 +108,8 @@ class IndicatorValue(CenterScoped):
     """The value of one indicator for one center and period, with its score."""
 
     class Source(models.TextChoices):
-        COMPUTED = "computed", "Обчислено"
-        MANUAL = "manual", "Введено вручну"
+        COMPUTED = "computed", _("Computed")
+        MANUAL = "manual", _("Entered by hand")
 
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
     period_start = models.DateField()
@@ -159,11 +161,11 @@ class Questionnaire(models.Model):
 
 class Section(models.Model):
     class Kind(models.TextChoices):
-        ACCESSIBILITY = "accessibility", "Доступність (чек-лист)"
-        REGISTERS = "registers", "Доступ до реєстрів"
-        STAFF = "staff", "Персонал"
-        SERVICE_LIST = "service_list", "Повнота переліку послуг"
-        OTHER = "other", "Інше"
+        ACCESSIBILITY = "accessibility", _("Accessibility (checklist)")
+        REGISTERS = "registers", _("Access to registers")
+        STAFF = "staff", pgettext_lazy("assessment section", "Staff")
+        SERVICE_LIST = "service_list", _("Completeness of the service list")
+        OTHER = "other", _("Other")
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -185,9 +187,9 @@ class Question(models.Model):
     choice gives the points of the chosen option."""
 
     class Kind(models.TextChoices):
-        YES_NO = "yes_no", "Так / ні"
-        NUMBER = "number", "Число за шкалою"
-        CHOICE = "choice", "Один варіант із балами"
+        YES_NO = "yes_no", _("Yes / no")
+        NUMBER = "number", _("Number on a scale")
+        CHOICE = "choice", _("One option with points")
 
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     code = models.SlugField(max_length=60)
@@ -244,10 +246,10 @@ class Choice(models.Model):
 
 
 class AssessmentStatus(models.TextChoices):
-    DRAFT = "draft", "Чернетка"
-    SUBMITTED = "submitted", "Подано"
-    REVIEWED = "reviewed", "Прийнято"
-    RETURNED = "returned", "Повернуто на доопрацювання"
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", pgettext_lazy("assessment status", "Submitted")
+    REVIEWED = "reviewed", pgettext_lazy("assessment status", "Accepted")
+    RETURNED = "returned", _("Returned for revision")
 
 
 class Assessment(CenterScoped):

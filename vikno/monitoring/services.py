@@ -41,6 +41,7 @@ from vikno.catalog.models import Service
 from vikno.catalog.services import service_list_in_force
 from vikno.core.audit import Actor, record
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from vikno.core.i18n import in_ukrainian
 from vikno.core.scoping import Role
 from vikno.orgs.models import Center, Office, Region
 from vikno.reports.models import DailyRollup
@@ -117,7 +118,7 @@ def parse_period(key: str | None, kind: str | None = None) -> Period:
         raise DomainError("Рік періоду поза межами 2000–2100.", code="period_invalid", field="period")
     if kind and found_kind != kind:
         raise DomainError(
-            f"Цей опитувальник заповнюють за період «{PeriodKind(kind).label.lower()}»: "
+            f"Цей опитувальник заповнюють за період «{in_ukrainian(PeriodKind(kind).label).lower()}»: "
             f"період {key} йому не підходить.",
             code="period_kind",
             field="period",
@@ -582,7 +583,7 @@ def save_answers(
         )
         if assessment.status not in EDITABLE:
             raise Conflict(
-                f"Самооцінювання за {period.label} уже має статус «{assessment.get_status_display()}»: "
+                f"Самооцінювання за {period.label} уже має статус «{in_ukrainian(AssessmentStatus(assessment.status).label)}»: "
                 "змінювати відповіді не можна.",
                 code="not_editable",
             )
@@ -657,7 +658,7 @@ def transition(assessment: Assessment, name: str, *, actor: Actor, comment: str 
             raise PermissionDenied(f"Ваша роль не дозволяє {step.label}.")
         if current.status not in step.sources:
             raise Conflict(
-                f"Неможливо {step.label}: воно має статус «{current.get_status_display()}».",
+                f"Неможливо {step.label}: воно має статус «{in_ukrainian(AssessmentStatus(current.status).label)}».",
                 code="illegal_transition",
             )
         if name == "return" and not comment:

@@ -13,34 +13,36 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vikno.core.scoping import ScopedManager
 
 
 class Event(models.TextChoices):
-    ACCEPTED = "accepted", "Звернення прийнято"
-    CLARIFICATION_NEEDED = "clarification_needed", "Потрібні уточнення"
-    RESULT_READY = "result_ready", "Результат готовий"
-    REFUSED = "refused", "Відмова"
-    COLLECT_REMINDER = "collect_reminder", "Нагадування забрати результат"
-    OVERDUE_ESCALATION = "overdue_escalation", "Прострочення строку (для працівників)"
-    BOOKING_CONFIRMED = "booking_confirmed", "Запис у чергу підтверджено"
-    BOOKING_REMINDER = "booking_reminder", "Нагадування про запис"
-    ONLINE_SUBMITTED = "online_submitted", "Онлайн-заяву подано"
-    CONSULTATION_ANSWER = "consultation_answer", "Відповідь на запитання"
+    ACCEPTED = "accepted", _("Application accepted")
+    CLARIFICATION_NEEDED = "clarification_needed", _("Clarification needed")
+    RESULT_READY = "result_ready", _("Result ready")
+    REFUSED = "refused", pgettext_lazy("notification event", "Refusal")
+    COLLECT_REMINDER = "collect_reminder", _("Reminder to collect the result")
+    OVERDUE_ESCALATION = "overdue_escalation", _("Term overdue (for staff)")
+    BOOKING_CONFIRMED = "booking_confirmed", _("Queue booking confirmed")
+    BOOKING_REMINDER = "booking_reminder", _("Booking reminder")
+    ONLINE_SUBMITTED = "online_submitted", _("Online application submitted")
+    CONSULTATION_ANSWER = "consultation_answer", _("Answer to a question")
 
 
 class Channel(models.TextChoices):
     SMS = "sms", "SMS"
-    EMAIL = "email", "Електронна пошта"
+    EMAIL = "email", _("Email")
 
 
 class Status(models.TextChoices):
-    QUEUED = "queued", "У черзі"
-    SENDING = "sending", "Надсилається"
-    SENT = "sent", "Надіслано"
-    FAILED = "failed", "Не вдалося надіслати"
-    CANCELLED = "cancelled", "Скасовано"
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed to send")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 OPEN_STATUSES = (Status.QUEUED, Status.SENDING)

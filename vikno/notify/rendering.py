@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from vikno.core.errors import DomainError
 
@@ -65,6 +66,7 @@ def full_context(event: str, context: dict) -> dict:
     return data
 
 
+@translation.override("uk")  # applicants read Ukrainian, whatever the language of the page that sent it
 def render(event: str, channel: str, context: dict) -> Rendered:
     """The message of ``event`` for ``channel``; ``context`` must hold the keys in ``REQUIRED``."""
     data = full_context(event, context)

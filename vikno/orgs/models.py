@@ -5,7 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from vikno.core.i18n import in_ukrainian
 from vikno.core.scoping import ScopedManager
 
 KATOTTG_REGEX = r"^UA\d{17}$"
@@ -15,8 +18,8 @@ class Region(models.Model):
     """Level 1 of the codifier: an oblast, АР Крим (category O) or a city with special status (K)."""
 
     class Category(models.TextChoices):
-        OBLAST = "O", "Область / АР Крим"
-        SPECIAL_CITY = "K", "Місто зі спеціальним статусом"
+        OBLAST = "O", _("Oblast / AR of Crimea")
+        SPECIAL_CITY = "K", _("City with special status")
 
     SCOPE_FIELDS = {"region": "id"}
 
@@ -73,10 +76,10 @@ class Settlement(models.Model):
     """Level 4 (city M, selyshche X, village C) or a city district (B)."""
 
     class Category(models.TextChoices):
-        CITY = "M", "місто"
-        SELYSHCHE = "X", "селище"
-        VILLAGE = "C", "село"
-        DISTRICT = "B", "район у місті"
+        CITY = "M", pgettext_lazy("settlement type", "city")
+        SELYSHCHE = "X", pgettext_lazy("settlement type", "settlement")
+        VILLAGE = "C", pgettext_lazy("settlement type", "village")
+        DISTRICT = "B", pgettext_lazy("settlement type", "city district")
 
     katottg = models.CharField(max_length=19, unique=True)
     name = models.CharField(max_length=200)
@@ -97,7 +100,8 @@ class Settlement(models.Model):
         indexes = [models.Index(fields=["hromada", "name"], name="settlement_hromada_name")]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()} {self.name}"
+        # «село Калинівка» is the settlement's name: Ukrainian whatever the page's language
+        return f"{in_ukrainian(self.Category(self.category).label)} {self.name}"
 
 
 class Center(models.Model):
@@ -135,10 +139,10 @@ class Office(models.Model):
     """A place where the center serves people: the main office, a ТП, a ВРМ or a mobile office."""
 
     class Kind(models.TextChoices):
-        MAIN = "main", "Головний офіс"
-        BRANCH = "branch", "Територіальний підрозділ (ТП)"
-        REMOTE = "remote", "Віддалене робоче місце (ВРМ)"
-        MOBILE = "mobile", "Мобільний ЦНАП"
+        MAIN = "main", _("Main office")
+        BRANCH = "branch", _("Branch office")
+        REMOTE = "remote", _("Remote workplace")
+        MOBILE = "mobile", _("Mobile center")
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
@@ -210,9 +214,9 @@ class ScheduleException(models.Model):
     """A dated change to the weekly schedule: a closure, a shortened day or special hours."""
 
     class Kind(models.TextChoices):
-        CLOSED = "closed", "Не працює"
-        SHORTENED = "shortened", "Скорочений день"
-        SPECIAL = "special", "Особливий графік"
+        CLOSED = "closed", pgettext_lazy("schedule exception", "Closed")
+        SHORTENED = "shortened", _("Shortened day")
+        SPECIAL = "special", _("Special hours")
 
     SCOPE_FIELDS = {"center": "office__center_id"}
 
@@ -250,9 +254,9 @@ class Provider(models.Model):
     """A service-providing body (СНАП): the body that decides on an application."""
 
     class Kind(models.TextChoices):
-        STATE_TERRITORIAL = "state_territorial", "Територіальний орган центрального органу виконавчої влади"
-        COUNCIL_DEPARTMENT = "council_department", "Структурний підрозділ ради"
-        STATE_REGISTRAR = "state_registrar", "Державний реєстратор"
+        STATE_TERRITORIAL = "state_territorial", _("Territorial body of a central executive authority")
+        COUNCIL_DEPARTMENT = "council_department", _("Structural unit of the council")
+        STATE_REGISTRAR = "state_registrar", _("State registrar")
 
     SCOPE_FIELDS = {"provider": "id", "region": "region_id"}
 

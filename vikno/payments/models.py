@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from vikno.core.scoping import ScopedManager
 
 
 class Payment(models.Model):
     class Method(models.TextChoices):
-        POS = "pos", "POS-термінал"
-        BANK = "bank", "Банк / онлайн-оплата"
-        EXEMPTION = "exemption", "Звільнення від сплати"
+        POS = "pos", _("POS terminal")
+        BANK = "bank", _("Bank / online payment")
+        EXEMPTION = "exemption", _("Exemption from payment")
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 

@@ -9,6 +9,7 @@ the term does not depend on the office calendar and never exceeds the statutory 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from vikno.core.scoping import ScopedManager
 
@@ -19,7 +20,7 @@ class Question(models.Model):
     """A question asked online; the answer is sent back and counted as an online consultation."""
 
     class ReplyChannel(models.TextChoices):
-        EMAIL = "email", "Електронна пошта"
+        EMAIL = "email", _("Email")
         SMS = "sms", "SMS"
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
@@ -56,8 +57,8 @@ class Complaint(models.Model):
     """A complaint about the center's work, routed to the center head."""
 
     class State(models.TextChoices):
-        OPEN = "open", "Очікує відповіді"
-        ANSWERED = "answered", "Відповідь надано"
+        OPEN = "open", _("Awaiting an answer")
+        ANSWERED = "answered", _("Answered")
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 

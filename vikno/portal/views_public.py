@@ -162,7 +162,7 @@ def _fee(version, today: dt.date) -> dict:
         quote = fees.fee_for(version, today)
     except DomainError:
         return {"text": "", "free": False, "unknown": True}
-    return {"text": quote.text_uk, "free": version.fee_kind == "free", "unknown": False}
+    return {"text": quote.text, "free": version.fee_kind == "free", "unknown": False}
 
 
 def service_detail(request, slug: str, code: str):

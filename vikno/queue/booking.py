@@ -53,6 +53,7 @@ from django.utils import timezone
 
 from vikno.core import audit
 from vikno.core.errors import Conflict, DomainError, NotFound
+from vikno.core.i18n import in_ukrainian
 from vikno.core.models import AuditEvent
 from vikno.notify import services as notify
 from vikno.notify.addresses import normalise_email, normalise_phone
@@ -462,7 +463,7 @@ def cancel(token: str, *, now: datetime | None = None, actor: audit.Actor | None
         booking = by_token(token, for_update=True)
         if booking.status not in (Status.HELD, Status.CONFIRMED):
             raise Conflict(
-                f"Запис має стан «{booking.get_status_display()}», скасувати його вже не можна.",
+                f"Запис має стан «{in_ukrainian(Status(booking.status).label)}», скасувати його вже не можна.",
                 code="not_cancellable",
             )
         if booking.starts_at <= now:
@@ -487,7 +488,7 @@ def reschedule(
         booking = by_token(token, for_update=True)
         if booking.status != Status.CONFIRMED:
             raise Conflict(
-                f"Запис має стан «{booking.get_status_display()}», перенести його не можна.",
+                f"Запис має стан «{in_ukrainian(Status(booking.status).label)}», перенести його не можна.",
                 code="not_reschedulable",
             )
         if booking.starts_at <= now:

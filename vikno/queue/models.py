@@ -11,16 +11,18 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vikno.core.scoping import ScopedManager
 
 
 class PriorityCategory(models.TextChoices):
-    NONE = "", "Без пріоритету"
-    DISABILITY = "disability", "Особа з інвалідністю"
-    VETERAN = "veteran", "Ветеран, захисник чи захисниця"
-    PREGNANT = "pregnant", "Вагітна жінка"
-    INFANT = "infant", "Батьки з дитиною до 3 років"
+    NONE = "", _("No priority")
+    DISABILITY = "disability", _("Person with a disability")
+    VETERAN = "veteran", _("Veteran or defender")
+    PREGNANT = "pregnant", _("Pregnant woman")
+    INFANT = "infant", _("Parent with a child under 3")
 
 
 class Queue(models.Model):
@@ -133,19 +135,19 @@ class TicketCounter(models.Model):
 
 class Ticket(models.Model):
     class Status(models.TextChoices):
-        WAITING = "waiting", "Очікує"
-        CALLED = "called", "Запрошено"
-        SERVING = "serving", "Обслуговується"
-        DONE = "done", "Обслуговано"
-        NO_SHOW = "no_show", "Не зʼявився"
-        PARKED = "parked", "Відкладено"
-        CANCELLED = "cancelled", "Скасовано"
+        WAITING = "waiting", pgettext_lazy("ticket status", "Waiting")
+        CALLED = "called", _("Called")
+        SERVING = "serving", _("Being served")
+        DONE = "done", _("Served")
+        NO_SHOW = "no_show", _("No-show")
+        PARKED = "parked", pgettext_lazy("ticket status", "Parked")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Source(models.TextChoices):
-        KIOSK = "kiosk", "Кіоск"
-        STAFF = "staff", "Адміністратор"
-        BOOKING = "booking", "Попередній запис"
-        ONLINE = "online", "Онлайн"
+        KIOSK = "kiosk", pgettext_lazy("ticket source", "Kiosk")
+        STAFF = "staff", pgettext_lazy("ticket source", "Administrator")
+        BOOKING = "booking", _("Advance booking")
+        ONLINE = "online", pgettext_lazy("channel", "Online")
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
@@ -205,16 +207,16 @@ class VisitEvent(models.Model):
     """An immutable step of a visit (UTC). KPIs are computed from these rows only."""
 
     class Kind(models.TextChoices):
-        ISSUED = "issued", "Видано талон"
-        CALLED = "called", "Запрошено"
-        RECALLED = "recalled", "Запрошено повторно"
-        NO_SHOW = "no_show", "Не зʼявився"
-        STARTED = "started", "Початок обслуговування"
-        FINISHED = "finished", "Завершено"
-        TRANSFERRED = "transferred", "Переведено"
-        PARKED = "parked", "Відкладено"
-        RETURNED = "returned", "Повернуто в чергу"
-        CANCELLED = "cancelled", "Скасовано"
+        ISSUED = "issued", _("Ticket issued")
+        CALLED = "called", _("Called")
+        RECALLED = "recalled", _("Called again")
+        NO_SHOW = "no_show", _("No-show")
+        STARTED = "started", _("Service started")
+        FINISHED = "finished", _("Finished")
+        TRANSFERRED = "transferred", _("Transferred")
+        PARKED = "parked", pgettext_lazy("ticket status", "Parked")
+        RETURNED = "returned", _("Returned to the queue")
+        CANCELLED = "cancelled", _("Cancelled")
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
@@ -242,12 +244,12 @@ class VisitEvent(models.Model):
 
 class Booking(models.Model):
     class Status(models.TextChoices):
-        HELD = "held", "Утримується"
-        CONFIRMED = "confirmed", "Підтверджено"
-        CANCELLED = "cancelled", "Скасовано"
-        CHECKED_IN = "checked_in", "Прийшов"
-        NO_SHOW = "no_show", "Не зʼявився"
-        EXPIRED = "expired", "Час утримання минув"
+        HELD = "held", _("Held")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+        CHECKED_IN = "checked_in", pgettext_lazy("booking status", "Checked in")
+        NO_SHOW = "no_show", _("No-show")
+        EXPIRED = "expired", _("Hold expired")
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 
@@ -287,9 +289,9 @@ class Rating(models.Model):
     """1–5 stars and the 0–10 recommendation (loyalty index), with an optional comment."""
 
     class Channel(models.TextChoices):
-        QR = "qr", "QR-код талона"
-        SMS = "sms", "Посилання в SMS"
-        TABLET = "tablet", "Планшет біля вікна"
+        QR = "qr", _("Ticket QR code")
+        SMS = "sms", _("Link in SMS")
+        TABLET = "tablet", _("Tablet at the window")
 
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id"}
 

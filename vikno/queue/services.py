@@ -78,6 +78,7 @@ from vikno.catalog.models import OfficeService, Service
 from vikno.core import audit
 from vikno.core.audit import Actor
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from vikno.core.i18n import in_ukrainian
 from vikno.core.scoping import Role
 from vikno.orgs.models import Office
 from vikno.orgs.services import opening_hours
@@ -894,7 +895,7 @@ def _require_handler(user, ticket: Ticket) -> None:
 def _require_status(ticket: Ticket, allowed: tuple[str, ...], doing: str) -> None:
     if ticket.status not in allowed:
         raise Conflict(
-            f"Не можна {doing}: талон {ticket.code} має стан «{ticket.get_status_display()}».",
+            f"Не можна {doing}: талон {ticket.code} має стан «{in_ukrainian(Ticket.Status(ticket.status).label)}».",
             code="invalid_status",
         )
 

@@ -15,6 +15,7 @@ from django.db.models import Sum
 from vikno.catalog.models import Sphere
 from vikno.catalog.services import service_counts_by_year
 from vikno.core.errors import DomainError, NotFound
+from vikno.core.i18n import in_ukrainian
 from vikno.orgs.models import Center
 from vikno.payments.models import Payment
 
@@ -194,7 +195,8 @@ def center_report(user, center_id, date_from: dt.date | None, date_to: dt.date |
         label = names.get(code, code or "Без сфери")
         report.spheres.append(Figure(f"sphere_{code}", label, value, then_spheres.get(code, Decimal(0))))
 
-    for method, label in Payment.Method.choices:
+    for method in Payment.Method:
+        label = in_ukrainian(method.label)  # the report's figures are named in Ukrainian
         report.payments.append(
             Figure(
                 f"payments_{method}",

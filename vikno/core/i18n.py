@@ -1,0 +1,33 @@
+"""Where the interface's language does not apply: Ukrainian whatever the reader's language.
+
+The pages follow the language chosen (``LocaleMiddleware``); the API, printed documents and messages
+to applicants speak Ukrainian, so labels that are translatable (choice labels, action names) are
+read in Ukrainian there.
+"""
+
+from __future__ import annotations
+
+from django.utils import translation
+
+
+def in_ukrainian(text) -> str:
+    """A translatable text (e.g. a choice's label) in Ukrainian."""
+    with translation.override("uk"):
+        return str(text)
+
+
+class ApiLanguageMiddleware:
+    """The API answers in Ukrainian whatever ``Accept-Language`` or the language cookie says: its
+    messages and labels are for Ukrainian readers (``vikno.api``). Goes after ``LocaleMiddleware``."""
+
+    def __init__(self, get_response):
+        from .api_errors import API_PREFIX  # not at import time: models import this module, and that one needs ninja
+
+        self.get_response = get_response
+        self.prefix = API_PREFIX
+
+    def __call__(self, request):
+        if request.path.startswith(self.prefix):
+            translation.activate("uk")
+            request.LANGUAGE_CODE = "uk"
+        return self.get_response(request)
