@@ -1,7 +1,9 @@
 """Background jobs of the cases room, discovered by procrastinate (``PROCRASTINATE_AUTODISCOVER_MODULE_NAME``).
 
 ``sweep_deadlines`` runs every day at 06:00 UTC (08:00 or 09:00 in Kyiv) through the periodic deferrer of
-``manage.py procrastinate worker``; run it by hand with ``manage.py sweep_deadlines``.
+``manage.py procrastinate worker``; run it by hand with ``manage.py sweep_deadlines``. ``refresh_demand``
+recounts each service's cases of the last year for the catalog search at 02:30 UTC (``manage.py
+refresh_service_demand``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
-from . import deadlines
+from . import deadlines, demand
 
 logger = logging.getLogger(__name__)
 
@@ -23,3 +25,12 @@ def sweep_deadlines(timestamp: int) -> str:
     report = deadlines.sweep(timezone.now())
     logger.info("Deadline sweep for the run scheduled at %s: %s", timestamp, report)
     return str(report)
+
+
+@app.periodic(cron="30 2 * * *", periodic_id="demand")
+@app.task(name="cases.refresh_demand", queueing_lock="cases.refresh_demand", retry=3)
+def refresh_demand(timestamp: int) -> int:
+    """Recount how many cases of each service were filed in the last year (idempotent)."""
+    changed = demand.refresh()
+    logger.info("Service demand for the run scheduled at %s: %s services changed", timestamp, changed)
+    return changed

@@ -120,6 +120,11 @@ class Service(models.Model):
     name_uk = models.CharField(max_length=500, help_text="Name of the version in force (copy).")
     search_text = models.TextField(blank=True, help_text="Lemmatised words of names, life situations, synonyms.")
     search_vector = SearchVectorField(null=True)
+    demand = models.PositiveIntegerField(
+        default=0,
+        help_text="Cases of this service registered in the last 365 days, all centers; a search ranking signal "
+        "kept by vikno.cases.demand.refresh() every night.",
+    )
 
     class Meta:
         ordering = ["code"]
@@ -132,10 +137,11 @@ class Service(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name_uk}"
 
-    SEARCH_FIELDS = ("search_text", "search_vector")
+    SEARCH_FIELDS = ("search_text", "search_vector", "demand")
 
     def save(self, *args, **kwargs):
-        # The search columns belong to vikno.catalog.search.reindex(); an ordinary save of an existing
+        # The search columns belong to vikno.catalog.search.reindex() (and ``demand`` to the nightly
+        # vikno.cases.demand.refresh()); an ordinary save of an existing
         # row must not write back the (usually stale or empty) in-memory copies over them.
         if self.pk and not kwargs.get("force_insert") and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = [

@@ -41,7 +41,12 @@ its tsvector alone: the share of query words found (1.0) and ``ts_rank`` over th
 scaled to 0…1 (0.5), plus 10 for an exact service code («ACS-001»); the best ``CANDIDATES`` go on.
 Stage 2 adds the share of words found in the name (0.6) and in a life situation (0.4), and the
 trigram ``word_similarity`` (0.3) and ``similarity`` (0.3) of the query and the name, so the exact
-name beats a longer name that contains it. Everything — typo correction, matching, both stages,
+name beats a longer name that contains it. Last comes demand: ``W_DEMAND`` times the service's
+cases of the last 365 days on a log scale against the most requested service
+(``ln(1 + demand) / ln(2 + max demand)``, kept nightly by ``vikno.cases.demand.refresh``). It is
+small enough that it only reorders near-ties — «паспорт» matches the ID card, the passport for
+travel abroad and the building passport (будівельний паспорт) equally well by words; the one people
+ask for most comes first. Everything — typo correction, matching, both stages,
 the version in force, its sphere and fee rule, this year's ПМ — is one SQL statement; results come
 best first, ties by code.
 
@@ -91,6 +96,7 @@ W_RANK = 0.5
 W_TRIGRAM = 0.3
 W_SIMILARITY = 0.3
 W_CODE = 10.0
+W_DEMAND = 0.1
 
 
 @dataclass
@@ -328,9 +334,11 @@ SELECT s.id, s.code, s.name_uk, sp.code, sp.name_uk,
        (SELECT pm.amount FROM catalog_subsistenceminimum pm WHERE pm.year = %(year)s),
        coalesce(v.online, false), coalesce(v.instant, false),
        (c.base + {boost} + %(w_trgm)s * word_similarity(%(raw)s, s.name_uk)
-        + %(w_sim)s * similarity(%(raw)s, s.name_uk))::float
+        + %(w_sim)s * similarity(%(raw)s, s.name_uk)
+        + %(w_demand)s * ln(1 + s.demand) / ln(2 + d.top))::float
 FROM candidates c
 CROSS JOIN query qq
+CROSS JOIN (SELECT coalesce(max(demand), 0) AS top FROM catalog_service) d
 JOIN catalog_service s ON s.id = c.id
 JOIN catalog_sphere sp ON sp.id = s.sphere_id
 LEFT JOIN catalog_serviceversion v ON v.id = s.current_version_id
@@ -434,6 +442,7 @@ def search_services(query: str, *, limit: int = 20, only_active: bool = True) ->
         "w_trgm": W_TRIGRAM,
         "w_sim": W_SIMILARITY,
         "w_code": W_CODE,
+        "w_demand": W_DEMAND,
     }
     sql = _search_sql(len(parsed.terms), with_code=bool(parsed.code), only_active=only_active)
     with connection.cursor() as cursor:
