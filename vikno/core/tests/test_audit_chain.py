@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, connections, transaction
 
-from vikno.core.audit import GENESIS, SYSTEM, Actor, HeadMarker, record, verify_all, verify_chain
+from vikno.core.audit import GENESIS, SYSTEM, Actor, HeadMarker, record, record_many, verify_all, verify_chain
 from vikno.core.models import AuditEvent
 from vikno.testing.parallel import run_together
 
@@ -189,3 +189,30 @@ def test_parallel_transactions_of_several_records_each_keep_the_chain_intact(wor
     seqs = list(AuditEvent.objects.filter(chain=chain).order_by("seq").values_list("seq", flat=True))
     assert seqs == list(range(1, per_worker * records_each * workers + 1))
     assert verify_chain(chain) == []
+
+
+@pytest.mark.django_db
+def test_record_many_appends_in_order_with_one_insert_across_chains(world):
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic():
+        first = record(SYSTEM, "center.changed", world.center_a, data={"n": 0})
+        with CaptureQueriesContext(connection) as queries:
+            events = record_many(
+                SYSTEM,
+                "center.changed",
+                [(world.center_a, {"n": 1}), (world.center_b, {"n": 1}), (world.center_a, {"n": 2})],
+            )
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "core_auditevent"')]
+    assert len(inserts) == 1
+    assert _lock_statements(queries.captured_queries) == 1  # center B's chain; A's head is known
+    assert [(e.chain, e.seq) for e in events] == [
+        (f"center:{world.center_a.pk}", 2),
+        (f"center:{world.center_b.pk}", 1),
+        (f"center:{world.center_a.pk}", 3),
+    ]
+    assert events[0].prev_hash == first.hash and events[2].prev_hash == events[0].hash
+    assert all(e.pk for e in events)
+    assert not any(verify_all().values())
+    after = record(SYSTEM, "center.changed", world.center_b, data={"n": 2})
+    assert after.seq == 2
