@@ -15,7 +15,7 @@ from vikno.core.scoping import Role
 from vikno.monitoring.demo import setup_demo_monitoring
 from vikno.queue.demo import setup_demo_queues
 
-from . import region
+from . import history, region
 
 ACTOR = Actor(label="demo-loader")
 
@@ -47,6 +47,10 @@ def load(data_dir: Path | None = None) -> DemoReport:
         _staff(centers, providers, report)
     setup_demo_queues(report)
     setup_demo_monitoring(report)
+    if history.load_history(report):
+        from vikno.reports import rollup
+
+        rollup.refresh_dirty()  # the figures of the report pages, without waiting for the worker
     return report
 
 

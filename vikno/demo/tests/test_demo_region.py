@@ -3,9 +3,12 @@ providers, the catalog and staff of every role — and loading it again changes 
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from vikno.accounts.models import User
+from vikno.cases.models import Case, Status
 from vikno.catalog.models import OfficeService, ProviderService, Service, ServiceList
+from vikno.core.audit import verify_all
 from vikno.core.models import AuditEvent
 from vikno.core.scoping import Role
 from vikno.orgs.models import Center, Office, Provider, Region
@@ -24,6 +27,7 @@ def test_demo_region_loads_idempotently_with_every_role(client):
         "provider_services": ProviderService.objects.count(),
         "staff": User.objects.count(),
         "audit": AuditEvent.objects.count(),
+        "cases": Case.objects.count(),
     }
 
     call_command("load_demo", verbosity=0)
@@ -38,6 +42,7 @@ def test_demo_region_loads_idempotently_with_every_role(client):
         "provider_services": ProviderService.objects.count(),
         "staff": User.objects.count(),
         "audit": AuditEvent.objects.count(),
+        "cases": Case.objects.count(),
     }
     oblast = Region.objects.get(katottg="UA05000000000010236")
     centers = Center.objects.filter(region=oblast)
@@ -53,3 +58,19 @@ def test_demo_region_loads_idempotently_with_every_role(client):
     response = client.get("/api/v1/services", {"limit": 200})
     assert response.status_code == 200
     assert len(response.json()["items"]) >= 100
+
+
+@pytest.mark.django_db
+def test_demo_centers_have_weeks_of_casework_in_every_stage():
+    call_command("load_demo", verbosity=0)
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert {Status.IN_PROGRESS, Status.RESULT_READY, Status.ISSUED, Status.REFUSAL_ISSUED} <= statuses
+    assert Case.objects.values("center").distinct().count() == 3
+    assert Case.objects.filter(closed_at__isnull=True, due_at__lt=timezone.now()).exists()  # overdue lists
+    for center_id, year in Case.objects.values_list("center", "year").distinct():
+        seqs = sorted(Case.objects.filter(center_id=center_id, year=year).values_list("seq", flat=True))
+        assert seqs == list(range(1, len(seqs) + 1))
+    first, last = Case.objects.order_by("filed_at").values_list("filed_at", flat=True)[:: Case.objects.count() - 1]
+    assert (last - first).days >= 28
+    assert Service.objects.filter(code__startswith="PAS-", demand__gt=0).exists()  # the search's ranking
+    assert not any(verify_all().values())
