@@ -57,6 +57,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vikno.core import audit
 from vikno.core.errors import DomainError
@@ -146,7 +147,7 @@ class WorkCalendar:
 
     def next_working_day(self, day: date) -> date:
         """``day`` itself when it is a working day, otherwise the first working day after it."""
-        for _ in range(_MAX_DAYS):
+        for _attempt in range(_MAX_DAYS):
             if self.is_working_day(day):
                 return day
             day += timedelta(days=1)
@@ -243,7 +244,7 @@ def _add_hours(start: datetime, hours: int, intervals_of: Callable[[date], list[
     if not remaining:
         return start
     day = start.date()
-    for _ in range(_MAX_DAYS):
+    for _attempt in range(_MAX_DAYS):
         for opens, closes in intervals_of(day):
             begin = max(datetime.combine(day, opens, tzinfo=KYIV), start)
             finish = datetime.combine(day, closes, tzinfo=KYIV)
@@ -254,7 +255,7 @@ def _add_hours(start: datetime, hours: int, intervals_of: Callable[[date], list[
             remaining -= finish - begin
         day += timedelta(days=1)
     raise DomainError(
-        "Не вдалося обчислити строк у годинах: офіс не має годин роботи протягом наступних трьох років.",
+        _("Cannot compute a term in hours: the office has no opening hours in the next three years."),
         code="no_opening_hours",
         field="term_unit",
     )
@@ -268,12 +269,12 @@ def compute_due(filed_at: datetime, term_value: int, term_unit: str, *, office=N
     cal = cal or calendar()
     if term_unit not in TERM_UNITS:
         raise DomainError(
-            f"Невідома одиниця строку «{term_unit}»: оберіть години, робочі або календарні дні.",
+            _("Unknown term unit «%(unit)s»: choose hours, working days or calendar days.") % {"unit": term_unit},
             code="invalid_term_unit",
             field="term_unit",
         )
     if term_value is None or int(term_value) < 0:
-        raise DomainError("Строк має бути невідʼємним цілим числом.", code="invalid_term", field="term_value")
+        raise DomainError(_("The term must be a non-negative whole number."), code="invalid_term", field="term_value")
     term_value = int(term_value)
     local = _local(filed_at)
     if term_unit == "working_days":
@@ -324,7 +325,9 @@ def suspend(case: Case, *, at: datetime) -> Case:
     """Stop the term's clock at ``at``. The caller records the event and the audit entry."""
     if case.suspended_since is not None:
         raise DomainError(
-            f"Строк розгляду вже зупинено з {_local(case.suspended_since):%d.%m.%Y}.", code="already_suspended"
+            _("The term of consideration has already been suspended since %(date)s.")
+            % {"date": f"{_local(case.suspended_since):%d.%m.%Y}"},
+            code="already_suspended",
         )
     case.suspended_since = at
     case.save(update_fields=["suspended_since"])
@@ -336,10 +339,14 @@ def resume(case: Case, *, at: datetime, cal=None) -> Case:
     ``due_at`` (and to ``suspended_days``), and to the due times of the tasks not done yet."""
     cal = cal or calendar()
     if case.suspended_since is None:
-        raise DomainError("Строк розгляду не зупинено, тож його не можна поновити.", code="not_suspended")
+        raise DomainError(
+            _("The term of consideration is not suspended, so it cannot be resumed."), code="not_suspended"
+        )
     if at < case.suspended_since:
         raise DomainError(
-            "Дата поновлення не може бути раніше за дату зупинення.", code="resume_before_suspend", field="at"
+            _("The resumption date cannot be earlier than the suspension date."),
+            code="resume_before_suspend",
+            field="at",
         )
     days = cal.working_days_between(_local(case.suspended_since).date(), _local(at).date())
     case.suspended_days += days
@@ -355,12 +362,12 @@ def extend(case: Case, *, working_days: int, cal=None) -> Case:
     cal = cal or calendar()
     if isinstance(working_days, bool) or not isinstance(working_days, int) or working_days < 1:
         raise DomainError(
-            "Вкажіть, на скільки робочих днів продовжити строк (ціле число, не менше 1).",
+            _("Give the number of working days to extend the term by (a whole number, at least 1)."),
             code="invalid_extension",
             field="working_days",
         )
     if case.due_at is None:
-        raise DomainError("Для цього звернення строк не встановлено, його не можна продовжити.", code="no_due_time")
+        raise DomainError(_("No term is set for this application, so it cannot be extended."), code="no_due_time")
     case.extended_days += working_days
     fields = ["extended_days", *_moved_due(case, working_days, timezone.now(), cal)]
     case.save(update_fields=fields)

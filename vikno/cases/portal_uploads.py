@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vikno.core.audit import Actor, record
 from vikno.core.errors import Conflict
@@ -18,14 +19,15 @@ from .models import Case, CaseDocument, Status
 from .uploads import check_upload
 from .workflow import add_event
 
-DEFAULT_NAME = "Документ, доданий заявником"
+DEFAULT_NAME = "Документ, доданий заявником"  # stored as the document's name: Ukrainian
 
 
 def add_applicant_document(case: Case, uploaded_file, *, name: str, actor: Actor | None) -> CaseDocument:
     """Add one document sent by the applicant; only while the case needs clarification."""
     if case.status != Status.NEEDS_CLARIFICATION:
         raise Conflict(
-            "Додати документи можна лише тоді, коли за заявою потрібні уточнення.", code="not_awaiting_documents"
+            _("Documents can only be added while the application needs clarification."),
+            code="not_awaiting_documents",
         )
     name = " ".join((name or "").split())[:200] or DEFAULT_NAME
     checked = check_upload(uploaded_file)

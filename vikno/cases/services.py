@@ -116,7 +116,7 @@ def normalise_phone(raw: str, *, field: str = "phone") -> str:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise DomainError(
-            f"Номер телефону «{raw}» недійсний: вкажіть його у форматі +380XXXXXXXXX.",
+            _("The phone number «%(phone)s» is invalid: give it in the format +380XXXXXXXXX.") % {"phone": raw},
             code="invalid_phone",
             field=field,
         )
@@ -136,13 +136,15 @@ def validate_rnokpp(raw: str, *, field: str = "rnokpp") -> str:
         return rntrc.validate(value)
     except InvalidChecksum:
         raise DomainError(
-            f"РНОКПП «{value}» недійсний: контрольна цифра не збігається. Перевірте номер.",
+            _("RNOKPP «%(value)s» is invalid: the check digit does not match. Check the number.") % {"value": value},
             code="invalid_rnokpp",
             field=field,
         )
     except (InvalidLength, InvalidFormat, StdnumError):
         raise DomainError(
-            f"РНОКПП «{value}» недійсний: він має складатися з 10 цифр.", code="invalid_rnokpp", field=field
+            _("RNOKPP «%(value)s» is invalid: it must consist of 10 digits.") % {"value": value},
+            code="invalid_rnokpp",
+            field=field,
         )
 
 
@@ -152,11 +154,15 @@ def validate_edrpou(raw: str, *, field: str = "edrpou") -> str:
         return edrpou_std.validate(value)
     except InvalidChecksum:
         raise DomainError(
-            f"Код ЄДРПОУ «{value}» недійсний: контрольна цифра не збігається.", code="invalid_edrpou", field=field
+            _("EDRPOU code «%(value)s» is invalid: the check digit does not match.") % {"value": value},
+            code="invalid_edrpou",
+            field=field,
         )
     except (InvalidLength, InvalidFormat, StdnumError):
         raise DomainError(
-            f"Код ЄДРПОУ «{value}» недійсний: він має складатися з 8 цифр.", code="invalid_edrpou", field=field
+            _("EDRPOU code «%(value)s» is invalid: it must consist of 8 digits.") % {"value": value},
+            code="invalid_edrpou",
+            field=field,
         )
 
 
@@ -179,7 +185,7 @@ def _as_date(value, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise DomainError("Дату вкажіть у форматі РРРР-ММ-ДД.", code="invalid_date", field=field)
+        raise DomainError(_("Give the date in the format YYYY-MM-DD."), code="invalid_date", field=field)
 
 
 def _settlement(value) -> Settlement | None:
@@ -196,7 +202,9 @@ def _settlement(value) -> Settlement | None:
         settlement = None
     if settlement is None:
         raise DomainError(
-            f"Населений пункт з кодом «{value}» не знайдено в КАТОТТГ.", code="invalid_settlement", field="settlement"
+            _("No settlement with the code «%(code)s» was found in KATOTTG.") % {"code": value},
+            code="invalid_settlement",
+            field="settlement",
         )
     return settlement
 
@@ -212,7 +220,9 @@ def clean_applicant_data(data: dict) -> dict:
     at once: the DomainError raised carries the others in ``others``."""
     kind = data.get("kind") or Applicant.Kind.PERSON
     if kind not in Applicant.Kind.values:
-        raise DomainError("Вид заявника: фізична або юридична особа.", code="invalid_kind", field="kind")
+        raise DomainError(
+            _("The kind of applicant: an individual or a legal entity."), code="invalid_kind", field="kind"
+        )
     problems = Problems()
     clean: dict = {"kind": kind}
     for name in (*PERSON_TEXT, "organisation_name", "head_name"):
@@ -230,32 +240,40 @@ def clean_applicant_data(data: dict) -> dict:
             validate_email(email)
         except ValidationError:
             problems.add(
-                DomainError(f"Адреса електронної пошти «{email}» недійсна.", code="invalid_email", field="email")
+                DomainError(
+                    _("The email address «%(email)s» is invalid.") % {"email": email},
+                    code="invalid_email",
+                    field="email",
+                )
             )
     clean["email"] = email
     if clean["sms_consent"] and not (data.get("phone") or "").strip():
-        problems.add(DomainError("Для SMS-повідомлень вкажіть номер телефону.", code="phone_required", field="phone"))
+        problems.add(DomainError(_("Give a phone number for SMS notifications."), code="phone_required", field="phone"))
     if clean["email_consent"] and not email:
-        problems.add(DomainError("Для повідомлень поштою вкажіть адресу.", code="email_required", field="email"))
+        problems.add(
+            DomainError(_("Give an email address for notifications by email."), code="email_required", field="email")
+        )
     for name, limit in (("last_name", 150), ("first_name", 150), ("patronymic", 150), ("head_name", 300)):
         if len(clean[name]) > limit:
-            problems.add(DomainError("Задовге значення.", code="too_long", field=name))
+            problems.add(DomainError(_("The value is too long."), code="too_long", field=name))
     if kind == Applicant.Kind.LEGAL_ENTITY:
         clean["edrpou"] = problems.check(validate_edrpou, data.get("edrpou") or "", default="")
         if not clean["organisation_name"]:
-            problems.add(DomainError("Вкажіть назву юридичної особи.", code="name_required", field="organisation_name"))
+            problems.add(
+                DomainError(_("Give the name of the legal entity."), code="name_required", field="organisation_name")
+            )
         clean["organisation_name"] = clean["organisation_name"][:500]
         problems.raise_any()
         return clean
 
     if not clean["last_name"]:
-        problems.add(DomainError("Вкажіть прізвище заявника.", code="last_name_required", field="last_name"))
+        problems.add(DomainError(_("Give the applicant's surname."), code="last_name_required", field="last_name"))
     if not clean["first_name"]:
-        problems.add(DomainError("Вкажіть ім’я заявника.", code="first_name_required", field="first_name"))
+        problems.add(DomainError(_("Give the applicant's first name."), code="first_name_required", field="first_name"))
     birth_date = problems.check(_as_date, data.get("birth_date"), "birth_date")
     if birth_date and not (dt.date(1900, 1, 1) <= birth_date <= timezone.localdate()):
         problems.add(
-            DomainError("Дата народження не може бути в майбутньому.", code="invalid_birth_date", field="birth_date")
+            DomainError(_("The date of birth cannot be in the future."), code="invalid_birth_date", field="birth_date")
         )
         birth_date = None
     clean["birth_date"] = birth_date
@@ -267,7 +285,7 @@ def clean_applicant_data(data: dict) -> dict:
     if refused and rnokpp:
         problems.add(
             DomainError(
-                "Особа відмовилася від РНОКПП: номер РНОКПП не вказують, лише серію і номер паспорта.",
+                _("The person has refused a RNOKPP: no RNOKPP is given, only the passport series and number."),
                 code="rnokpp_refused",
                 field="rnokpp",
             )
@@ -278,7 +296,7 @@ def clean_applicant_data(data: dict) -> dict:
     if refused and (not series or not number):
         problems.add(
             DomainError(
-                "Особа відмовилася від РНОКПП: вкажіть серію і номер паспорта (книжечки).",
+                _("The person has refused a RNOKPP: give the series and number of the (booklet) passport."),
                 code="passport_required",
                 field="passport_number",
             )
@@ -286,23 +304,31 @@ def clean_applicant_data(data: dict) -> dict:
     elif series and not PASSPORT_SERIES_RE.fullmatch(series):
         problems.add(
             DomainError(
-                "Серія паспорта — дві великі українські літери, наприклад «КВ».",
+                _("The passport series is two capital Ukrainian letters, e.g. «КВ»."),
                 code="invalid_passport_series",
                 field="passport_series",
             )
         )
     elif number and not re.fullmatch(r"\d{6}", number):
         problems.add(
-            DomainError("Номер паспорта-книжечки — 6 цифр.", code="invalid_passport_number", field="passport_number")
+            DomainError(
+                _("The number of a booklet passport is 6 digits."),
+                code="invalid_passport_number",
+                field="passport_number",
+            )
         )
     elif bool(series) != bool(number):
         problems.add(
-            DomainError("Вкажіть і серію, і номер паспорта.", code="passport_incomplete", field="passport_number")
+            DomainError(
+                _("Give both the series and the number of the passport."),
+                code="passport_incomplete",
+                field="passport_number",
+            )
         )
     clean["passport_series"], clean["passport_number"] = series, number
     id_card = re.sub(r"\s", "", data.get("id_card_number") or "")
     if id_card and not re.fullmatch(r"\d{9}", id_card):
-        problems.add(DomainError("Номер ID-картки — 9 цифр.", code="invalid_id_card", field="id_card_number"))
+        problems.add(DomainError(_("The ID card number is 9 digits."), code="invalid_id_card", field="id_card_number"))
     clean["id_card_number"] = id_card
     unzr = (data.get("unzr") or "").strip()
     if unzr:
@@ -314,14 +340,16 @@ def clean_applicant_data(data: dict) -> dict:
         if unzr_date is None:
             problems.add(
                 DomainError(
-                    "УНЗР має вигляд РРРРММДД-ННННН, де перші 8 цифр — дата народження.",
+                    _("The UNZR looks like YYYYMMDD-NNNNN, where the first 8 digits are the date of birth."),
                     code="invalid_unzr",
                     field="unzr",
                 )
             )
         elif birth_date and unzr_date != birth_date:
             problems.add(
-                DomainError("Дата в УНЗР не збігається з датою народження.", code="unzr_birth_date", field="unzr")
+                DomainError(
+                    _("The date in the UNZR does not match the date of birth."), code="unzr_birth_date", field="unzr"
+                )
             )
     clean["unzr"] = unzr
     problems.raise_any()
@@ -368,15 +396,15 @@ def _require_center_staff(center_id: int, actor: Actor | None, what: str) -> Non
     if user is not None and user.is_active and user.role in workflow.FRONT_ROLES and user.center_id == center_id:
         return  # their own center: visible by definition, no query needed
     if user is None or not Center.objects.visible_to(user).filter(pk=center_id).exists():
-        raise NotFound("ЦНАП не знайдено.")
+        raise NotFound(_("Center not found."))
     if user.role == Role.SYSADMIN or (user.role in workflow.FRONT_ROLES and user.center_id == center_id):
         return
-    raise PermissionDenied(f"Дію «{what}» виконує адміністратор ЦНАП.")
+    raise PermissionDenied(_("The action «%(action)s» is for an administrator of the center.") % {"action": what})
 
 
 def create_applicant(center: Center, data: dict, *, actor: Actor | None) -> Applicant:
     """A new applicant of ``center``. Check ``probable_duplicates`` first to warn the administrator."""
-    _require_center_staff(center.pk, actor, "зареєструвати заявника")
+    _require_center_staff(center.pk, actor, _("register an applicant"))
     clean = clean_applicant_data(data)
     with transaction.atomic():
         _refuse_same_code(center, clean)
@@ -407,7 +435,7 @@ def _refuse_same_code(center: Center, clean: dict) -> None:
     """A РНОКПП (or ЄДРПОУ) names one person (or company): a second applicant card with it in the same
     center is refused, naming the first. Two desks typing the same code at once are serialised by a
     transaction-scoped advisory lock on it."""
-    for field, label in (("rnokpp", "РНОКПП"), ("edrpou", "ЄДРПОУ")):
+    for field in ("rnokpp", "edrpou"):
         code = clean.get(field) or ""
         if not code:
             continue
@@ -415,9 +443,18 @@ def _refuse_same_code(center: Center, clean: dict) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"applicant-{center.pk}-{field}-{code}"])
         existing = Applicant.objects.filter(center=center, **{field: code}).order_by("pk").first()
         if existing is not None:
+            if field == "rnokpp":
+                message = _(
+                    "An applicant with the RNOKPP %(code)s is already registered at the center: %(name)s. "
+                    "Find them by this code and choose them instead of creating a new card."
+                )
+            else:
+                message = _(
+                    "An applicant with the EDRPOU code %(code)s is already registered at the center: %(name)s. "
+                    "Find them by this code and choose them instead of creating a new card."
+                )
             raise Conflict(
-                f"Заявник з {label} {code} уже є в центрі: {existing.display_name}. "
-                "Знайдіть його за цим кодом і оберіть, а не створюйте нову картку.",
+                message % {"code": code, "name": existing.display_name},
                 code="applicant_exists",
                 field=field,
             )
@@ -425,21 +462,22 @@ def _refuse_same_code(center: Center, clean: dict) -> None:
 
 def create_representative(center: Center, data: dict, *, actor: Actor | None) -> Representative:
     """A representative with the power of attorney details."""
-    _require_center_staff(center.pk, actor, "зареєструвати представника")
+    _require_center_staff(center.pk, actor, _("register a representative"))
     full_name = normalise_name(data.get("full_name") or "")
     if not full_name:
-        raise DomainError(
-            "Вкажіть прізвище, ім’я та по батькові представника.", code="name_required", field="full_name"
-        )
+        raise DomainError(_("Give the full name of the representative."), code="name_required", field="full_name")
     authority = " ".join((data.get("authority_document") or "").split())
     if not authority:
         raise DomainError(
-            "Вкажіть довіреність: номер, дату і ким посвідчено.", code="authority_required", field="authority_document"
+            _("Give the power of attorney: its number, date and who certified it."),
+            code="authority_required",
+            field="authority_document",
         )
     valid_until = _as_date(data.get("authority_valid_until"), "authority_valid_until")
     if valid_until and valid_until < timezone.localdate():
         raise DomainError(
-            f"Довіреність діяла до {valid_until:%d.%m.%Y}: вона вже не чинна.",
+            _("The power of attorney was valid until %(date)s: it is no longer in force.")
+            % {"date": f"{valid_until:%d.%m.%Y}"},
             code="authority_expired",
             field="authority_valid_until",
         )
@@ -472,7 +510,7 @@ def view_applicant(applicant: Applicant, *, actor: Actor | None, reason: str = "
 def get_applicant(user, applicant_id: int, *, actor: Actor | None) -> Applicant:
     applicant = Applicant.objects.visible_to(user).filter(pk=applicant_id).select_related("settlement").first()
     if applicant is None:
-        raise NotFound("Заявника не знайдено.")
+        raise NotFound(_("Applicant not found."))
     return view_applicant(applicant, actor=actor)
 
 
@@ -542,7 +580,9 @@ def find_applicants(
     Every applicant returned is audited as viewed."""
     queryset = Applicant.objects.visible_to(user)
     if not any(((rnokpp or "").strip(), (phone or "").strip(), (name or "").strip())):
-        raise DomainError("Вкажіть РНОКПП, телефон або прізвище для пошуку.", code="query_required", field="q")
+        raise DomainError(
+            _("Give a RNOKPP, a phone number or a surname to search by."), code="query_required", field="q"
+        )
     if (rnokpp or "").strip():
         queryset = queryset.filter(rnokpp=re.sub(r"\s", "", rnokpp))
     if (phone or "").strip():
@@ -609,10 +649,12 @@ def _checklist(required, documents) -> list[CaseDocument]:
         try:
             position = int(entry.get("position"))
         except (TypeError, ValueError):
-            raise DomainError("Позиція документа має бути числом.", code="invalid_document", field="documents")
+            raise DomainError(_("The document position must be a number."), code="invalid_document", field="documents")
         if position not in by_position:
             raise DomainError(
-                f"У переліку документів послуги немає позиції № {position}.", code="unknown_document", field="documents"
+                _("The service's list of documents has no item No. %(position)s.") % {"position": position},
+                code="unknown_document",
+                field="documents",
             )
         given[position] = entry
     rows = []
@@ -645,8 +687,11 @@ def identity_of(applicant: Applicant) -> str:
 def _fingerprint_conflict(case: Case, fingerprint: str) -> None:
     if fingerprint and case.request_fingerprint and case.request_fingerprint != fingerprint:
         raise DomainError(
-            f"Ключ ідемпотентності вже використано для іншої заяви (справа № {case.number}). "
-            "Повтор запиту має бути таким самим; для нової заяви передайте новий ключ.",
+            _(
+                "The idempotency key has already been used for another application (case No. %(number)s). "
+                "A repeated request must be the same; for a new application pass a new key."
+            )
+            % {"number": case.number},
             code="idempotency_key_reused",
             field="Idempotency-Key",
             status=422,
@@ -682,30 +727,33 @@ def register_case(
     The center's audit lock is taken before the counter lock, so a caller may have written audit
     records earlier in its transaction (e.g. ``create_applicant``) without risking a deadlock."""
     center_id = office.center_id
-    _require_center_staff(center_id, actor, "зареєструвати заяву")
+    _require_center_staff(center_id, actor, _("register an application"))
     if not office.is_active:
-        raise DomainError(f"Офіс «{office}» не працює.", code="office_inactive", field="office")
+        raise DomainError(
+            _("The office «%(office)s» is not operating.") % {"office": office}, code="office_inactive", field="office"
+        )
     if applicant.center_id != center_id:
-        raise NotFound("Заявника не знайдено.")
+        raise NotFound(_("Applicant not found."))
     if representative is not None and representative.center_id != center_id:
-        raise NotFound("Представника не знайдено.")
+        raise NotFound(_("Representative not found."))
     key = (idempotency_key or "").strip()
     if len(key) > 80:
         raise DomainError(
-            "Ключ ідемпотентності задовгий (до 80 символів).", code="invalid_key", field="Idempotency-Key"
+            _("The idempotency key is too long (up to 80 characters)."), code="invalid_key", field="Idempotency-Key"
         )
     channel = channel or office.kind
     if channel not in Channel.values:
-        raise DomainError("Невідомий канал подання заяви.", code="invalid_channel", field="channel")
+        raise DomainError(_("Unknown application channel."), code="invalid_channel", field="channel")
     now = timezone.now()
     filed_at = filed_at or now
     if filed_at > now + dt.timedelta(minutes=5):
-        raise DomainError("Дата подання не може бути в майбутньому.", code="invalid_filed_at", field="filed_at")
+        raise DomainError(_("The filing date cannot be in the future."), code="invalid_filed_at", field="filed_at")
     filed_day = timezone.localdate(filed_at)
     terms = intake.terms(service, filed_day)
     if terms is None:
         raise DomainError(
-            f"Послуга {service.code} не діяла {filed_day:%d.%m.%Y}: немає чинної версії інформаційної картки.",
+            _("The service %(code)s was not in force on %(date)s: there is no valid version of its information card.")
+            % {"code": service.code, "date": f"{filed_day:%d.%m.%Y}"},
             code="service_not_in_force",
             field="service",
         )
@@ -816,7 +864,10 @@ def _complete_instant(case: Case, *, actor: Actor | None, issuance: dict, now) -
     """An instant service: the administrator gives the result at intake, in the same transaction."""
     if not case.pay_later_allowed and not payments.is_paid(case):
         raise Conflict(
-            "Миттєву послугу видають лише після оплати: додайте до заяви дані про оплату або звільнення від сплати.",
+            _(
+                "An instant service is issued only after payment: add the payment or the exemption from payment "
+                "to the application."
+            ),
             code="fee_unpaid",
         )
     to_representative = bool(issuance.get("to_representative"))
@@ -828,7 +879,7 @@ def _complete_instant(case: Case, *, actor: Actor | None, issuance: dict, now) -
     if not identity:
         # the result is handed over now: the record of who received it names the document shown
         raise DomainError(
-            "Миттєву послугу видають одразу: вкажіть документ, що посвідчує особу отримувача (тип і номер).",
+            _("An instant service is issued at once: give the identity document of the recipient (type and number)."),
             code="identity_document_required",
             field="identity_document",
         )
@@ -909,10 +960,16 @@ def add_document_file(case: Case, position: int, uploaded_file, *, actor: Actor 
     """Attach the scan of one document of the input package (PDF, JPEG or PNG)."""
     workflow.require_side(case, actor, FRONT, _("add a document scan"))
     if case.is_closed:
-        raise Conflict(f"Справу № {case.number} закрито: документи до неї не додають.", code="case_closed")
+        raise Conflict(
+            _("Case No. %(number)s is closed: no documents are added to it.") % {"number": case.number},
+            code="case_closed",
+        )
     document = case.documents.filter(position=position).first()
     if document is None:
-        raise NotFound(f"В описі справи № {case.number} немає документа № {position}.")
+        raise NotFound(
+            _("The inventory of case No. %(number)s has no document No. %(position)s.")
+            % {"number": case.number, "position": position}
+        )
     checked = check_upload(uploaded_file)
     with transaction.atomic():
         previous = document.sha256
@@ -1019,15 +1076,18 @@ def transfer(case: Case, *, to_office: Office, actor: Actor | None, comment: str
         workflow.lock_center_chain(case.center_id)
         case = Case.objects.select_for_update(of=("self",)).select_related("current_office").get(pk=case.pk)
         if case.is_closed:
-            raise Conflict(f"Справу № {case.number} закрито: передати її неможливо.", code="case_closed")
+            raise Conflict(
+                _("Case No. %(number)s is closed: it cannot be transferred.") % {"number": case.number},
+                code="case_closed",
+            )
         if to_office.center_id != case.center_id or not to_office.is_active:
             raise DomainError(
-                "Передати справу можна лише до діючого офісу того самого ЦНАП.",
+                _("A case can only be transferred to an active office of the same center."),
                 code="invalid_office",
                 field="to_office",
             )
         if to_office.pk == case.current_office_id:
-            raise DomainError("Справа вже в цьому офісі.", code="same_office", field="to_office")
+            raise DomainError(_("The case is already at this office."), code="same_office", field="to_office")
         previous = case.current_office
         case.current_office = to_office
         case.save(update_fields=["current_office"])
@@ -1052,12 +1112,12 @@ def record_consultation(
     *, office: Office, actor: Actor | None, service: Service | None = None, topic: str = "", channel: str = "in_person"
 ) -> Consultation:
     """Count one consultation given at ``office``."""
-    _require_center_staff(office.center_id, actor, "зареєструвати консультацію")
+    _require_center_staff(office.center_id, actor, _("record a consultation"))
     if channel not in Consultation.Channel.values:
-        raise DomainError("Невідомий спосіб консультації.", code="invalid_channel", field="channel")
+        raise DomainError(_("Unknown consultation channel."), code="invalid_channel", field="channel")
     topic = " ".join((topic or "").split())[:300]
     if service is None and not topic:
-        raise DomainError("Вкажіть послугу або тему консультації.", code="topic_required", field="topic")
+        raise DomainError(_("Give the service or the topic of the consultation."), code="topic_required", field="topic")
     with transaction.atomic():
         consultation = Consultation.objects.create(
             center_id=office.center_id,
@@ -1091,7 +1151,7 @@ def get_case(user, number: str) -> Case:
     """A case by its number within the user's scope (404 outside it)."""
     case = Case.objects.visible_to(user).select_related(*CASE_RELATED).filter(number=(number or "").strip()).first()
     if case is None:
-        raise NotFound("Справу не знайдено.")
+        raise NotFound(_("Case not found."))
     return case
 
 

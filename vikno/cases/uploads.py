@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from vikno.core.errors import DomainError
 
@@ -61,13 +62,14 @@ def check_upload(uploaded_file, *, field: str = "file") -> CheckedFile:
     and rewound for saving.
     """
     if uploaded_file is None:
-        raise DomainError("Додайте файл.", code="file_missing", field=field)
-    name = getattr(uploaded_file, "name", "") or "файл"
+        raise DomainError(_("Add a file."), code="file_missing", field=field)
+    name = getattr(uploaded_file, "name", "") or _("file")
     limit = max_upload_bytes()
     size = getattr(uploaded_file, "size", None)
     if size is not None and size > limit:
         raise DomainError(
-            f"Файл «{name}» завеликий: {size / 1024 / 1024:.1f} МБ, а дозволено до {settings.MAX_UPLOAD_MB} МБ.",
+            _("The file «%(name)s» is too big: %(size)s MB, while up to %(limit)s MB is allowed.")
+            % {"name": name, "size": f"{size / 1024 / 1024:.1f}", "limit": settings.MAX_UPLOAD_MB},
             code="file_too_large",
             field=field,
             status=413,
@@ -82,7 +84,8 @@ def check_upload(uploaded_file, *, field: str = "file") -> CheckedFile:
         total += len(chunk)
         if total > limit:
             raise DomainError(
-                f"Файл «{name}» завеликий: дозволено до {settings.MAX_UPLOAD_MB} МБ.",
+                _("The file «%(name)s» is too big: up to %(limit)s MB is allowed.")
+                % {"name": name, "limit": settings.MAX_UPLOAD_MB},
                 code="file_too_large",
                 field=field,
                 status=413,
@@ -90,12 +93,15 @@ def check_upload(uploaded_file, *, field: str = "file") -> CheckedFile:
         digest.update(chunk)
     uploaded_file.seek(0)
     if total == 0:
-        raise DomainError(f"Файл «{name}» порожній.", code="file_empty", field=field)
+        raise DomainError(_("The file «%(name)s» is empty.") % {"name": name}, code="file_empty", field=field)
     actual = sniff(head)
     if actual is None:
         raise DomainError(
-            f"Файл «{name}» не є документом PDF чи зображенням JPEG або PNG (перевірено вміст файлу). "
-            "Завантажте скан у одному з цих форматів.",
+            _(
+                "The file «%(name)s» is not a PDF document or a JPEG or PNG image (its content was checked). "
+                "Upload the scan in one of these formats."
+            )
+            % {"name": name},
             code="file_type_not_allowed",
             field=field,
             status=415,
@@ -103,8 +109,11 @@ def check_upload(uploaded_file, *, field: str = "file") -> CheckedFile:
     claimed = _claimed_type(uploaded_file)
     if claimed and claimed != actual:
         raise DomainError(
-            f"Файл «{name}» названо як {TYPE_NAMES[claimed]}, але за вмістом це {TYPE_NAMES[actual]}. "
-            "Перевірте, що завантажуєте правильний файл.",
+            _(
+                "The file «%(name)s» is named as %(claimed)s, but by its content it is %(actual)s. "
+                "Check that you are uploading the right file."
+            )
+            % {"name": name, "claimed": TYPE_NAMES[claimed], "actual": TYPE_NAMES[actual]},
             code="file_type_mismatch",
             field=field,
             status=415,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext as _
 
 from vikno.core.errors import DomainError
 
@@ -19,12 +20,18 @@ def normalise_phone(raw: str) -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise DomainError(f"Номер телефону «{text}» некоректний.", code="invalid_phone", field="phone")
+        raise DomainError(
+            _("The phone number «%(phone)s» is incorrect.") % {"phone": text}, code="invalid_phone", field="phone"
+        )
     if phonenumbers.number_type(number) not in (
         phonenumbers.PhoneNumberType.MOBILE,
         phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
     ):
-        raise DomainError(f"Номер «{text}» не мобільний: SMS на нього не доставити.", code="not_mobile", field="phone")
+        raise DomainError(
+            _("The number «%(phone)s» is not a mobile one: an SMS cannot be delivered to it.") % {"phone": text},
+            code="not_mobile",
+            field="phone",
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -33,7 +40,9 @@ def normalise_email(raw: str) -> str:
     try:
         validate_email(text)
     except ValidationError:
-        raise DomainError(f"Адреса електронної пошти «{text}» некоректна.", code="invalid_email", field="email")
+        raise DomainError(
+            _("The email address «%(email)s» is incorrect.") % {"email": text}, code="invalid_email", field="email"
+        )
     return text.lower()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from vikno.core.errors import DomainError
 
@@ -25,7 +26,7 @@ def read_token(token: str) -> tuple[str, str]:
         data = signing.loads(token, salt=SALT)
         return str(data["c"]), str(data["a"])
     except (signing.BadSignature, KeyError, TypeError):
-        raise DomainError("Посилання для відмови від повідомлень недійсне.", code="invalid_token", status=404)
+        raise DomainError(_("The link to unsubscribe from notifications is invalid."), code="invalid_token", status=404)
 
 
 def opt_out_url(channel: str, address: str) -> str:

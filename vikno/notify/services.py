@@ -29,7 +29,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from procrastinate.exceptions import AlreadyEnqueued
 
 from vikno.core import audit
@@ -117,7 +118,8 @@ def _write(*, channel, raw_address, event, context, case_id, center_id, region_i
         created_by_id=actor.user_id if actor else None,
     )
     try:
-        row.recipient = addresses.normalise(channel, raw_address)
+        with translation.override("uk"):  # a refusal is kept in the row (last_error): Ukrainian
+            row.recipient = addresses.normalise(channel, raw_address)
     except DomainError as exc:
         row.status, row.last_error, row.body = Status.CANCELLED, exc.message, ""
     if row.status == Status.QUEUED and is_opted_out(channel, row.recipient):
@@ -166,12 +168,12 @@ def resend(notification: Notification, *, actor: audit.Actor) -> Notification:
         original = Notification.objects.select_for_update().get(pk=notification.pk)
         if original.status in (Status.QUEUED, Status.SENDING):
             raise Conflict(
-                "Повідомлення ще в черзі на надсилання; повторити можна після спроби доставки.",
+                _("The message is still waiting to be sent; it can be resent after a delivery attempt."),
                 code="notification_pending",
             )
         if not original.body:
             raise DomainError(
-                "Це повідомлення не було сформоване (некоректна адреса), його не можна надіслати повторно.",
+                _("This message was not composed (incorrect address), so it cannot be resent."),
                 code="notification_empty",
             )
         try:
@@ -179,7 +181,7 @@ def resend(notification: Notification, *, actor: audit.Actor) -> Notification:
         except DomainError as exc:
             raise DomainError(exc.message, code=exc.code, field="recipient")
         if is_opted_out(original.channel, recipient):
-            raise Conflict("Отримувач відмовився від повідомлень цим каналом.", code="opted_out")
+            raise Conflict(_("The recipient has unsubscribed from notifications on this channel."), code="opted_out")
         copy = Notification.objects.create(
             event=original.event,
             channel=original.channel,
@@ -214,7 +216,7 @@ def is_opted_out(channel: str, address: str) -> bool:
 def opt_out(channel: str, address: str, *, actor: audit.Actor | None = None, source: str = "link") -> OptOut:
     """Record that ``address`` wants nothing more on ``channel``; waiting rows to it are cancelled."""
     if channel not in Channel.values:
-        raise DomainError("Невідомий канал повідомлень.", code="unknown_channel", field="channel")
+        raise DomainError(_("Unknown notification channel."), code="unknown_channel", field="channel")
     address = addresses.normalise(channel, address)
     with transaction.atomic():
         entry, created = OptOut.objects.get_or_create(channel=channel, address=address, defaults={"source": source})

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vikno.core.audit import Actor, record
 from vikno.core.errors import DomainError
@@ -30,9 +31,11 @@ def _amount(value) -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", ".").replace(" ", "")).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise DomainError("Сума оплати має бути числом, наприклад 85,00.", code="invalid_amount", field="amount")
+        raise DomainError(_("The payment amount must be a number, e.g. 85.00."), code="invalid_amount", field="amount")
     if not amount.is_finite() or amount < 0 or amount > MAX_AMOUNT:
-        raise DomainError("Сума оплати не може бути від’ємною чи завеликою.", code="invalid_amount", field="amount")
+        raise DomainError(
+            _("The payment amount cannot be negative or too large."), code="invalid_amount", field="amount"
+        )
     return amount
 
 
@@ -49,7 +52,7 @@ def record_payment(
     """Record one payment (or an exemption) of the case's fee. Permission checks are the caller's."""
     if method not in METHODS:
         raise DomainError(
-            "Спосіб оплати має бути: POS-термінал, банк або звільнення від сплати.",
+            _("The payment method must be: POS terminal, bank or exemption from payment."),
             code="invalid_method",
             field="method",
         )
@@ -57,24 +60,26 @@ def record_payment(
     exemption_ground = (exemption_ground or "").strip()
     paid_on = paid_on or timezone.localdate()
     if paid_on > timezone.localdate():
-        raise DomainError("Дата оплати не може бути в майбутньому.", code="invalid_paid_on", field="paid_on")
+        raise DomainError(_("The payment date cannot be in the future."), code="invalid_paid_on", field="paid_on")
     if method == Payment.Method.EXEMPTION:
         if not exemption_ground:
             raise DomainError(
-                "Для звільнення від сплати вкажіть правову підставу (закон, стаття, пільга).",
+                _("For an exemption from payment give its legal ground (law, article, benefit)."),
                 code="exemption_ground_required",
                 field="exemption_ground",
             )
         amount = _amount(amount if amount not in (None, "") else 0)
     else:
         if amount in (None, ""):
-            raise DomainError("Вкажіть суму оплати.", code="amount_required", field="amount")
+            raise DomainError(_("Give the payment amount."), code="amount_required", field="amount")
         amount = _amount(amount)
         if amount == 0:
-            raise DomainError("Сума оплати має бути більшою за нуль.", code="invalid_amount", field="amount")
+            raise DomainError(_("The payment amount must be greater than zero."), code="invalid_amount", field="amount")
         if not receipt_number:
             raise DomainError(
-                "Вкажіть номер квитанції або чека оплати.", code="receipt_number_required", field="receipt_number"
+                _("Give the number of the payment receipt or cheque."),
+                code="receipt_number_required",
+                field="receipt_number",
             )
     with transaction.atomic():
         payment = Payment.objects.create(
