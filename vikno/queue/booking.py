@@ -451,7 +451,11 @@ def confirm(
     name = _clean_name(full_name)
     email = normalise_email(email) if (email or "").strip() else ""
     if email_allowed and not email:
-        raise DomainError(_("Enter an email address or untick «Send an email»."), code="required", field="email")
+        raise DomainError(
+            _("Enter an email address or untick «Send me the code and a reminder by email»."),
+            code="required",
+            field="email",
+        )
     if not personal_data_consent:
         raise DomainError(
             _("To book, your consent to the processing of personal data is needed."),
