@@ -50,10 +50,11 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vikno.core import audit
 from vikno.core.errors import Conflict, DomainError, NotFound
-from vikno.core.i18n import in_ukrainian
 from vikno.core.models import AuditEvent
 from vikno.notify import services as notify
 from vikno.notify.addresses import normalise_email, normalise_phone
@@ -98,9 +99,15 @@ def _aware(day: date, at: time) -> datetime:
 
 
 def format_time(moment: datetime) -> str:
-    """«12.05.2026 о 09:30», local time: as printed in messages."""
+    """«12.05.2026 о 09:30», local time: as printed in messages to applicants (always Ukrainian)."""
     local = timezone.localtime(moment)
     return f"{local:%d.%m.%Y} о {local:%H:%M}"
+
+
+def _shown_time(moment: datetime) -> str:
+    """The same moment for a refusal, in the reader's language."""
+    local = timezone.localtime(moment)
+    return _("%(date)s at %(time)s") % {"date": f"{local:%d.%m.%Y}", "time": f"{local:%H:%M}"}
 
 
 def booking_window(now: datetime | None = None) -> tuple[date, date]:
@@ -184,16 +191,25 @@ def check_day(office, day: date, *, now: datetime | None = None) -> None:
     first, last = booking_window(now)
     if day < first:
         raise DomainError(
-            "Ця дата вже минула. Оберіть сьогоднішній або пізніший день.", code="day_in_past", field="day"
+            _("This date has already passed. Choose today or a later day."), code="day_in_past", field="day"
         )
     if day > last:
         raise DomainError(
-            f"Записатися можна не далі ніж на {settings.QUEUE_BOOKING_DAYS} днів наперед — до {last:%d.%m.%Y}.",
+            ngettext(
+                "You can book no more than %(days)s day ahead — until %(last)s.",
+                "You can book no more than %(days)s days ahead — until %(last)s.",
+                settings.QUEUE_BOOKING_DAYS,
+            )
+            % {"days": settings.QUEUE_BOOKING_DAYS, "last": f"{last:%d.%m.%Y}"},
             code="beyond_window",
             field="day",
         )
     if not opening_hours(office, day):
-        raise DomainError(f"{day:%d.%m.%Y} офіс не працює. Оберіть інший день.", code="office_closed", field="day")
+        raise DomainError(
+            _("On %(day)s the office is closed. Choose another day.") % {"day": f"{day:%d.%m.%Y}"},
+            code="office_closed",
+            field="day",
+        )
 
 
 def _check_slot(queue: Queue, starts_at: datetime, now: datetime) -> datetime:
@@ -201,9 +217,11 @@ def _check_slot(queue: Queue, starts_at: datetime, now: datetime) -> datetime:
     if timezone.is_naive(starts_at):
         starts_at = timezone.make_aware(starts_at)
     if not is_bookable(queue) or not queue.office.is_active:
-        raise DomainError("До цієї черги не можна записатися онлайн.", code="not_bookable", field="queue")
+        raise DomainError(_("This queue cannot be booked online."), code="not_bookable", field="queue")
     if starts_at <= now:
-        raise DomainError("Цей час уже минув. Оберіть інший.", code="slot_in_past", field="starts_at")
+        raise DomainError(
+            _("This time has already passed. Choose another one."), code="slot_in_past", field="starts_at"
+        )
     day = local_day(starts_at)
     check_day(queue.office, day, now=now)
     if starts_at not in _slot_starts(queue, day):
@@ -213,12 +231,14 @@ def _check_slot(queue: Queue, starts_at: datetime, now: datetime) -> datetime:
         shown = ", ".join(f"{o:%H:%M}–{c:%H:%M}" for o, c in hours)
         if inside:
             raise DomainError(
-                f"Запис можливий лише на запропонований час (кожні {queue.service_minutes} хв). Оберіть час із переліку.",
+                _("You can only book one of the offered times (every %(minutes)s min). Choose a time from the list.")
+                % {"minutes": queue.service_minutes},
                 code="not_a_slot",
                 field="starts_at",
             )
         raise DomainError(
-            f"О {local:%H:%M} офіс не приймає відвідувачів. Години роботи {day:%d.%m.%Y}: {shown}.",
+            _("At %(time)s the office does not receive visitors. Opening hours on %(day)s: %(hours)s.")
+            % {"time": f"{local:%H:%M}", "day": f"{day:%d.%m.%Y}", "hours": shown},
             code="outside_hours",
             field="starts_at",
         )
@@ -231,7 +251,7 @@ def _check_capacity(queue: Queue, starts_at: datetime, now: datetime, *, exclude
         taken = taken.exclude(pk=exclude_pk)
     if taken.count() >= queue.bookable_workplaces:
         raise Conflict(
-            f"Час {format_time(starts_at)} щойно зайняли. Оберіть інший вільний час.",
+            _("The time %(time)s has just been taken. Choose another free time.") % {"time": _shown_time(starts_at)},
             code="slot_taken",
             field="starts_at",
         )
@@ -254,8 +274,11 @@ def _check_future_limit(phone: str, now: datetime) -> None:
     limit = settings.QUEUE_MAX_ACTIVE_BOOKINGS_PER_PHONE
     if future >= limit:
         raise Conflict(
-            f"За номером {phone} уже є майбутніх записів: {future} (найбільше — {limit}). "
-            "Скасуйте один із них за посиланням із SMS чи листа, щоб записатися знову.",
+            _(
+                "The number %(phone)s already has future bookings: %(count)s (at most %(limit)s). "
+                "Cancel one of them by the link in the SMS or email to book again."
+            )
+            % {"phone": phone, "count": future, "limit": limit},
             code="too_many_bookings",
             field="phone",
         )
@@ -264,8 +287,11 @@ def _check_future_limit(phone: str, now: datetime) -> None:
 def _check_phone_limits(phone: str, now: datetime) -> None:
     if Booking.objects.filter(phone=phone, status=Status.HELD, hold_expires_at__gt=now).exists():
         raise Conflict(
-            f"За номером {phone} уже утримується час для запису. Завершіть те бронювання або зачекайте "
-            f"{settings.QUEUE_HOLD_MINUTES} хв, доки воно скінчиться.",
+            _(
+                "A time is already held for a booking with the number %(phone)s. Finish that booking or wait "
+                "%(minutes)s min until the hold ends."
+            )
+            % {"phone": phone, "minutes": settings.QUEUE_HOLD_MINUTES},
             code="hold_exists",
             field="phone",
         )
@@ -282,11 +308,11 @@ def _new_code(office_id: int, starts_at: datetime) -> str:
             starts_at__lt=_aware(day + timedelta(days=1), time.min),
         ).values_list("code", flat=True)
     )
-    for _ in range(100):
+    for _attempt in range(100):
         code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         if code not in used:
             return code
-    raise Conflict("Не вдалося створити код запису. Спробуйте ще раз.", code="no_code")
+    raise Conflict(_("Could not create a booking code. Try again."), code="no_code")
 
 
 # --- the anti-bot check ------------------------------------------------------------------------
@@ -302,22 +328,23 @@ def check_human(stamp: str, honeypot: str = "", *, now: datetime | None = None) 
     now = _now(now)
     if (honeypot or "").strip():
         raise DomainError(
-            "Форму відхилено: схоже, її заповнила програма. Відкрийте сторінку ще раз.", code="bot_suspected"
+            _("The form was rejected: it seems to have been filled in by a program. Open the page again."),
+            code="bot_suspected",
         )
     try:
         data = signing.loads(stamp or "", salt=FORM_SALT)
         shown_at, nonce = int(data["t"]), str(data["n"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise DomainError("Форма застаріла або пошкоджена. Відкрийте сторінку ще раз.", code="form_invalid") from None
+        raise DomainError(_("The form is outdated or damaged. Open the page again."), code="form_invalid") from None
     age = now.timestamp() - shown_at
     if age < settings.QUEUE_FORM_MIN_SECONDS:
         raise DomainError(
-            "Форму надіслано надто швидко. Перевірте дані й надішліть її ще раз.", code="too_fast", status=400
+            _("The form was sent too quickly. Check the details and send it again."), code="too_fast", status=400
         )
     if age > FORM_MAX_AGE.total_seconds():
-        raise DomainError("Форма застаріла. Відкрийте сторінку ще раз.", code="form_expired")
+        raise DomainError(_("The form is outdated. Open the page again."), code="form_expired")
     if not cache.add(f"queue:form-stamp:{nonce}", 1, int(FORM_MAX_AGE.total_seconds())):
-        raise DomainError("Цю форму вже надіслано. Відкрийте сторінку ще раз.", code="form_reused")
+        raise DomainError(_("This form has already been sent. Open the page again."), code="form_reused")
 
 
 def allow_request(ip: str, bucket: str, *, limit: int, window: int) -> bool:
@@ -346,7 +373,7 @@ def by_token(token: str, *, for_update: bool = False) -> Booking:
         bookings = bookings.select_for_update(of=("self",))
     booking = bookings.filter(manage_token=(token or "")[:40]).first() if token else None
     if booking is None:
-        raise NotFound("Запис не знайдено. Перевірте посилання з SMS чи листа.", code="booking_not_found")
+        raise NotFound(_("Booking not found. Check the link from the SMS or email."), code="booking_not_found")
     return booking
 
 
@@ -364,7 +391,9 @@ def hold(
     now = _now(now)
     phone = normalise_phone(phone)
     if service is not None and not queue.services.filter(pk=service.pk).exists():
-        raise DomainError("Цю послугу не надають у цій черзі.", code="service_not_in_queue", field="service")
+        raise DomainError(
+            _("This service is not provided in this queue."), code="service_not_in_queue", field="service"
+        )
     with transaction.atomic():
         _lock_phone(phone)
         queue = _lock_queue(queue)
@@ -398,9 +427,11 @@ def hold(
 def _clean_name(full_name: str) -> str:
     name = " ".join((full_name or "").split())
     if not name:
-        raise DomainError("Вкажіть прізвище та імʼя.", code="required", field="full_name")
+        raise DomainError(_("Enter your surname and name."), code="required", field="full_name")
     if len(name) > 300:
-        raise DomainError("Прізвище та імʼя задовгі: не більше 300 символів.", code="too_long", field="full_name")
+        raise DomainError(
+            _("The surname and name are too long: at most 300 characters."), code="too_long", field="full_name"
+        )
     return name
 
 
@@ -421,11 +452,13 @@ def confirm(
     email = normalise_email(email) if (email or "").strip() else ""
     if email_allowed and not email:
         raise DomainError(
-            "Вкажіть адресу електронної пошти або зніміть позначку «Надіслати лист».", code="required", field="email"
+            _("Enter an email address or untick «Send me the code and a reminder by email»."),
+            code="required",
+            field="email",
         )
     if not personal_data_consent:
         raise DomainError(
-            "Щоб записатися, потрібна Ваша згода на обробку персональних даних.",
+            _("To book, your consent to the processing of personal data is needed."),
             code="consent_required",
             field="personal_data_consent",
         )
@@ -433,10 +466,12 @@ def confirm(
         _lock_phone(booking.phone)
         booking = by_token(booking.manage_token, for_update=True)
         if booking.status == Status.CONFIRMED:
-            raise Conflict("Цей запис уже підтверджено.", code="already_confirmed")
+            raise Conflict(_("This booking has already been confirmed."), code="already_confirmed")
         if booking.status != Status.HELD or booking.hold_expires_at is None or booking.hold_expires_at <= now:
             raise Conflict(
-                "Час утримання минув, і місце звільнено. Оберіть час ще раз.", code="hold_expired", field="starts_at"
+                _("The hold has expired and the place was freed. Choose a time again."),
+                code="hold_expired",
+                field="starts_at",
             )
         _check_future_limit(booking.phone, now)
         booking.status = Status.CONFIRMED
@@ -463,11 +498,14 @@ def cancel(token: str, *, now: datetime | None = None, actor: audit.Actor | None
         booking = by_token(token, for_update=True)
         if booking.status not in (Status.HELD, Status.CONFIRMED):
             raise Conflict(
-                f"Запис має стан «{in_ukrainian(Status(booking.status).label)}», скасувати його вже не можна.",
+                _("The booking has the status «%(status)s»: it can no longer be cancelled.")
+                % {"status": booking.get_status_display()},
                 code="not_cancellable",
             )
         if booking.starts_at <= now:
-            raise Conflict("Час запису вже настав, скасувати його не можна.", code="not_cancellable")
+            raise Conflict(
+                _("The booked time has already come: the booking cannot be cancelled."), code="not_cancellable"
+            )
         before = booking.status
         booking.status = Status.CANCELLED
         booking.hold_expires_at = None
@@ -488,14 +526,19 @@ def reschedule(
         booking = by_token(token, for_update=True)
         if booking.status != Status.CONFIRMED:
             raise Conflict(
-                f"Запис має стан «{in_ukrainian(Status(booking.status).label)}», перенести його не можна.",
+                _("The booking has the status «%(status)s»: it cannot be rescheduled.")
+                % {"status": booking.get_status_display()},
                 code="not_reschedulable",
             )
         if booking.starts_at <= now:
-            raise Conflict("Час запису вже настав, перенести його не можна.", code="not_reschedulable")
+            raise Conflict(
+                _("The booked time has already come: the booking cannot be rescheduled."), code="not_reschedulable"
+            )
         ends_at = _check_slot(queue, starts_at, now)
         if starts_at == booking.starts_at:
-            raise DomainError("Запис уже на цей час. Оберіть інший.", code="same_slot", field="starts_at")
+            raise DomainError(
+                _("The booking is already at this time. Choose another one."), code="same_slot", field="starts_at"
+            )
         _check_capacity(queue, starts_at, now, exclude_pk=booking.pk)
         previous = booking.starts_at
         booking.starts_at, booking.ends_at = starts_at, ends_at
@@ -582,7 +625,11 @@ def check_in(office, code: str, now: datetime | None = None, *, actor: audit.Act
     now = _now(now)
     code = "".join(ch for ch in str(code or "") if ch.isdigit())
     if len(code) != CODE_DIGITS:
-        raise DomainError(f"Введіть код запису: {CODE_DIGITS} цифр із SMS чи листа.", code="invalid_code", field="code")
+        raise DomainError(
+            _("Enter the booking code: %(digits)s digits from the SMS or email.") % {"digits": CODE_DIGITS},
+            code="invalid_code",
+            field="code",
+        )
     near = Q(starts_at__gte=now - timedelta(days=1), starts_at__lte=now + timedelta(days=1))
     with transaction.atomic():
         candidates = list(
@@ -601,13 +648,20 @@ def check_in(office, code: str, now: datetime | None = None, *, actor: audit.Act
             )
             if foreign is not None:
                 raise DomainError(
-                    f"Запис із кодом {code} зроблено до іншого офісу: {foreign.office.name}. "
-                    "Зверніться туди або до адміністратора.",
+                    _(
+                        "The booking with the code %(code)s was made at another office: %(office)s. "
+                        "Go there or ask an administrator."
+                    )
+                    % {"code": code, "office": foreign.office.name},
                     code="foreign_code",
                     field="code",
                 )
             raise NotFound(
-                f"Запис із кодом {code} не знайдено. Перевірте код у SMS чи листі або зверніться до адміністратора.",
+                _(
+                    "No booking with the code %(code)s was found. Check the code in the SMS or email "
+                    "or ask an administrator."
+                )
+                % {"code": code},
                 code="unknown_code",
                 field="code",
             )
@@ -638,19 +692,25 @@ def _refusal(booking: Booking, now: datetime) -> DomainError:
     at = timezone.localtime(booking.starts_at)
     if booking.status == Status.CHECKED_IN:
         shown = booking.ticket.code if booking.ticket_id else ""
-        return Conflict(f"За цим кодом уже видано талон {shown}.".replace("  ", " "), code="already_checked_in")
+        return Conflict(
+            (_("Ticket %(ticket)s has already been issued for this code.") % {"ticket": shown}).replace("  ", " "),
+            code="already_checked_in",
+        )
     if booking.status == Status.CANCELLED:
-        return Conflict("Цей запис скасовано. Візьміть звичайний талон.", code="booking_cancelled", field="code")
+        return Conflict(
+            _("This booking has been cancelled. Take an ordinary ticket."), code="booking_cancelled", field="code"
+        )
     opens, _closes = _checkin_window(booking)
     if booking.status == Status.CONFIRMED and now < opens:
         return DomainError(
-            f"Ще зарано: Ваш запис на {at:%H:%M}, зареєструватися можна з {timezone.localtime(opens):%H:%M}.",
+            _("Too early: your booking is at %(time)s, you can check in from %(opens)s.")
+            % {"time": f"{at:%H:%M}", "opens": f"{timezone.localtime(opens):%H:%M}"},
             code="too_early",
             field="code",
         )
     return DomainError(
-        f"Час запису ({at:%d.%m} о {at:%H:%M}) минув більш ніж {settings.QUEUE_CHECKIN_LATE_MINUTES} хв тому. "
-        "Візьміть звичайний талон.",
+        _("The booked time (%(date)s at %(time)s) passed more than %(minutes)s min ago. Take an ordinary ticket.")
+        % {"date": f"{at:%d.%m}", "time": f"{at:%H:%M}", "minutes": settings.QUEUE_CHECKIN_LATE_MINUTES},
         code="code_expired",
         field="code",
     )

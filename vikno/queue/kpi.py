@@ -26,6 +26,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vikno.core.errors import DomainError, NotFound
 from vikno.core.scoping import Role
@@ -266,9 +268,18 @@ def check_period(date_from: date | None, date_to: date | None, *, now=None) -> t
     date_to = date_to or today
     date_from = date_from or date_to
     if date_from > date_to:
-        raise DomainError("Початок періоду пізніший за кінець.", code="invalid_period", field="date_from")
+        raise DomainError(_("The start of the period is later than its end."), code="invalid_period", field="date_from")
     if (date_to - date_from).days >= MAX_DAYS:
-        raise DomainError(f"Період задовгий: не більше {MAX_DAYS} днів.", code="period_too_long", field="date_to")
+        raise DomainError(
+            ngettext(
+                "The period is too long: at most %(days)s day.",
+                "The period is too long: at most %(days)s days.",
+                MAX_DAYS,
+            )
+            % {"days": MAX_DAYS},
+            code="period_too_long",
+            field="date_to",
+        )
     return date_from, date_to
 
 
@@ -276,7 +287,7 @@ def report(user, *, date_from: date | None = None, date_to: date | None = None, 
     """KPIs of the user's scope (or of one office in it) for the period."""
     now = now or timezone.now()
     if getattr(user, "role", None) not in KPI_READERS:
-        raise NotFound("Не знайдено.")
+        raise NotFound(_("Not found."))
     date_from, date_to = check_period(date_from, date_to, now=now)
     start, end = day_bounds(date_from, date_to)
     events = VisitEvent.objects.visible_to(user)
@@ -287,7 +298,7 @@ def report(user, *, date_from: date | None = None, date_to: date | None = None, 
     if office_id:
         office = Office.objects.visible_to(user).filter(pk=office_id).first()
         if office is None:
-            raise NotFound("Офіс не знайдено.", field="office_id")
+            raise NotFound(_("Office not found."), field="office_id")
         events = events.filter(queue__office_id=office.pk)
         sessions = sessions.filter(workplace__office_id=office.pk)
         queues = queues.filter(office_id=office.pk)

@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vikno.core import audit
 from vikno.core.errors import Conflict, DomainError, NotFound
@@ -33,7 +35,7 @@ def ticket_for_rating(token: str) -> Ticket:
         else None
     )
     if ticket is None:
-        raise NotFound("Талон не знайдено. Перевірте посилання.", code="ticket_not_found")
+        raise NotFound(_("Ticket not found. Check the link."), code="ticket_not_found")
     return ticket
 
 
@@ -53,17 +55,23 @@ def last_finished_at(workplace: Workplace, now: datetime | None = None) -> Ticke
     return ticket
 
 
-def _score(value, *, field: str, low: int, high: int, label: str, required: bool) -> int | None:
+def _score(value, *, field: str, low: int, high: int, required: str | None) -> int | None:
+    """The score as a number from ``low`` to ``high``; ``required`` is the refusal when it is missing (``None``:
+    it may be left out)."""
     if value in (None, ""):
         if required:
-            raise DomainError(f"Оберіть {label}.", code="required", field=field)
+            raise DomainError(required, code="required", field=field)
         return None
     try:
         number = int(value)
     except (TypeError, ValueError):
         number = None
     if number is None or not low <= number <= high:
-        raise DomainError(f"Оцінка має бути від {low} до {high}.", code="out_of_range", field=field)
+        raise DomainError(
+            _("The score must be from %(low)s to %(high)s.") % {"low": low, "high": high},
+            code="out_of_range",
+            field=field,
+        )
     return number
 
 
@@ -78,21 +86,33 @@ def rate(
     actor: audit.Actor | None = None,
 ) -> Rating:
     now = now or timezone.now()
-    stars = _score(stars, field="stars", low=1, high=5, label="кількість зірок (від 1 до 5)", required=True)
-    recommend = _score(recommend, field="recommend", low=0, high=10, label="оцінку від 0 до 10", required=False)
+    stars = _score(stars, field="stars", low=1, high=5, required=_("Choose the number of stars (from 1 to 5)."))
+    recommend = _score(recommend, field="recommend", low=0, high=10, required=None)
     comment = (comment or "").strip()
     if len(comment) > COMMENT_MAX:
-        raise DomainError(f"Коментар задовгий: не більше {COMMENT_MAX} символів.", code="too_long", field="comment")
+        raise DomainError(
+            _("The comment is too long: at most %(max)s characters.") % {"max": COMMENT_MAX},
+            code="too_long",
+            field="comment",
+        )
     if channel not in Rating.Channel.values:
-        raise DomainError("Невідомий спосіб оцінювання.", code="invalid_channel", field="channel")
+        raise DomainError(_("Unknown way of rating."), code="invalid_channel", field="channel")
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         if ticket.status != Ticket.Status.DONE or ticket.finished_at is None:
-            raise Conflict("Оцінити візит можна після завершення обслуговування.", code="not_finished")
+            raise Conflict(_("You can rate the visit when the service is finished."), code="not_finished")
         if ticket.finished_at < now - timedelta(days=RATING_DAYS):
-            raise Conflict(f"Оцінити візит можна протягом {RATING_DAYS} днів після нього.", code="too_late")
+            raise Conflict(
+                ngettext(
+                    "You can rate a visit within %(days)s day after it.",
+                    "You can rate a visit within %(days)s days after it.",
+                    RATING_DAYS,
+                )
+                % {"days": RATING_DAYS},
+                code="too_late",
+            )
         if Rating.objects.filter(ticket=ticket).exists():
-            raise Conflict("Цей візит уже оцінено. Дякуємо!", code="already_rated")
+            raise Conflict(_("This visit has already been rated. Thank you!"), code="already_rated")
         try:
             with transaction.atomic():
                 rating = Rating.objects.create(
@@ -109,7 +129,7 @@ def rate(
                     created_at=now,
                 )
         except IntegrityError:
-            raise Conflict("Цей візит уже оцінено. Дякуємо!", code="already_rated") from None
+            raise Conflict(_("This visit has already been rated. Thank you!"), code="already_rated") from None
         audit.record(
             actor, "queue.rating_given", rating, data={"ticket_id": ticket.pk, "stars": stars, "recommend": recommend}
         )

@@ -73,12 +73,12 @@ from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Min, Q, Value, When
 from django.db.models.signals import post_save
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vikno.catalog.models import OfficeService, Service
 from vikno.core import audit
 from vikno.core.audit import Actor
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from vikno.core.i18n import in_ukrainian
 from vikno.core.scoping import Role
 from vikno.orgs.models import Office
 from vikno.orgs.services import opening_hours
@@ -159,21 +159,21 @@ def _who(user=None, actor: Actor | None = None) -> tuple[Actor, Any]:
         actor, user = user, user.user
     if actor is None:
         if user is None:
-            raise NotFound("Не знайдено.")
+            raise NotFound(_("Not found."))
         actor = Actor(user=user)
     elif user is None:
         user = actor.user
     if user is None and not actor.label:
-        raise NotFound("Не знайдено.")
+        raise NotFound(_("Not found."))
     return actor, user
 
 
-def _require(user, model, pk: int, roles: set[str], refusal: str, missing: str = "Не знайдено.") -> None:
+def _require(user, model, pk: int, roles: set[str], refusal: str, missing: str | None = None) -> None:
     """The user sees the object (else 404, nothing leaks) and has one of ``roles`` (else 403)."""
     if user is None:
         return
     if not model.objects.visible_to(user).filter(pk=pk).exists():
-        raise NotFound(missing)
+        raise NotFound(missing or _("Not found."))
     if user.role not in roles:
         raise PermissionDenied(refusal)
 
@@ -184,13 +184,13 @@ def _require_configurer(user, office: Office) -> None:
         Office,
         office.pk,
         CONFIGURERS,
-        "Недостатньо прав: налаштовувати чергу може керівник ЦНАП або системний адміністратор.",
-        "Офіс не знайдено.",
+        _("Insufficient rights: the queue is configured by the head of the center or the system administrator."),
+        _("Office not found."),
     )
 
 
 def _require_operator(user, model, pk: int) -> None:
-    _require(user, model, pk, OPERATORS, "Недостатньо прав для роботи з електронною чергою.")
+    _require(user, model, pk, OPERATORS, _("Insufficient rights to work with the electronic queue."))
 
 
 # --- configuration -----------------------------------------------------------------------------
@@ -200,9 +200,15 @@ def _int(value, field: str, label: str, low: int, high: int) -> int:
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise DomainError(f"{label}: вкажіть ціле число.", code="invalid_number", field=field) from None
+        raise DomainError(
+            _("%(field)s: enter a whole number.") % {"field": label}, code="invalid_number", field=field
+        ) from None
     if not low <= number <= high:
-        raise DomainError(f"{label}: допустимо від {low} до {high}.", code="out_of_range", field=field)
+        raise DomainError(
+            _("%(field)s: allowed from %(low)s to %(high)s.") % {"field": label, "low": low, "high": high},
+            code="out_of_range",
+            field=field,
+        )
     return number
 
 
@@ -212,9 +218,11 @@ def _clean_queue(values: dict) -> dict:
         if key == "name":
             value = (value or "").strip()
             if not value:
-                raise DomainError("Вкажіть назву черги.", code="required", field="name")
+                raise DomainError(_("Enter the name of the queue."), code="required", field="name")
             if len(value) > 120:
-                raise DomainError("Назва черги задовга: не більше 120 символів.", code="too_long", field="name")
+                raise DomainError(
+                    _("The name of the queue is too long: at most 120 characters."), code="too_long", field="name"
+                )
             out[key] = value
         elif key == "name_en":
             out[key] = (value or "").strip()[:120]
@@ -222,7 +230,7 @@ def _clean_queue(values: dict) -> dict:
             value = (value or "").strip().upper()
             if not PREFIX_RE.match(value):
                 raise DomainError(
-                    "Літера черги — одна або дві великі літери, наприклад «Р» чи «А».",
+                    _("The letter of the queue is one or two capital letters, e.g. «R» or «A»."),
                     code="invalid_prefix",
                     field="prefix",
                 )
@@ -231,29 +239,31 @@ def _clean_queue(values: dict) -> dict:
             value = (value or "").strip()
             if not COLOR_RE.match(value):
                 raise DomainError(
-                    "Колір черги вкажіть у форматі #rrggbb, наприклад #f28c00.", code="invalid_color", field="color"
+                    _("Give the colour of the queue as #rrggbb, e.g. #f28c00."), code="invalid_color", field="color"
                 )
             out[key] = value.lower()
         elif key == "position":
-            out[key] = _int(value, key, "Порядок черги", 0, 1000)
+            out[key] = _int(value, key, _("Order of the queue"), 0, 1000)
         elif key == "service_minutes":
-            out[key] = _int(value, key, "Типовий час обслуговування (хв)", 1, 480)
+            out[key] = _int(value, key, _("Typical service time (min)"), 1, 480)
         elif key == "target_wait_minutes":
-            out[key] = _int(value, key, "Цільовий час очікування (хв)", 1, 480)
+            out[key] = _int(value, key, _("Target waiting time (min)"), 1, 480)
         elif key == "bookable_workplaces":
-            out[key] = _int(value, key, "Кількість вікон для попереднього запису", 0, 100)
+            out[key] = _int(value, key, _("Number of windows for advance booking"), 0, 100)
         elif key == "target_share":
             try:
                 share = Decimal(str(value)).quantize(Decimal("0.01"))
             except (InvalidOperation, ValueError):
-                raise DomainError("Цільова частка — число від 0.01 до 1.", code="invalid_number", field=key) from None
+                raise DomainError(
+                    _("The target share is a number from 0.01 to 1."), code="invalid_number", field=key
+                ) from None
             if not Decimal("0.01") <= share <= Decimal("1"):
-                raise DomainError("Цільова частка — число від 0.01 до 1.", code="out_of_range", field=key)
+                raise DomainError(_("The target share is a number from 0.01 to 1."), code="out_of_range", field=key)
             out[key] = share
         elif key == "is_active":
             out[key] = bool(value)
         else:
-            raise DomainError(f"Невідоме поле: {key}.", code="unknown_field", field=key)
+            raise DomainError(_("Unknown field: %(field)s.") % {"field": key}, code="unknown_field", field=key)
     return out
 
 
@@ -263,13 +273,16 @@ def _services_for(office: Office, services: Iterable) -> list[Service]:
     found = {s.pk: s for s in Service.objects.filter(pk__in=wanted)}
     missing = [str(pk) for pk in wanted if pk not in found]
     if missing:
-        raise DomainError(f"Послугу не знайдено: {', '.join(missing)}.", code="unknown_service", field="services")
+        raise DomainError(
+            _("Service not found: %(ids)s.") % {"ids": ", ".join(missing)}, code="unknown_service", field="services"
+        )
     offered = set(OfficeService.objects.filter(office=office).values_list("service_id", flat=True))
     if offered:
         outside = [found[pk].code for pk in wanted if pk not in offered]
         if outside:
             raise DomainError(
-                f"Ці послуги не надаються в офісі «{office.name}»: {', '.join(outside)}.",
+                _("These services are not provided at the office «%(office)s»: %(codes)s.")
+                % {"office": office.name, "codes": ", ".join(outside)},
                 code="service_not_offered",
                 field="services",
             )
@@ -287,7 +300,8 @@ def create_queue(
     with transaction.atomic():
         if Queue.objects.filter(office=office, prefix=values["prefix"]).exists():
             raise Conflict(
-                f"Черга з літерою «{values['prefix']}» в цьому офісі вже є; оберіть іншу літеру.",
+                _("This office already has a queue with the letter «%(prefix)s»; choose another letter.")
+                % {"prefix": values["prefix"]},
                 code="prefix_taken",
                 field="prefix",
             )
@@ -314,7 +328,8 @@ def update_queue(queue: Queue, *, actor, services: Iterable | None = None, **fie
             Queue.objects.filter(office_id=queue.office_id, prefix=values["prefix"]).exclude(pk=queue.pk).exists()
         ):
             raise Conflict(
-                f"Черга з літерою «{values['prefix']}» в цьому офісі вже є; оберіть іншу літеру.",
+                _("This office already has a queue with the letter «%(prefix)s»; choose another letter.")
+                % {"prefix": values["prefix"]},
                 code="prefix_taken",
                 field="prefix",
             )
@@ -341,10 +356,16 @@ def _profile_queues(office: Office, queues: Iterable) -> list[Queue]:
         queue = Queue.objects.filter(pk=pk).first()
         if queue is None or queue.office_id != office.pk:
             raise DomainError(
-                f"Черга {pk} не належить до офісу «{office.name}».", code="queue_of_other_office", field="queues"
+                _("Queue %(queue)s does not belong to the office «%(office)s».") % {"queue": pk, "office": office.name},
+                code="queue_of_other_office",
+                field="queues",
             )
         if any(q.pk == queue.pk for q in chosen):
-            raise DomainError(f"Черга «{queue.name}» указана двічі.", code="duplicate_queue", field="queues")
+            raise DomainError(
+                _("The queue «%(queue)s» is listed twice.") % {"queue": queue.name},
+                code="duplicate_queue",
+                field="queues",
+            )
         chosen.append(queue)
     return chosen
 
@@ -355,13 +376,19 @@ def create_workplace(office: Office, *, name: str, queues: Iterable = (), actor,
     _require_configurer(user, office)
     name = (name or "").strip()
     if not name:
-        raise DomainError("Вкажіть назву вікна, наприклад «Вікно 1».", code="required", field="name")
+        raise DomainError(_("Enter the name of the window, e.g. «Window 1»."), code="required", field="name")
     if len(name) > 60:
-        raise DomainError("Назва вікна задовга: не більше 60 символів.", code="too_long", field="name")
+        raise DomainError(
+            _("The name of the window is too long: at most 60 characters."), code="too_long", field="name"
+        )
     chosen = _profile_queues(office, queues)
     with transaction.atomic():
         if Workplace.objects.filter(office=office, name=name).exists():
-            raise Conflict(f"Вікно «{name}» в цьому офісі вже є.", code="workplace_exists", field="name")
+            raise Conflict(
+                _("This office already has a window «%(window)s».") % {"window": name},
+                code="workplace_exists",
+                field="name",
+            )
         workplace = Workplace.objects.create(
             office=office, center_id=office.center_id, region_id=office.region_id, name=name, is_active=is_active
         )
@@ -405,11 +432,17 @@ def _require_open(office: Office, now: datetime) -> None:
         return
     today = opening_hours(office, timezone.localdate(now))
     hours = ", ".join(f"{o:%H:%M}–{c:%H:%M}" for o, c in today)
-    detail = f" Сьогодні офіс працює {hours}." if hours else " Сьогодні офіс не працює."
-    raise Conflict(
-        f"Офіс «{office.name}» зараз зачинено: талони видаються лише в години роботи.{detail}",
-        code="office_closed",
-    )
+    if hours:
+        message = _(
+            "The office «%(office)s» is closed now: tickets are given only during opening hours. "
+            "Today the office is open %(hours)s."
+        )
+    else:
+        message = _(
+            "The office «%(office)s» is closed now: tickets are given only during opening hours. "
+            "The office is closed today."
+        )
+    raise Conflict(message % {"office": office.name, "hours": hours}, code="office_closed")
 
 
 # --- tickets -----------------------------------------------------------------------------------
@@ -461,17 +494,25 @@ def issue_ticket(
     if user is not None:
         _require_operator(user, Queue, queue.pk)
     if source not in Ticket.Source.values:
-        raise DomainError("Невідоме джерело талона.", code="invalid_source", field="source")
+        raise DomainError(_("Unknown source of the ticket."), code="invalid_source", field="source")
     if priority not in PriorityCategory.values:
-        raise DomainError("Невідома пільгова категорія.", code="invalid_priority", field="priority")
+        raise DomainError(_("Unknown priority category."), code="invalid_priority", field="priority")
     language = (language or "uk").strip().lower()
     if not LANGUAGE_RE.match(language):
-        raise DomainError("Невідома мова талона.", code="invalid_language", field="language")
+        raise DomainError(_("Unknown language of the ticket."), code="invalid_language", field="language")
     queue = Queue.objects.select_related("office").get(pk=queue.pk)
     if not queue.is_active:
-        raise Conflict(f"Черга «{queue.name}» зараз не працює; оберіть іншу.", code="queue_inactive", field="queue")
+        raise Conflict(
+            _("The queue «%(queue)s» is not working now; choose another one.") % {"queue": queue.name},
+            code="queue_inactive",
+            field="queue",
+        )
     if service is not None and queue.services.exists() and not queue.services.filter(pk=service.pk).exists():
-        raise DomainError(f"Послугу «{service}» обслуговує інша черга.", code="service_not_in_queue", field="service")
+        raise DomainError(
+            _("The service «%(service)s» is served by another queue.") % {"service": service},
+            code="service_not_in_queue",
+            field="service",
+        )
     _require_open(queue.office, now)
     day = timezone.localdate(now)
     with transaction.atomic():
@@ -544,7 +585,7 @@ def ticket_status(token: str) -> dict:
         Ticket.objects.select_related("queue", "office", "workplace").filter(token=token).first() if token else None
     )
     if ticket is None:
-        raise NotFound("Талон не знайдено: перевірте посилання.")
+        raise NotFound(_("Ticket not found: check the link."))
     ahead, wait = position_of(ticket)
     return {
         "code": ticket.code,
@@ -662,23 +703,31 @@ def open_session(
     """Start work at a window. Opening the window one already works at returns that session."""
     actor, user = _who(user, actor)
     if user is None:
-        raise DomainError("Робочу сесію відкриває працівник.", code="user_required")
+        raise DomainError(_("A work session is opened by a staff member."), code="user_required")
     _require_operator(user, Workplace, workplace.pk)
     now = now or timezone.now()
     workplace = Workplace.objects.get(pk=workplace.pk)
     if not workplace.is_active:
-        raise Conflict(f"Вікно «{workplace.name}» вимкнено в налаштуваннях.", code="workplace_inactive")
+        raise Conflict(
+            _("The window «%(window)s» is switched off in the settings.") % {"window": workplace.name},
+            code="workplace_inactive",
+        )
     own = OperatorSession.objects.filter(user=user, closed_at__isnull=True).select_related("workplace").first()
     if own is not None:
         if own.workplace_id == workplace.pk:
             return own
         raise Conflict(
-            f"Ви вже працюєте у вікні «{own.workplace.name}»: спершу закрийте ту сесію.",
+            _("You are already working at the window «%(window)s»: close that session first.")
+            % {"window": own.workplace.name},
             code="operator_busy",
         )
     taken = current_session(workplace)
     if taken is not None:
-        raise Conflict(f"У вікні «{workplace.name}» уже працює {_person(taken.user)}.", code="workplace_taken")
+        raise Conflict(
+            _("%(person)s is already working at the window «%(window)s».")
+            % {"window": workplace.name, "person": _person(taken.user)},
+            code="workplace_taken",
+        )
     try:
         with transaction.atomic():
             session = OperatorSession.objects.create(workplace=workplace, user=user, opened_at=now)
@@ -686,8 +735,13 @@ def open_session(
     except IntegrityError as exc:
         # Someone opened the same window (or this operator another one) a moment ago.
         if "operator_session_one_open_per_user" in str(exc):
-            raise Conflict("Ви вже працюєте в іншому вікні: спершу закрийте ту сесію.", code="operator_busy") from None
-        raise Conflict(f"У вікні «{workplace.name}» уже працює інший працівник.", code="workplace_taken") from None
+            raise Conflict(
+                _("You are already working at another window: close that session first."), code="operator_busy"
+            ) from None
+        raise Conflict(
+            _("Another staff member is already working at the window «%(window)s».") % {"window": workplace.name},
+            code="workplace_taken",
+        ) from None
     _publish(workplace.office_id, {"type": "workplace", "workplace": workplace.name, "open": True}, counts=False)
     return session
 
@@ -709,11 +763,12 @@ def close_session(
         if session is None:
             return None
         if user is not None and session.user_id != user.pk and user.role not in SUPERVISORS:
-            raise PermissionDenied("Закрити чужу робочу сесію може лише керівник ЦНАП.")
+            raise PermissionDenied(_("Only the head of the center can close another person's work session."))
         busy = current_ticket(workplace)
         if busy is not None:
             raise Conflict(
-                f"Спершу завершіть роботу з талоном {busy.code} (обслуговування, неявка або переведення).",
+                _("First finish the work with ticket %(ticket)s (service, no-show or transfer).")
+                % {"ticket": busy.code},
                 code="ticket_in_progress",
             )
         session.closed_at = now
@@ -729,7 +784,7 @@ def close_session(
 def _candidates(workplace: Workplace, profile: list[tuple[int, int]], day):
     """Waiting tickets of ``day`` this window may call, sorted by the call rule (see the module
     docstring). Tickets left waiting from an earlier day are never called (the nightly job closes them)."""
-    queue_ids = [queue_id for queue_id, _ in profile]
+    queue_ids = [queue_id for queue_id, _order in profile]
     profile_order = SqlCase(
         *[When(queue_id=queue_id, then=Value(order)) for queue_id, order in profile],
         default=Value(32767),
@@ -757,9 +812,9 @@ def _workplace_for(user, workplace: Workplace | int) -> Workplace:
     # no ORDER BY (one row by its key): compiling the models' default ordering cost more than the query
     found = next(iter(Workplace.objects.visible_to(user).filter(pk=pk).order_by()[:1]), None)
     if found is None:
-        raise NotFound("Не знайдено.")
+        raise NotFound(_("Not found."))
     if user.role not in OPERATORS:
-        raise PermissionDenied("Недостатньо прав для роботи з електронною чергою.")
+        raise PermissionDenied(_("Insufficient rights to work with the electronic queue."))
     return found
 
 
@@ -823,18 +878,23 @@ def call_next(workplace: Workplace | int, user=None, *, actor: Actor | None = No
         cursor.execute(_sql(_SESSION_SQL), {"wp": workplace.pk})
         session = cursor.fetchone()
         if session is None:
-            raise Conflict(f"Вікно «{workplace.name}» закрите: спершу відкрийте робочу сесію.", code="workplace_closed")
+            raise Conflict(
+                _("The window «%(window)s» is closed: open a work session first.") % {"window": workplace.name},
+                code="workplace_closed",
+            )
         operator_id, first_name, last_name, username, busy_id = session
         if user is not None and operator_id != user.pk:
             name = f"{first_name} {last_name}".strip() or username
             raise Conflict(
-                f"У вікні «{workplace.name}» працює {name}; викликати може лише цей працівник.",
+                _("%(person)s works at the window «%(window)s»; only this staff member can call.")
+                % {"window": workplace.name, "person": name},
                 code="workplace_taken",
             )
         if busy_id is not None:
             busy = Ticket.objects.only("code").get(pk=busy_id)
             raise Conflict(
-                f"Спершу завершіть роботу з талоном {busy.code} (обслуговування, неявка, переведення або відкладення).",
+                _("First finish the work with ticket %(ticket)s (service, no-show, transfer or setting aside).")
+                % {"ticket": busy.code},
                 code="ticket_in_progress",
             )
         params = {"wp": workplace.pk, "office": workplace.office_id, "day": timezone.localdate(now), "now": now}
@@ -873,9 +933,9 @@ def _lock(ticket: Ticket, user=None) -> Ticket:
         .first()
     )
     if locked is None:
-        raise NotFound("Не знайдено.")
+        raise NotFound(_("Not found."))
     if user is not None and user.role not in OPERATORS:
-        raise PermissionDenied("Недостатньо прав для роботи з електронною чергою.")
+        raise PermissionDenied(_("Insufficient rights to work with the electronic queue."))
     return locked
 
 
@@ -886,8 +946,8 @@ def _require_handler(user, ticket: Ticket) -> None:
         return
     if not OperatorSession.objects.filter(workplace_id=ticket.workplace_id, user=user, closed_at__isnull=True).exists():
         raise Conflict(
-            f"Талон {ticket.code} викликано до вікна «{ticket.workplace.name}»; дії з ним виконує працівник "
-            "цього вікна.",
+            _("Ticket %(ticket)s was called to the window «%(window)s»; the staff member of that window handles it.")
+            % {"ticket": ticket.code, "window": ticket.workplace.name},
             code="other_workplace",
         )
 
@@ -895,7 +955,8 @@ def _require_handler(user, ticket: Ticket) -> None:
 def _require_status(ticket: Ticket, allowed: tuple[str, ...], doing: str) -> None:
     if ticket.status not in allowed:
         raise Conflict(
-            f"Не можна {doing}: талон {ticket.code} має стан «{in_ukrainian(Ticket.Status(ticket.status).label)}».",
+            _("Cannot %(action)s: ticket %(ticket)s has the status «%(status)s».")
+            % {"action": doing, "ticket": ticket.code, "status": ticket.get_status_display()},
             code="invalid_status",
         )
 
@@ -922,7 +983,7 @@ def recall(ticket: Ticket, user=None, *, actor: Actor | None = None, now: dateti
     actor, user = _who(user, actor)
     now = now or timezone.now()
     with transaction.atomic():
-        actor, user, ticket = _act(ticket, user, actor, (Status.CALLED,), "викликати повторно")
+        actor, user, ticket = _act(ticket, user, actor, (Status.CALLED,), _("call it again"))
         if ticket.call_count >= settings.QUEUE_MAX_CALLS:
             ticket.status = Status.NO_SHOW
             ticket.finished_at = now
@@ -943,7 +1004,7 @@ def mark_no_show(ticket: Ticket, user=None, *, actor: Actor | None = None, now: 
     actor, user = _who(user, actor)
     now = now or timezone.now()
     with transaction.atomic():
-        actor, user, ticket = _act(ticket, user, actor, (Status.CALLED,), "позначити неявку")
+        actor, user, ticket = _act(ticket, user, actor, (Status.CALLED,), _("mark a no-show"))
         ticket.status = Status.NO_SHOW
         ticket.finished_at = now
         return _changed(
@@ -955,7 +1016,7 @@ def start_service(ticket: Ticket, user=None, *, actor: Actor | None = None, now:
     actor, user = _who(user, actor)
     now = now or timezone.now()
     with transaction.atomic():
-        actor, user, ticket = _act(ticket, user, actor, (Status.CALLED,), "почати обслуговування")
+        actor, user, ticket = _act(ticket, user, actor, (Status.CALLED,), _("start the service"))
         ticket.status = Status.SERVING
         ticket.started_at = now
         return _changed(ticket, "started", actor, Kind.STARTED, now, user, ["status", "started_at"])
@@ -965,7 +1026,7 @@ def finish_service(ticket: Ticket, user=None, *, actor: Actor | None = None, now
     actor, user = _who(user, actor)
     now = now or timezone.now()
     with transaction.atomic():
-        actor, user, ticket = _act(ticket, user, actor, (Status.SERVING,), "завершити обслуговування")
+        actor, user, ticket = _act(ticket, user, actor, (Status.SERVING,), _("finish the service"))
         ticket.status = Status.DONE
         ticket.finished_at = now
         return _changed(ticket, "finished", actor, Kind.FINISHED, now, user, ["status", "finished_at"])
@@ -976,7 +1037,7 @@ def park(ticket: Ticket, user=None, *, actor: Actor | None = None, now: datetime
     actor, user = _who(user, actor)
     now = now or timezone.now()
     with transaction.atomic():
-        actor, user, ticket = _act(ticket, user, actor, IN_PROGRESS, "відкласти талон")
+        actor, user, ticket = _act(ticket, user, actor, IN_PROGRESS, _("set the ticket aside"))
         ticket.status = Status.PARKED
         return _changed(ticket, "parked", actor, Kind.PARKED, now, user, ["status"])
 
@@ -986,7 +1047,7 @@ def return_parked(ticket: Ticket, user=None, *, actor: Actor | None = None, now:
     actor, user = _who(user, actor)
     now = now or timezone.now()
     with transaction.atomic():
-        actor, user, ticket = _act(ticket, user, actor, (Status.PARKED,), "повернути талон у чергу")
+        actor, user, ticket = _act(ticket, user, actor, (Status.PARKED,), _("return the ticket to the queue"))
         parked_at = ticket.workplace
         ticket.status = Status.WAITING
         ticket.target_workplace = parked_at
@@ -1019,30 +1080,40 @@ def transfer(
     actor, user = _who(user, actor)
     now = now or timezone.now()
     if to_queue is None and to_workplace is None:
-        raise DomainError("Оберіть чергу або вікно, куди перевести талон.", code="required", field="to_queue")
+        raise DomainError(
+            _("Choose the queue or the window to transfer the ticket to."), code="required", field="to_queue"
+        )
     with transaction.atomic():
         actor, user, ticket = _act(
-            ticket, user, actor, (Status.WAITING, *IN_PROGRESS, Status.PARKED), "перевести талон"
+            ticket, user, actor, (Status.WAITING, *IN_PROGRESS, Status.PARKED), _("transfer the ticket")
         )
         if to_queue is not None:
             to_queue = Queue.objects.filter(pk=to_queue.pk).first()
             if to_queue is None or to_queue.office_id != ticket.office_id:
                 raise DomainError(
-                    "Перевести можна лише до черги цього ж офісу.", code="queue_of_other_office", field="to_queue"
+                    _("A ticket can only be transferred to a queue of the same office."),
+                    code="queue_of_other_office",
+                    field="to_queue",
                 )
             if not to_queue.is_active:
-                raise Conflict(f"Черга «{to_queue.name}» зараз не працює.", code="queue_inactive", field="to_queue")
+                raise Conflict(
+                    _("The queue «%(queue)s» is not working now.") % {"queue": to_queue.name},
+                    code="queue_inactive",
+                    field="to_queue",
+                )
         if to_workplace is not None:
             to_workplace = Workplace.objects.filter(pk=to_workplace.pk).first()
             if to_workplace is None or to_workplace.office_id != ticket.office_id:
                 raise DomainError(
-                    "Перевести можна лише до вікна цього ж офісу.",
+                    _("A ticket can only be transferred to a window of the same office."),
                     code="workplace_of_other_office",
                     field="to_workplace",
                 )
             if not to_workplace.is_active:
                 raise Conflict(
-                    f"Вікно «{to_workplace.name}» вимкнено.", code="workplace_inactive", field="to_workplace"
+                    _("The window «%(window)s» is switched off.") % {"window": to_workplace.name},
+                    code="workplace_inactive",
+                    field="to_workplace",
                 )
         from_queue, from_workplace = ticket.queue, ticket.workplace
         if to_queue is not None:
@@ -1077,9 +1148,9 @@ def link_case(ticket: Ticket, case, user=None, *, actor: Actor | None = None) ->
     """Record that ``case`` was registered during this visit."""
     actor, user = _who(user, actor)
     with transaction.atomic():
-        actor, user, ticket = _act(ticket, user, actor, (*IN_PROGRESS, Status.DONE), "привʼязати звернення до талона")
+        actor, user, ticket = _act(ticket, user, actor, (*IN_PROGRESS, Status.DONE), _("link a case to the ticket"))
         if case.center_id != ticket.center_id:
-            raise DomainError("Звернення належить іншому ЦНАП.", code="case_of_other_center", field="case")
+            raise DomainError(_("The case belongs to another center."), code="case_of_other_center", field="case")
         if not ticket.cases.filter(pk=case.pk).exists():
             ticket.cases.add(case)
             audit.record(actor, "queue.case_linked", ticket, data={"case": case.number})

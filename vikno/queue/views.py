@@ -14,7 +14,7 @@ from django.http import HttpResponseNotAllowed, JsonResponse, StreamingHttpRespo
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -305,10 +305,12 @@ def _ticket_at(request, workplace: Workplace, statuses) -> Ticket:
     try:
         pk = int(request.POST.get("ticket", ""))
     except ValueError:
-        raise DomainError("Талон не вказано.", code="ticket_required", field="ticket")
+        raise DomainError(_("The ticket is not given."), code="ticket_required", field="ticket")
     found = Ticket.objects.visible_to(request.user).filter(pk=pk, office=workplace.office, status__in=statuses).first()
     if found is None:
-        raise DomainError("Цей талон уже не в потрібному стані: оновіть сторінку.", code="ticket_state", field="ticket")
+        raise DomainError(
+            _("This ticket is no longer in the right state: refresh the page."), code="ticket_state", field="ticket"
+        )
     return found
 
 
@@ -329,10 +331,14 @@ def _run_action(request, workplace: Workplace, action: str) -> str | None:
     if action == "issue":
         queue = Queue.objects.filter(office=workplace.office, is_active=True, pk=request.POST.get("queue") or 0).first()
         if queue is None:
-            raise DomainError("Оберіть чергу.", code="queue_required", field="queue")
+            raise DomainError(_("Choose a queue."), code="queue_required", field="queue")
         priority = request.POST.get("priority", "")
         if priority not in PriorityCategory.values:
-            raise DomainError("Оберіть категорію пріоритету зі списку.", code="priority_invalid", field="priority")
+            raise DomainError(
+                pgettext("queue console", "Choose a priority category from the list."),
+                code="priority_invalid",
+                field="priority",
+            )
         issued = services.issue_ticket(queue, source=Ticket.Source.STAFF, priority=priority, actor=actor)
         return _("Issued ticket %(ticket)s.") % {"ticket": issued.code}
     if action == "return":
@@ -367,10 +373,12 @@ def _run_action(request, workplace: Workplace, action: str) -> str | None:
             else None
         )
         if to_queue is None and to_workplace is None:
-            raise DomainError("Оберіть чергу або вікно, куди перевести талон.", code="transfer_target", field="target")
+            raise DomainError(
+                _("Choose the queue or the window to transfer the ticket to."), code="transfer_target", field="target"
+            )
         services.transfer(t, to_queue=to_queue, to_workplace=to_workplace, actor=actor)
         return _("%(ticket)s is transferred.") % {"ticket": t.code}
-    raise DomainError("Невідома дія.", code="unknown_action")
+    raise DomainError(_("Unknown action."), code="unknown_action")
 
 
 @staff_required()
