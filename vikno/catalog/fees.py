@@ -97,8 +97,11 @@ def subsistence_minimum(year: int) -> Decimal:
     amount = SubsistenceMinimum.objects.filter(year=year).values_list("amount", flat=True).first()
     if amount is None:
         raise DomainError(
-            f"Не задано прожитковий мінімум для працездатних осіб на 1 січня {year} року: "
-            "адміністратор системи має додати його, перш ніж рахувати збір.",
+            gettext(
+                "The subsistence minimum for able-bodied persons on 1 January %(year)s is not set: a system "
+                "administrator must add it before the fee can be calculated."
+            )
+            % {"year": year},
             code="subsistence_minimum_missing",
             field="on_date",
         )
@@ -110,7 +113,9 @@ def round_fee(raw: Decimal, rounding: str) -> Decimal:
         return ((raw / TEN).quantize(Decimal("1"), ROUND_HALF_UP) * TEN).quantize(CENT)
     if rounding == FeeRule.Rounding.NONE_KOPECKS:
         return raw.quantize(CENT, ROUND_HALF_UP)
-    raise DomainError(f"Невідомий спосіб округлення збору: «{rounding}».", code="fee_rounding_unknown")
+    raise DomainError(
+        gettext("Unknown rounding of the fee: «%(rounding)s».") % {"rounding": rounding}, code="fee_rounding_unknown"
+    )
 
 
 def rule_amount(rule: FeeRule, year: int) -> Decimal:
@@ -131,16 +136,21 @@ def fee_for(version: ServiceVersion, on_date: dt.date) -> FeeQuote:
         return FeeQuote(Decimal("0.00"), "", "Безоплатно", kind=kind)
     if kind == ServiceVersion.FeeKind.FIXED:
         if version.fee_amount is None:
-            raise DomainError("Для фіксованої плати не вказано суму.", code="fee_amount_missing", field="fee_amount")
+            raise DomainError(
+                gettext("No amount is set for the fixed fee."), code="fee_amount_missing", field="fee_amount"
+            )
         amount = Decimal(version.fee_amount).quantize(CENT)
         return FeeQuote(amount, version.fee_budget_code, format_uah(amount), kind=kind)
     if kind == ServiceVersion.FeeKind.RULE:
         rule = version.fee_rule
         if rule is None:
-            raise DomainError("Для плати за формулою не вказано правило.", code="fee_rule_missing", field="fee_rule")
+            raise DomainError(
+                gettext("No rule is set for the fee by a formula."), code="fee_rule_missing", field="fee_rule"
+            )
         if not _rule_in_force(rule, on_date):
             raise DomainError(
-                f"Правило розрахунку збору «{rule.rule_id}» не діє на {on_date:%d.%m.%Y}.",
+                gettext("Fee rule «%(rule)s» is not in force on %(date)s.")
+                % {"rule": rule.rule_id, "date": f"{on_date:%d.%m.%Y}"},
                 code="fee_rule_not_in_force",
                 field="on_date",
             )
@@ -169,4 +179,6 @@ def fee_for(version: ServiceVersion, on_date: dt.date) -> FeeQuote:
             "Платна послуга: розмір плати залежить від обставин звернення, його повідомляє адміністратор.",
             kind=kind,
         )
-    raise DomainError(f"Невідомий вид плати: «{kind}».", code="fee_kind_unknown", field="fee_kind")
+    raise DomainError(
+        gettext("Unknown kind of fee: «%(kind)s».") % {"kind": kind}, code="fee_kind_unknown", field="fee_kind"
+    )

@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vikno.core.i18n import in_ukrainian
@@ -67,10 +68,12 @@ def parse_term(text: str, *, line_no: int) -> tuple[int | None, str]:
         return None, ""
     match = re.fullmatch(r"(\d+)\s*(.*)", text)
     if not match:
-        raise forms.ValidationError(f"Рядок {line_no}: строк має починатися з числа, наприклад «1 робочих днів».")
+        raise forms.ValidationError(
+            gettext("Line %(line)s: the term must start with a number, e.g. «1 робочих днів».") % {"line": line_no}
+        )
     value, unit_text = int(match.group(1)), match.group(2).strip().lower()
     if value < 1:
-        raise forms.ValidationError(f"Рядок {line_no}: строк має бути більшим за нуль.")
+        raise forms.ValidationError(gettext("Line %(line)s: the term must be greater than zero.") % {"line": line_no})
     if unit_text.startswith(("год", "hour")) or unit_text == "h":
         return value, TermUnit.HOURS
     if unit_text.startswith(("роб", "р.д", "р. д", "working")):
@@ -78,8 +81,11 @@ def parse_term(text: str, *, line_no: int) -> tuple[int | None, str]:
     if unit_text.startswith(("кал", "к.д", "к. д", "calendar")):
         return value, TermUnit.CALENDAR_DAYS
     raise forms.ValidationError(
-        f"Рядок {line_no}: незрозуміла одиниця строку «{unit_text or '—'}»; "
-        "вкажіть «годин», «робочих днів» або «календарних днів»."
+        gettext(
+            "Line %(line)s: unclear term unit «%(unit)s»; write «годин» (hours), «робочих днів» (working days) "
+            "or «календарних днів» (calendar days)."
+        )
+        % {"line": line_no, "unit": unit_text or "—"}
     )
 
 
@@ -102,21 +108,24 @@ def parse_documents(text: str) -> list[dict]:
         marks = re.split(r"[\s,+;/]+", parts[1].lower()) if len(parts) > 1 and parts[1] else []
         condition = parts[2] if len(parts) > 2 else ""
         if not name:
-            errors.append(f"Рядок {number}: вкажіть назву документа.")
+            errors.append(gettext("Line %(line)s: enter the name of the document.") % {"line": number})
             continue
         unknown = [m for m in marks if m and m not in ("о", "оригінал", "к", "копія")]
         if unknown:
             errors.append(
-                f"Рядок {number}: незрозуміла позначка «{unknown[0]}»; пишіть «о» (оригінал) і/або «к» (копія)."
+                gettext("Line %(line)s: unclear mark «%(mark)s»; write «о» (original) and/or «к» (copy).")
+                % {"line": number, "mark": unknown[0]}
             )
             continue
         if len(parts) > 3:
-            errors.append(f"Рядок {number}: забагато частин; формат «назва | о к | умова».")
+            errors.append(
+                gettext("Line %(line)s: too many parts; the format is «name | о к | condition».") % {"line": number}
+            )
             continue
         original = any(m in ("о", "оригінал") for m in marks) if marks else True
         copy = any(m in ("к", "копія") for m in marks)
         if len(condition) > 300:
-            errors.append(f"Рядок {number}: умова довша за 300 символів.")
+            errors.append(gettext("Line %(line)s: the condition is longer than 300 characters.") % {"line": number})
             continue
         documents.append(
             {"position": len(documents) + 1, "name": name, "original": original, "copy": copy, "condition": condition}
@@ -151,18 +160,23 @@ def parse_tech_steps(text: str) -> list[dict]:
     roles = ", ".join(f"«{in_ukrainian(role.label)}»" for role in TechStep.Role)
     for number, parts in _lines(text):
         if len(parts) < 3 or len(parts) > 4:
-            errors.append(f"Рядок {number}: формат «дія | роль | В/У/П/З | строк».")
+            errors.append(gettext("Line %(line)s: the format is «action | role | В/У/П/З | term».") % {"line": number})
             continue
         action, role_text, action_type = parts[0], parts[1], parts[2].upper()
         if not action:
-            errors.append(f"Рядок {number}: вкажіть дію.")
+            errors.append(gettext("Line %(line)s: enter the action.") % {"line": number})
             continue
         role = _role_of(role_text)
         if role is None:
-            errors.append(f"Рядок {number}: невідома роль «{role_text}»; можливі: {roles}.")
+            errors.append(
+                gettext("Line %(line)s: unknown role «%(role)s»; possible roles: %(roles)s.")
+                % {"line": number, "role": role_text, "roles": roles}
+            )
             continue
         if action_type not in action_types:
-            errors.append(f"Рядок {number}: тип дії має бути однією з літер В, У, П, З.")
+            errors.append(
+                gettext("Line %(line)s: the action type must be one of the letters В, У, П, З.") % {"line": number}
+            )
             continue
         try:
             term_value, term_unit = parse_term(parts[3] if len(parts) == 4 else "", line_no=number)
@@ -268,13 +282,13 @@ class ServiceVersionForm(forms.Form):
     def clean_name_uk(self):
         name = self.cleaned_data["name_uk"].strip()
         if not name:
-            raise forms.ValidationError("Вкажіть назву послуги.")
+            raise forms.ValidationError(gettext("Enter the name of the service."))
         return name
 
     def clean_fee_budget_code(self):
         code = self.cleaned_data["fee_budget_code"].strip()
         if code and not code.isdigit():
-            raise forms.ValidationError("КБК складається лише з цифр.")
+            raise forms.ValidationError(gettext("The budget code (КБК) consists of digits only."))
         return code
 
     def clean_grounds_for_refusal(self):
@@ -293,9 +307,9 @@ class ServiceVersionForm(forms.Form):
         data = super().clean()
         kind = data.get("fee_kind")
         if kind == FeeKind.FIXED and not data.get("fee_amount"):
-            self.add_error("fee_amount", "Для фіксованого збору вкажіть суму.")
+            self.add_error("fee_amount", gettext("For a fixed fee, enter the amount."))
         if kind == FeeKind.RULE and not data.get("fee_rule"):
-            self.add_error("fee_rule", "Для збору за формулою оберіть правило.")
+            self.add_error("fee_rule", gettext("Choose the rule of the formula fee."))
         if kind in (FeeKind.FREE, FeeKind.VARIABLE):
             data["fee_amount"] = None
             data["fee_rule"] = None
@@ -375,7 +389,7 @@ class ServiceListForm(forms.Form):
         queryset=Service.objects.filter(is_active=True).order_by("code"),
         to_field_name="code",
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Оберіть хоча б одну послугу."},
+        error_messages={"required": _("Choose at least one service.")},
     )
 
     def __init__(self, *args, centers=None, **kwargs):
@@ -385,12 +399,12 @@ class ServiceListForm(forms.Form):
     def clean_decision_number(self):
         number = self.cleaned_data["decision_number"].strip()
         if not number:
-            raise forms.ValidationError("Вкажіть номер рішення.")
+            raise forms.ValidationError(gettext("Enter the decision number."))
         return number
 
     def clean(self):
         data = super().clean()
         decided, starts = data.get("decision_date"), data.get("valid_from")
         if decided and starts and starts < decided:
-            self.add_error("valid_from", "Перелік не може набрати чинності раніше дати рішення.")
+            self.add_error("valid_from", gettext("The list cannot take effect before the date of the decision."))
         return data

@@ -68,6 +68,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vikno.core.errors import DomainError
 
@@ -205,7 +206,7 @@ def parse_query(query: str) -> ParsedQuery:
     found = words(raw)
     if not found:
         raise DomainError(
-            "Введіть пошуковий запит: назву послуги або життєву ситуацію, наприклад «народження дитини».",
+            gettext("Enter a search query: the name of a service or a life situation, e.g. «народження дитини»."),
             code="empty_query",
             field="q",
         )

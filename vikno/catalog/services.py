@@ -26,6 +26,8 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from vikno.core.audit import SYSTEM, Actor, changes, record
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -236,25 +238,32 @@ def _clean_version_data(data: dict, *, service: Service | None = None) -> dict:
     for field, limit in TEXT_LIMITS.items():
         value = (clean.get(field) or "").strip()
         if len(value) > limit:
-            raise DomainError(f"Поле задовге: не більше {limit} символів.", code="too_long", field=field)
+            message = ngettext(
+                "The field is too long: at most %(limit)s character.",
+                "The field is too long: at most %(limit)s characters.",
+                limit,
+            )
+            raise DomainError(message % {"limit": limit}, code="too_long", field=field)
         clean[field] = value
     if not clean["name_uk"]:
-        raise DomainError("Вкажіть назву послуги українською.", code="required", field="name_uk")
+        raise DomainError(_("Enter the name of the service in Ukrainian."), code="required", field="name_uk")
     for field in ("legal_basis", "result_uk", "how_to_receive_uk", "source"):
         clean[field] = (clean.get(field) or "").strip()
     try:
         clean["term_value"] = int(clean.get("term_value"))
     except (TypeError, ValueError):
-        raise DomainError("Строк надання має бути цілим числом.", code="invalid_term", field="term_value")
+        raise DomainError(_("The term must be a whole number."), code="invalid_term", field="term_value")
     if clean["term_value"] < 1:
-        raise DomainError("Строк надання має бути не менше 1.", code="invalid_term", field="term_value")
+        raise DomainError(_("The term must be at least 1."), code="invalid_term", field="term_value")
     if clean.get("term_unit") not in ServiceVersion.TermUnit.values:
         raise DomainError(
-            "Одиниця строку має бути: години, робочі дні або календарні дні.", code="invalid_term", field="term_unit"
+            _("The term unit must be hours, working days or calendar days."), code="invalid_term", field="term_unit"
         )
     level = clean.get("provider_level") or ""
     if level and level not in ServiceVersion.ProviderLevel.values:
-        raise DomainError("Рівень СНАП: державний або місцевий.", code="invalid_choice", field="provider_level")
+        raise DomainError(
+            _("The provider level is either state or local."), code="invalid_choice", field="provider_level"
+        )
     clean["provider_level"] = level
     for field in ("pay_later_allowed", "instant", "online", "complex", "verified"):
         clean[field] = _bool(clean.get(field))
@@ -263,30 +272,34 @@ def _clean_version_data(data: dict, *, service: Service | None = None) -> dict:
 
     kind = clean.get("fee_kind") or ServiceVersion.FeeKind.FREE
     if kind not in ServiceVersion.FeeKind.values:
-        raise DomainError("Невідомий вид плати.", code="invalid_choice", field="fee_kind")
+        raise DomainError(_("Unknown kind of fee."), code="invalid_choice", field="fee_kind")
     clean["fee_kind"] = kind
     rule = clean.get("fee_rule")
     if isinstance(rule, str):
         rule = FeeRule.objects.filter(rule_id=rule).first() if rule else None
         if rule is None and data.get("fee_rule"):
             raise DomainError(
-                f"Правило розрахунку збору «{data['fee_rule']}» не знайдено.", code="fee_rule_unknown", field="fee_rule"
+                _("Fee rule «%(rule)s» not found.") % {"rule": data["fee_rule"]},
+                code="fee_rule_unknown",
+                field="fee_rule",
             )
     amount = clean.get("fee_amount")
     if amount not in (None, ""):
         try:
             amount = Decimal(str(amount)).quantize(Decimal("0.01"))
         except InvalidOperation:
-            raise DomainError("Сума плати має бути числом.", code="invalid_amount", field="fee_amount")
+            raise DomainError(_("The fee amount must be a number."), code="invalid_amount", field="fee_amount")
     else:
         amount = None
     if kind == ServiceVersion.FeeKind.RULE:
         if rule is None:
-            raise DomainError("Для плати за формулою оберіть правило.", code="required", field="fee_rule")
+            raise DomainError(_("For a fee by a formula, choose the rule."), code="required", field="fee_rule")
         amount = None
     elif kind == ServiceVersion.FeeKind.FIXED:
         if amount is None or amount <= 0:
-            raise DomainError("Для фіксованої плати вкажіть суму більше нуля.", code="required", field="fee_amount")
+            raise DomainError(
+                _("For a fixed fee, enter an amount greater than zero."), code="required", field="fee_amount"
+            )
         rule = None
     else:
         rule, amount = None, None
@@ -294,30 +307,41 @@ def _clean_version_data(data: dict, *, service: Service | None = None) -> dict:
     if kind == ServiceVersion.FeeKind.FREE:
         clean["fee_budget_code"] = ""
     if clean["fee_budget_code"] and not re.fullmatch(r"\d{8}", clean["fee_budget_code"]):
-        raise DomainError("КБК має складатися з 8 цифр.", code="invalid_budget_code", field="fee_budget_code")
+        raise DomainError(
+            _("The budget code (КБК) must consist of 8 digits."), code="invalid_budget_code", field="fee_budget_code"
+        )
 
     documents = [_document_dict(d) for d in clean.get("documents") or []]
     for doc in documents:
         doc["name"] = (doc["name"] or "").strip()
         if not doc["name"]:
-            raise DomainError("Назва документа не може бути порожньою.", code="required", field="documents")
+            raise DomainError(_("The name of a document cannot be empty."), code="required", field="documents")
     clean["documents"] = documents
 
     steps = [_step_dict(s) for s in clean.get("tech_steps") or []]
     for step in steps:
         if not step["action"].strip():
-            raise DomainError("Опишіть дію кроку технологічної картки.", code="required", field="tech_steps")
+            raise DomainError(
+                _("Describe the action of the technological card step."), code="required", field="tech_steps"
+            )
         if step["role"] not in TechStep.Role.values:
-            raise DomainError(f"Невідома роль у ТК: «{step['role']}».", code="invalid_choice", field="tech_steps")
+            raise DomainError(
+                _("Unknown role in the technological card: «%(role)s».") % {"role": step["role"]},
+                code="invalid_choice",
+                field="tech_steps",
+            )
         if step["action_type"] not in TechStep.ActionType.values:
             raise DomainError(
-                f"Невідомий вид дії у ТК: «{step['action_type']}» (В, У, П або З).",
+                _("Unknown action type in the technological card: «%(type)s» (В, У, П or З).")
+                % {"type": step["action_type"]},
                 code="invalid_choice",
                 field="tech_steps",
             )
         if step["term_value"] is not None:
             if step["term_unit"] not in ServiceVersion.TermUnit.values or int(step["term_value"]) < 1:
-                raise DomainError("Строк кроку ТК вказано неправильно.", code="invalid_term", field="tech_steps")
+                raise DomainError(
+                    _("The term of a technological card step is invalid."), code="invalid_term", field="tech_steps"
+                )
             step["term_value"] = int(step["term_value"])
         else:
             step["term_unit"] = ""
@@ -331,19 +355,23 @@ def _clean_version_data(data: dict, *, service: Service | None = None) -> dict:
         found = Service.objects.filter(code=item).first()
         if found is None:
             raise DomainError(
-                f"Складову послугу «{item}» не знайдено.", code="sub_service_unknown", field="sub_services"
+                _("Component service «%(code)s» not found.") % {"code": item},
+                code="sub_service_unknown",
+                field="sub_services",
             )
         subs.append(found)
     if service is not None and any(s.pk == service.pk for s in subs):
-        raise DomainError(
-            "Комплексна послуга не може містити сама себе.", code="sub_service_self", field="sub_services"
-        )
+        raise DomainError(_("A complex service cannot contain itself."), code="sub_service_self", field="sub_services")
     if subs and not clean["complex"]:
         raise DomainError(
-            "Складові послуги можна вказати лише для комплексної послуги.", code="not_complex", field="sub_services"
+            _("Component services can only be given for a complex service."),
+            code="not_complex",
+            field="sub_services",
         )
     if clean["complex"] and not subs:
-        raise DomainError("Для комплексної послуги вкажіть складові послуги.", code="required", field="sub_services")
+        raise DomainError(
+            _("For a complex service, give its component services."), code="required", field="sub_services"
+        )
     clean["sub_services"] = subs
     return clean
 
@@ -378,7 +406,7 @@ def _as_date(value, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except (TypeError, ValueError):
-        raise DomainError("Дату вказано неправильно (потрібно РРРР-ММ-ДД).", code="invalid_date", field=field)
+        raise DomainError(_("Invalid date (expected YYYY-MM-DD)."), code="invalid_date", field=field)
 
 
 def create_version(
@@ -401,7 +429,10 @@ def create_version(
     valid_from = _as_date(valid_from, "valid_from")
     unknown = set(data) - set(VERSION_FIELDS) - EXTRA_KEYS
     if unknown:
-        raise DomainError(f"Невідомі поля версії: {', '.join(sorted(unknown))}.", code="unknown_field")
+        raise DomainError(
+            _("Unknown fields of the version: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            code="unknown_field",
+        )
     with transaction.atomic():
         service = Service.objects.select_for_update().get(pk=service.pk)
         latest = service.versions.order_by("-valid_from").first()
@@ -413,15 +444,21 @@ def create_version(
             base["sub_services"] = list(latest.sub_services.all())
             if valid_from <= latest.valid_from:
                 raise DomainError(
-                    f"Нова версія має набирати чинності пізніше, ніж версія № {latest.number} "
-                    f"(чинна з {latest.valid_from:%d.%m.%Y}). Змінити минулий період не можна.",
+                    _(
+                        "The new version must take effect later than version No. %(number)s (in force from "
+                        "%(date)s). A past period cannot be changed."
+                    )
+                    % {"number": latest.number, "date": f"{latest.valid_from:%d.%m.%Y}"},
                     code="version_backdated",
                     field="valid_from",
                 )
             if latest.valid_to is not None and latest.valid_to >= valid_from:
                 raise DomainError(
-                    f"Період перетинається з версією № {latest.number}, чинною до {latest.valid_to:%d.%m.%Y}: "
-                    "нова версія може починатися не раніше наступного дня.",
+                    _(
+                        "The period overlaps version No. %(number)s, in force until %(date)s: the new version "
+                        "may start on the next day at the earliest."
+                    )
+                    % {"number": latest.number, "date": f"{latest.valid_to:%d.%m.%Y}"},
                     code="version_overlap",
                     field="valid_from",
                 )
@@ -443,7 +480,7 @@ def create_version(
             valid_to = _as_date(valid_to, "valid_to")
             if valid_to < valid_from:
                 raise DomainError(
-                    "Дата закінчення дії не може бути раніше дати початку.", code="invalid_period", field="valid_to"
+                    _("The end date cannot be earlier than the start date."), code="invalid_period", field="valid_to"
                 )
         else:
             valid_to = None
@@ -491,14 +528,18 @@ def create_service(
     """A new service code with its first version (and the default ТК unless ``tech_steps`` are given)."""
     code = (code or "").strip().upper()
     if not SERVICE_CODE_RE.fullmatch(code):
-        raise DomainError("Код послуги має вигляд ABC-001.", code="invalid_code", field="code")
+        raise DomainError(_("A service code looks like ABC-001."), code="invalid_code", field="code")
     if not code.startswith(sphere.code + "-"):
         raise DomainError(
-            f"Код послуги має починатися з коду сфери «{sphere.code}».", code="code_sphere_mismatch", field="code"
+            _("The service code must start with the sphere code «%(sphere)s».") % {"sphere": sphere.code},
+            code="code_sphere_mismatch",
+            field="code",
         )
     with transaction.atomic():
         if Service.objects.filter(code=code).exists():
-            raise Conflict(f"Послуга з кодом {code} уже є в каталозі.", field="code")
+            raise Conflict(
+                _("A service with the code %(code)s is already in the catalog.") % {"code": code}, field="code"
+            )
         service = Service.objects.create(code=code, sphere=sphere, name_uk=(data.get("name_uk") or "").strip())
         if life_situations:
             service.life_situations.set(life_situations)
@@ -530,10 +571,12 @@ def _require_center_head(center: Center, actor: Actor | None) -> None:
         return
     user = actor.user if actor else None
     if user is None or not Center.objects.visible_to(user).filter(pk=center.pk).exists():
-        raise NotFound("ЦНАП не знайдено.")
+        raise NotFound(_("Center not found."))
     if user.role == Role.SYSADMIN or (user.role == Role.CENTER_HEAD and user.center_id == center.pk):
         return
-    raise PermissionDenied("Змінювати перелік послуг ЦНАП може лише керівник ЦНАП або системний адміністратор.")
+    raise PermissionDenied(
+        _("Only the center head or a system administrator may change the center's list of services.")
+    )
 
 
 def _services_by_codes(codes, field: str) -> list[Service]:
@@ -546,11 +589,17 @@ def _services_by_codes(codes, field: str) -> list[Service]:
     missing = [c for c in ordered if c not in found]
     if missing:
         raise DomainError(
-            f"Послуг з такими кодами немає в каталозі: {', '.join(missing)}.", code="unknown", field=field
+            _("There are no services with these codes in the catalog: %(codes)s.") % {"codes": ", ".join(missing)},
+            code="unknown",
+            field=field,
         )
     inactive = [c for c in ordered if not found[c].is_active]
     if inactive:
-        raise DomainError(f"Ці послуги вилучено з каталогу: {', '.join(inactive)}.", code="inactive", field=field)
+        raise DomainError(
+            _("These services have been removed from the catalog: %(codes)s.") % {"codes": ", ".join(inactive)},
+            code="inactive",
+            field=field,
+        )
     return [found[c] for c in ordered]
 
 
@@ -561,20 +610,24 @@ def create_service_list(
     _require_center_head(center, actor)
     decision_number = (decision_number or "").strip()
     if not decision_number:
-        raise DomainError("Вкажіть номер рішення ради.", code="required", field="decision_number")
+        raise DomainError(_("Enter the number of the council decision."), code="required", field="decision_number")
     decision_date = _as_date(decision_date, "decision_date")
     valid_from = _as_date(valid_from, "valid_from")
     if valid_from < decision_date:
         raise DomainError(
-            "Перелік не може набрати чинності раніше дати рішення.", code="invalid_period", field="valid_from"
+            _("The list cannot take effect before the date of the decision."),
+            code="invalid_period",
+            field="valid_from",
         )
     services = _services_by_codes(service_codes, "service_codes")
     if not services:
-        raise DomainError("Перелік має містити хоча б одну послугу.", code="required", field="service_codes")
+        raise DomainError(_("The list must contain at least one service."), code="required", field="service_codes")
     with transaction.atomic():
         if ServiceList.objects.filter(center=center, valid_from=valid_from).exists():
             raise Conflict(
-                f"Перелік, чинний з {valid_from:%d.%m.%Y}, уже затверджено для цього ЦНАП.", field="valid_from"
+                _("A list in force from %(date)s has already been approved for this center.")
+                % {"date": f"{valid_from:%d.%m.%Y}"},
+                field="valid_from",
             )
         service_list = ServiceList.objects.create(
             center=center,
@@ -642,7 +695,7 @@ def assign_office_services(office: Office, codes, actor: Actor | None) -> list[s
         outside = [s.code for s in services if s.pk not in allowed]
         if outside:
             raise DomainError(
-                f"Цих послуг немає в затвердженому переліку ЦНАП: {', '.join(outside)}.",
+                _("These services are not in the center's approved list: %(codes)s.") % {"codes": ", ".join(outside)},
                 code="not_in_service_list",
                 field="codes",
             )
@@ -668,15 +721,17 @@ def assign_provider_services(provider: Provider, codes, hromadas, actor: Actor |
     if not _is_system(actor):
         user = actor.user if actor else None
         if user is None or not Provider.objects.visible_to(user).filter(pk=provider.pk).exists():
-            raise NotFound("СНАП не знайдено.")
+            raise NotFound(_("Provider not found."))
         if user.role != Role.SYSADMIN:
-            raise PermissionDenied("Призначати послуги СНАП може лише системний адміністратор.")
+            raise PermissionDenied(_("Only a system administrator may assign services to a provider."))
     services = _services_by_codes(codes, "codes")
     hromada_ids = [h.pk if isinstance(h, Hromada) else int(h) for h in hromadas or []]
     found = set(Hromada.objects.filter(pk__in=hromada_ids, region_id=provider.region_id).values_list("pk", flat=True))
     if len(found) != len(set(hromada_ids)):
         raise DomainError(
-            "Громади мають бути з області, у якій працює СНАП.", code="hromada_outside_region", field="hromadas"
+            _("The hromadas must be in the oblast where the provider works."),
+            code="hromada_outside_region",
+            field="hromadas",
         )
     rows = []
     with transaction.atomic():

@@ -141,10 +141,19 @@ def _fee_text(context: dict) -> str:
         return _fee_text_uk(context)
 
 
+def _fee_error_uk(version, today) -> str:
+    """Why the fee cannot be computed, in Ukrainian (the page's ``fee_error`` is in the page's language)."""
+    try:
+        catalog.fee_for(version, today)
+    except DomainError as error:
+        return error.message
+    return ""
+
+
 def _fee_text_uk(context: dict) -> str:
     version, fee = context["version"], context["fee"]
     if fee is None:
-        parts = [version.get_fee_kind_display(), context.get("fee_error", "")]
+        parts = [version.get_fee_kind_display(), _fee_error_uk(version, context["today"])]
     else:
         parts = [f"На {context['today']:%d.%m.%Y}: {fee.text_uk}"]
     info_text = (version.info_card or {}).get("fee_text_uk", "")

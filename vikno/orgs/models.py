@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from vikno.core.i18n import in_ukrainian
 from vikno.core.scoping import ScopedManager
@@ -204,7 +204,7 @@ class WeeklyHours(models.Model):
 
     def clean(self):
         if self.opens and self.closes and self.closes <= self.opens:
-            raise ValidationError({"closes": "Час закриття має бути пізніше за час відкриття."})
+            raise ValidationError({"closes": gettext("The closing time must be later than the opening time.")})
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
@@ -242,9 +242,11 @@ class ScheduleException(models.Model):
     def clean(self):
         if self.kind != self.Kind.CLOSED:
             if not self.opens or not self.closes:
-                raise ValidationError("Для скороченого чи особливого дня вкажіть час відкриття і закриття.")
+                raise ValidationError(
+                    gettext("For a shortened day or special hours, enter the opening and closing times.")
+                )
             if self.closes <= self.opens:
-                raise ValidationError({"closes": "Час закриття має бути пізніше за час відкриття."})
+                raise ValidationError({"closes": gettext("The closing time must be later than the opening time.")})
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m.%Y} {self.get_kind_display()}"
@@ -293,7 +295,9 @@ class Provider(models.Model):
         try:
             self.edrpou = edrpou.validate(self.edrpou)
         except StdnumError:
-            raise ValidationError({"edrpou": "Код ЄДРПОУ недійсний: перевірте 8 цифр і контрольну цифру."}) from None
+            raise ValidationError(
+                {"edrpou": gettext("Invalid EDRPOU code: check the 8 digits and the check digit.")}
+            ) from None
 
     def __str__(self) -> str:
         return self.short_name or self.name

@@ -9,7 +9,8 @@
 - ``remove_schedule_exception(exception, *, actor)``
 - ``create_provider(*, name, edrpou, kind, region, actor, **fields) -> Provider``
 - ``opening_hours(office, on_date) -> list[tuple[time, time]]`` (exceptions applied)
-All validate and raise ``vikno.core.errors.DomainError`` with a Ukrainian message naming the field.
+All validate and raise ``vikno.core.errors.DomainError`` with a message naming the field, in the
+reader's language (Ukrainian in the API).
 
 Who may act: an actor without a user but with a label (``audit.SYSTEM``, an import or the demo
 loader) is a system job and may do everything. A staff user must see the object through
@@ -30,6 +31,8 @@ from itertools import pairwise
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from stdnum.exceptions import InvalidChecksum
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ua import edrpou as edrpou_number
@@ -40,7 +43,16 @@ from vikno.core.scoping import Role
 
 from .models import Center, Hromada, Office, Provider, Region, ScheduleException, Settlement, WeeklyHours
 
-DAY_NAMES = ["Понеділок", "Вівторок", "Середа", "Четвер", "Пʼятниця", "Субота", "Неділя"]
+DAY_NAMES = ["Понеділок", "Вівторок", "Середа", "Четвер", "Пʼятниця", "Субота", "Неділя"]  # audit data and the API
+DAY_LABELS = [
+    gettext_lazy("Monday"),
+    gettext_lazy("Tuesday"),
+    gettext_lazy("Wednesday"),
+    gettext_lazy("Thursday"),
+    gettext_lazy("Friday"),
+    gettext_lazy("Saturday"),
+    gettext_lazy("Sunday"),
+]  # in messages, in the reader's language
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 CENTER_MANAGERS = {Role.SYSADMIN, Role.CENTER_HEAD}
@@ -61,7 +73,7 @@ def _staff_user(actor):
     if user is None:
         if actor is not None and getattr(actor, "label", ""):
             return None
-        raise NotFound("Не знайдено.")
+        raise NotFound(_("Not found."))
     return user
 
 
@@ -70,9 +82,11 @@ def _require_center(actor, center: Center, roles: set[str]) -> None:
     if user is None:
         return
     if not Center.objects.visible_to(user).filter(pk=center.pk).exists():
-        raise NotFound("ЦНАП не знайдено.")
+        raise NotFound(_("Center not found."))
     if user.role not in roles:
-        raise PermissionDenied("Недостатньо прав: змінювати дані ЦНАП може його керівник або системний адміністратор.")
+        raise PermissionDenied(
+            _("Not enough rights: the center's data may be changed by its head or a system administrator.")
+        )
 
 
 def _require_region_for_provider(actor, region: Region) -> None:
@@ -80,20 +94,28 @@ def _require_region_for_provider(actor, region: Region) -> None:
     if user is None:
         return
     if user.role not in PROVIDER_MANAGERS:
-        raise PermissionDenied("Недостатньо прав: додавати СНАП може системний адміністратор або моніторинг області.")
+        raise PermissionDenied(
+            _("Not enough rights: providers may be added by a system administrator or the oblast monitoring.")
+        )
     if not Region.objects.visible_to(user).filter(pk=region.pk).exists():
-        raise NotFound("Область не знайдено.", field="region")
+        raise NotFound(_("Oblast not found."), field="region")
 
 
 # --- field checks ------------------------------------------------------------------------------
 
 
-def _text(value, field: str, label: str, *, max_length: int, required: bool = False) -> str:
+def _text(value, field: str, *, max_length: int, required: str = "") -> str:
+    """The stripped text; ``required`` is the message to refuse an empty one with."""
     value = (value or "").strip()
     if required and not value:
-        raise DomainError(f"Вкажіть {label}.", code="required", field=field)
+        raise DomainError(required, code="required", field=field)
     if len(value) > max_length:
-        raise DomainError(f"Поле «{field}» задовге: не більше {max_length} символів.", code="too_long", field=field)
+        message = ngettext(
+            "The field «%(field)s» is too long: at most %(limit)s character.",
+            "The field «%(field)s» is too long: at most %(limit)s characters.",
+            max_length,
+        )
+        raise DomainError(message % {"field": field, "limit": max_length}, code="too_long", field=field)
     return value
 
 
@@ -103,7 +125,9 @@ def _email(value) -> str:
         try:
             validate_email(value)
         except ValidationError:
-            raise DomainError(f"Адреса електронної пошти «{value}» некоректна.", code="invalid_email", field="email")
+            raise DomainError(
+                _("The email address «%(value)s» is invalid.") % {"value": value}, code="invalid_email", field="email"
+            )
     return value
 
 
@@ -114,7 +138,8 @@ def _website(value) -> str:
             URLValidator(schemes=["http", "https"])(value)
         except ValidationError:
             raise DomainError(
-                f"Адреса сайту «{value}» некоректна: вкажіть повну адресу з https://.",
+                _("The website address «%(value)s» is invalid: give the full address with https://.")
+                % {"value": value},
                 code="invalid_url",
                 field="website",
             )
@@ -126,19 +151,22 @@ def validate_edrpou(value, *, required: bool = True) -> str:
     value = (value or "").strip()
     if not value:
         if required:
-            raise DomainError("Вкажіть код ЄДРПОУ (8 цифр).", code="required", field="edrpou")
+            raise DomainError(_("Enter the EDRPOU code (8 digits)."), code="required", field="edrpou")
         return ""
     try:
         return edrpou_number.validate(value)
     except InvalidChecksum:
         raise DomainError(
-            f"Код ЄДРПОУ «{value}» недійсний: контрольна цифра не збігається. Перевірте код.",
+            _("The EDRPOU code «%(code)s» is invalid: the check digit does not match. Check the code.")
+            % {"code": value},
             code="invalid_edrpou",
             field="edrpou",
         )
     except StdnumError:
         raise DomainError(
-            f"Код ЄДРПОУ «{value}» недійсний: він має складатися з 8 цифр.", code="invalid_edrpou", field="edrpou"
+            _("The EDRPOU code «%(code)s» is invalid: it must consist of 8 digits.") % {"code": value},
+            code="invalid_edrpou",
+            field="edrpou",
         )
 
 
@@ -148,31 +176,41 @@ def _coordinate(value, field: str, limit: int):
     try:
         number = Decimal(str(value)).quantize(Decimal("0.000001"))
     except InvalidOperation:
-        raise DomainError(f"Координата «{field}» має бути числом.", code="invalid_coordinate", field=field)
+        raise DomainError(
+            _("The coordinate «%(field)s» must be a number.") % {"field": field},
+            code="invalid_coordinate",
+            field=field,
+        )
     if not -limit <= number <= limit:
-        raise DomainError(f"Координата «{field}» поза межами ±{limit}.", code="invalid_coordinate", field=field)
+        raise DomainError(
+            _("The coordinate «%(field)s» is outside ±%(limit)s.") % {"field": field, "limit": limit},
+            code="invalid_coordinate",
+            field=field,
+        )
     return number
 
 
 def _unknown(fields: dict, allowed: tuple[str, ...]) -> None:
     extra = sorted(set(fields) - set(allowed))
     if extra:
-        raise DomainError(f"Невідомі поля: {', '.join(extra)}.", code="unknown_field", field=extra[0])
+        raise DomainError(
+            _("Unknown fields: %(fields)s.") % {"fields": ", ".join(extra)}, code="unknown_field", field=extra[0]
+        )
 
 
 def _clean_center(values: dict) -> dict:
     out = {}
     for key, value in values.items():
         if key == "name":
-            out[key] = _text(value, "name", "назву ЦНАП", max_length=300, required=True)
+            out[key] = _text(value, "name", max_length=300, required=_("Enter the name of the center."))
         elif key == "short_name":
-            out[key] = _text(value, "short_name", "коротку назву", max_length=120)
+            out[key] = _text(value, "short_name", max_length=120)
         elif key == "edrpou":
             out[key] = validate_edrpou(value, required=False)
         elif key == "address":
-            out[key] = _text(value, "address", "адресу", max_length=400)
+            out[key] = _text(value, "address", max_length=400)
         elif key == "phone":
-            out[key] = _text(value, "phone", "телефон", max_length=40)
+            out[key] = _text(value, "phone", max_length=40)
         elif key == "email":
             out[key] = _email(value)
         elif key == "website":
@@ -186,11 +224,14 @@ def _clean_office(center: Center, values: dict) -> dict:
     out = {}
     for key, value in values.items():
         if key == "name":
-            out[key] = _text(value, "name", "назву офісу", max_length=300, required=True)
+            out[key] = _text(value, "name", max_length=300, required=_("Enter the name of the office."))
         elif key == "kind":
             if value not in Office.Kind.values:
                 raise DomainError(
-                    "Невідомий вид офісу: оберіть головний офіс, ТП, ВРМ або мобільний ЦНАП.",
+                    _(
+                        "Unknown kind of office: choose the main office, a branch office (ТП), a remote workplace "
+                        "(ВРМ) or a mobile center."
+                    ),
                     code="invalid_kind",
                     field="kind",
                 )
@@ -198,18 +239,17 @@ def _clean_office(center: Center, values: dict) -> dict:
         elif key == "settlement":
             if value is not None:
                 if not isinstance(value, Settlement):
-                    raise DomainError("Населений пункт не знайдено.", code="unknown_settlement", field="settlement")
+                    raise DomainError(_("Settlement not found."), code="unknown_settlement", field="settlement")
                 if value.hromada_id != center.hromada_id:
                     raise DomainError(
-                        f"Населений пункт «{value.name}» не належить до громади цього ЦНАП.",
+                        _("The settlement «%(name)s» does not belong to the hromada of this center.")
+                        % {"name": value.name},
                         code="settlement_outside_hromada",
                         field="settlement",
                     )
             out[key] = value
         elif key in ("address", "phone"):
-            out[key] = _text(
-                value, key, "адресу" if key == "address" else "телефон", max_length=400 if key == "address" else 40
-            )
+            out[key] = _text(value, key, max_length=400 if key == "address" else 40)
         elif key == "email":
             out[key] = _email(value)
         elif key == "latitude":
@@ -233,20 +273,20 @@ def create_center(*, hromada: Hromada, name: str, slug: str, actor, **fields) ->
     _unknown(fields, CENTER_FIELDS)
     user = _staff_user(actor)
     if user is not None and user.role != Role.SYSADMIN:
-        raise PermissionDenied("Недостатньо прав: створювати ЦНАП може лише системний адміністратор.")
+        raise PermissionDenied(_("Not enough rights: only a system administrator may create centers."))
     if not isinstance(hromada, Hromada):
-        raise DomainError("Громаду не знайдено.", code="unknown_hromada", field="hromada")
+        raise DomainError(_("Hromada not found."), code="unknown_hromada", field="hromada")
     slug = (slug or "").strip()
     if not SLUG_RE.match(slug) or len(slug) > 80:
         raise DomainError(
-            "Ідентифікатор (slug) може містити лише малі латинські літери, цифри й дефіси.",
+            _("The identifier (slug) may contain only lowercase Latin letters, digits and hyphens."),
             code="invalid_slug",
             field="slug",
         )
     values = _clean_center({"name": name, **fields})
     with transaction.atomic():
         if Center.objects.filter(slug=slug).exists():
-            raise Conflict(f"ЦНАП з ідентифікатором «{slug}» уже існує.", field="slug")
+            raise Conflict(_("A center with the identifier «%(slug)s» already exists.") % {"slug": slug}, field="slug")
         center = Center.objects.create(hromada=hromada, slug=slug, **values)
         audit.record(
             actor, "orgs.center_created", center, center_id=center.pk, data={"slug": slug, "hromada": hromada.katottg}
@@ -277,7 +317,7 @@ def create_office(*, center: Center, kind: str, name: str, actor, **fields) -> O
     with transaction.atomic():
         Center.objects.select_for_update().filter(pk=center.pk).first()
         if values["kind"] == Office.Kind.MAIN and center.offices.filter(kind=Office.Kind.MAIN).exists():
-            raise Conflict("Головний офіс у цього ЦНАП уже є; оберіть інший вид офісу.", field="kind")
+            raise Conflict(_("This center already has a main office; choose another kind of office."), field="kind")
         office = Office.objects.create(center=center, **values)
         audit.record(actor, "orgs.office_created", office, data={"kind": office.kind, "name": office.name})
     return office
@@ -293,7 +333,7 @@ def update_office(office: Office, *, actor, **fields) -> Office:
             values.get("kind") == Office.Kind.MAIN
             and office.center.offices.filter(kind=Office.Kind.MAIN).exclude(pk=office.pk).exists()
         ):
-            raise Conflict("Головний офіс у цього ЦНАП уже є; оберіть інший вид офісу.", field="kind")
+            raise Conflict(_("This center already has a main office; choose another kind of office."), field="kind")
         before = _snapshot(office, values)
         for key, value in values.items():
             setattr(office, key, value)
@@ -314,12 +354,17 @@ def _fmt(value: time) -> str:
 def _check_interval(opens, closes, *, where: str, field: str = "") -> None:
     prefix = f"{field}." if field else ""
     if not isinstance(opens, time):
-        raise DomainError(f"{where}: вкажіть час відкриття.", code="required", field=f"{prefix}opens")
+        raise DomainError(
+            _("%(where)s: enter the opening time.") % {"where": where}, code="required", field=f"{prefix}opens"
+        )
     if not isinstance(closes, time):
-        raise DomainError(f"{where}: вкажіть час закриття.", code="required", field=f"{prefix}closes")
+        raise DomainError(
+            _("%(where)s: enter the closing time.") % {"where": where}, code="required", field=f"{prefix}closes"
+        )
     if closes <= opens:
         raise DomainError(
-            f"{where}: час закриття ({_fmt(closes)}) має бути пізніше за час відкриття ({_fmt(opens)}).",
+            _("%(where)s: the closing time (%(closes)s) must be later than the opening time (%(opens)s).")
+            % {"where": where, "closes": _fmt(closes), "opens": _fmt(opens)},
             code="closes_before_opens",
             field=f"{prefix}closes",
         )
@@ -331,26 +376,32 @@ def validate_weekly_hours(hours: dict) -> dict[int, list[tuple[time, time]]]:
     clean: dict[int, list[tuple[time, time]]] = {}
     for weekday, intervals in hours.items():
         if not isinstance(weekday, int) or not 0 <= weekday <= 6:
-            raise DomainError(f"Невідомий день тижня: {weekday}.", code="invalid_weekday", field="hours")
-        day = DAY_NAMES[weekday]
+            raise DomainError(
+                _("Unknown day of the week: %(weekday)s.") % {"weekday": weekday}, code="invalid_weekday", field="hours"
+            )
+        day = str(DAY_LABELS[weekday])
         indexed = []
         for index, interval in enumerate(intervals or []):
             try:
                 opens, closes = interval
             except (TypeError, ValueError):
-                raise DomainError(f"{day}: інтервал має складатися з часу відкриття і закриття.", field="hours")
+                raise DomainError(
+                    _("%(day)s: an interval must consist of an opening and a closing time.") % {"day": day},
+                    field="hours",
+                )
             _check_interval(opens, closes, where=day, field=f"hours.{weekday}.{index}")
             indexed.append((opens, closes, index))
         indexed.sort()
         for (_o1, c1, _i1), (o2, c2, i2) in pairwise(indexed):
             if o2 < c1:
                 raise DomainError(
-                    f"{day}: інтервали перетинаються ({_fmt(o2)}–{_fmt(c2)} починається до {_fmt(c1)}).",
+                    _("%(day)s: the intervals overlap (%(interval)s starts before %(time)s).")
+                    % {"day": day, "interval": f"{_fmt(o2)}–{_fmt(c2)}", "time": _fmt(c1)},
                     code="intervals_overlap",
                     field=f"hours.{weekday}.{i2}.opens",
                 )
         if indexed:
-            clean[weekday] = [(o, c) for o, c, _ in indexed]
+            clean[weekday] = [(o, c) for o, c, _index in indexed]
     return clean
 
 
@@ -394,10 +445,10 @@ def add_schedule_exception(
     """Record a closure, a shortened day or special hours on ``date``; one exception per day."""
     _require_center(actor, office.center, SCHEDULE_EDITORS)
     if not isinstance(date, date_type):
-        raise DomainError("Вкажіть дату.", code="required", field="date")
+        raise DomainError(_("Enter the date."), code="required", field="date")
     if kind not in ScheduleException.Kind.values:
         raise DomainError(
-            "Невідомий вид винятку: оберіть «не працює», «скорочений день» або «особливий графік».",
+            _("Unknown kind of exception: choose «closed», «shortened day» or «special hours»."),
             code="invalid_kind",
             field="kind",
         )
@@ -405,12 +456,13 @@ def add_schedule_exception(
         opens = closes = None
     else:
         _check_interval(opens, closes, where=f"{date:%d.%m.%Y}")
-    note = _text(note, "note", "примітку", max_length=300)
+    note = _text(note, "note", max_length=300)
     with transaction.atomic():
         Office.objects.select_for_update().filter(pk=office.pk).first()
         if office.schedule_exceptions.filter(date=date).exists():
             raise Conflict(
-                f"На {date:%d.%m.%Y} для цього офісу вже є виняток; спершу видаліть його.",
+                _("There is already an exception for this office on %(date)s; delete it first.")
+                % {"date": f"{date:%d.%m.%Y}"},
                 code="exception_exists",
                 field="date",
             )
@@ -452,26 +504,28 @@ def create_provider(*, name: str, edrpou: str, kind: str, region: Region, actor,
     """Register a СНАП. The ЄДРПОУ code is checked with its control digit (python-stdnum)."""
     _unknown(fields, PROVIDER_FIELDS)
     if not isinstance(region, Region):
-        raise DomainError("Область не знайдено.", code="unknown_region", field="region")
+        raise DomainError(_("Oblast not found."), code="unknown_region", field="region")
     _require_region_for_provider(actor, region)
-    name = _text(name, "name", "назву СНАП", max_length=400, required=True)
+    name = _text(name, "name", max_length=400, required=_("Enter the name of the provider."))
     code = validate_edrpou(edrpou)
     if kind not in Provider.Kind.values:
-        raise DomainError("Невідомий вид СНАП.", code="invalid_kind", field="kind")
+        raise DomainError(_("Unknown kind of provider."), code="invalid_kind", field="kind")
     values = {}
     for key, value in fields.items():
         if key == "hromada":
             if value is not None and (not isinstance(value, Hromada) or value.region_id != region.pk):
                 raise DomainError(
-                    "Громада не належить до обраної області.", code="hromada_outside_region", field="hromada"
+                    _("The hromada does not belong to the chosen oblast."),
+                    code="hromada_outside_region",
+                    field="hromada",
                 )
             values[key] = value
         elif key == "short_name":
-            values[key] = _text(value, key, "коротку назву", max_length=120)
+            values[key] = _text(value, key, max_length=120)
         elif key == "address":
-            values[key] = _text(value, key, "адресу", max_length=400)
+            values[key] = _text(value, key, max_length=400)
         elif key == "phone":
-            values[key] = _text(value, key, "телефон", max_length=40)
+            values[key] = _text(value, key, max_length=40)
         elif key == "email":
             values[key] = _email(value)
         elif key == "website":
@@ -480,7 +534,11 @@ def create_provider(*, name: str, edrpou: str, kind: str, region: Region, actor,
             values[key] = bool(value)
     with transaction.atomic():
         if Provider.objects.filter(edrpou=code, name=name).exists():
-            raise Conflict(f"СНАП «{name}» з кодом ЄДРПОУ {code} уже зареєстровано.", field="edrpou")
+            raise Conflict(
+                _("The provider «%(name)s» with the EDRPOU code %(code)s is already registered.")
+                % {"name": name, "code": code},
+                field="edrpou",
+            )
         provider = Provider.objects.create(name=name, edrpou=code, kind=kind, region=region, **values)
         audit.record(
             actor, "orgs.provider_created", provider, provider_id=provider.pk, data={"edrpou": code, "kind": kind}
@@ -493,25 +551,28 @@ def create_provider(*, name: str, edrpou: str, kind: str, region: Region, actor,
 KATOTTG_RE = re.compile(r"^UA\d{17}$")
 
 
-def _katottg(model, code, *, field: str, what: str):
+def _katottg(model, code, *, field: str, unknown: str):
+    """``unknown``: the message (with ``%(code)s``) for a well-formed code not in the table."""
     code = (code or "").strip()
     if not KATOTTG_RE.match(code):
         raise DomainError(
-            f"Код КАТОТТГ «{code}» некоректний: він має вигляд UA і 17 цифр.", code="invalid_katottg", field=field
+            _("Invalid KATOTTG code «%(code)s»: it looks like UA and 17 digits.") % {"code": code},
+            code="invalid_katottg",
+            field=field,
         )
     obj = model.objects.filter(katottg=code).first()
     if obj is None:
-        raise DomainError(f"Невідомий код КАТОТТГ «{code}»: {what} не знайдено.", code="unknown_katottg", field=field)
+        raise DomainError(unknown % {"code": code}, code="unknown_katottg", field=field)
     return obj
 
 
 def region_by_katottg(code, *, field: str = "region") -> Region:
-    return _katottg(Region, code, field=field, what="область")
+    return _katottg(Region, code, field=field, unknown=_("Unknown KATOTTG code «%(code)s»: oblast not found."))
 
 
 def hromada_by_katottg(code, *, field: str = "hromada") -> Hromada:
-    return _katottg(Hromada, code, field=field, what="громаду")
+    return _katottg(Hromada, code, field=field, unknown=_("Unknown KATOTTG code «%(code)s»: hromada not found."))
 
 
 def settlement_by_katottg(code, *, field: str = "settlement") -> Settlement:
-    return _katottg(Settlement, code, field=field, what="населений пункт")
+    return _katottg(Settlement, code, field=field, unknown=_("Unknown KATOTTG code «%(code)s»: settlement not found."))
