@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 from vikno.core.audit import actor_from_request, record
@@ -16,8 +17,8 @@ from vikno.core.audit import actor_from_request, record
 from .models import ApiToken, User
 
 admin.site.__class__ = OTPAdminSite
-admin.site.site_header = "Вікно: адміністрування"
-admin.site.site_title = "Вікно"
+admin.site.site_header = _("Vikno: administration")
+admin.site.site_title = _("Vikno")
 
 
 @admin.register(User)
@@ -30,17 +31,17 @@ class UserAdmin(DjangoUserAdmin):
     readonly_fields = ("last_login", "date_joined")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Особа", {"fields": ("last_name", "first_name", "patronymic", "email", "phone")}),
-        ("Роль і прив'язка", {"fields": ("role", "center", "offices", "provider", "region")}),
+        (_("Person"), {"fields": ("last_name", "first_name", "patronymic", "email", "phone")}),
+        (_("Role and scope"), {"fields": ("role", "center", "offices", "provider", "region")}),
         (
-            "Доступ",
+            _("Access"),
             {"fields": ("is_active", "is_staff", "is_superuser", "demo_mfa_exempt", "groups", "user_permissions")},
         ),
-        ("Дати", {"fields": ("last_login", "date_joined")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
-        ("Роль і прив'язка", {"fields": ("role", "center", "provider", "region")}),
+        (_("Role and scope"), {"fields": ("role", "center", "provider", "region")}),
     )
 
     def save_model(self, request, obj, form, change):
@@ -76,7 +77,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         record(actor_from_request(request), "api_token.changed_in_admin", obj.user, data={"token": obj.prefix})
 
-    @admin.action(description="Відкликати вибрані токени")
+    @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):
         for token in queryset.filter(revoked=False).select_related("user"):
             with transaction.atomic():

@@ -20,20 +20,21 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vikno.core.audit import Actor, record
 from vikno.core.errors import DomainError, NotFound
-from vikno.core.i18n import in_ukrainian
 from vikno.core.scoping import ROLE_SCOPE_KIND, Role
 from vikno.orgs.models import Center, Office, Provider, Region
 
 from .models import ApiToken, User
 
 BACKUP_CODE_COUNT = 10
-BACKUP_DEVICE_NAME = "Резервні коди"
+BACKUP_DEVICE_NAME = "Резервні коди"  # stored as the device's name
 
 # --- Second factor -------------------------------------------------------------------------------
 
@@ -46,7 +47,7 @@ def has_second_factor(user) -> bool:
 def pending_totp_device(user) -> TOTPDevice:
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Застосунок автентифікації", confirmed=False)
+        device = TOTPDevice.objects.create(user=user, name="Застосунок автентифікації", confirmed=False)  # stored
     return device
 
 
@@ -55,7 +56,7 @@ def totp_secret_b32(device: TOTPDevice) -> str:
 
 
 def totp_qr_svg(device: TOTPDevice) -> str:
-    return segno.make(device.config_url, error="m").svg_inline(scale=5, title="QR-код для застосунку автентифікації")
+    return segno.make(device.config_url, error="m").svg_inline(scale=5, title=_("QR code for the authenticator app"))
 
 
 def _normalise_token(token: str) -> str:
@@ -105,10 +106,10 @@ def confirm_totp_device(device: TOTPDevice, actor: Actor) -> list[str]:
 # --- Staff ---------------------------------------------------------------------------------------
 
 ROLE_SCOPE_MESSAGES = {
-    "center": "Для ролі «{role}» потрібно вказати ЦНАП (і не вказувати СНАП чи область).",
-    "provider": "Для ролі «{role}» потрібно вказати СНАП (і не вказувати ЦНАП чи область).",
-    "region": "Для ролі «{role}» потрібно вказати область (і не вказувати ЦНАП чи СНАП).",
-    "all": "Системний адміністратор не прив'язаний до ЦНАП, СНАП чи області.",
+    "center": gettext_lazy("The role «%(role)s» needs a center (and neither a provider nor an oblast)."),
+    "provider": gettext_lazy("The role «%(role)s» needs a provider (and neither a center nor an oblast)."),
+    "region": gettext_lazy("The role «%(role)s» needs an oblast (and neither a center nor a provider)."),
+    "all": gettext_lazy("A system administrator is not tied to a center, a provider or an oblast."),
 }
 SCOPE_FIELD = {"center": "center", "provider": "provider", "region": "region", "all": "role"}
 NAME_FIELDS = {"first_name", "last_name", "patronymic", "email", "phone"}
@@ -117,7 +118,7 @@ NAME_FIELDS = {"first_name", "last_name", "patronymic", "email", "phone"}
 def _validate_scope(role: str, center, provider, region, offices) -> None:
     if role not in Role.values:
         raise DomainError(
-            "Невідома роль. Допустимі: " + ", ".join(f"{r.value} ({in_ukrainian(r.label)})" for r in Role) + ".",
+            _("Unknown role. Allowed: %(roles)s.") % {"roles": ", ".join(f"{r.value} ({r.label})" for r in Role)},
             code="invalid_role",
             field="role",
         )
@@ -126,18 +127,24 @@ def _validate_scope(role: str, center, provider, region, offices) -> None:
     expected = {k for k in given if k == kind}
     if {k for k, v in given.items() if v is not None} != expected:
         raise DomainError(
-            ROLE_SCOPE_MESSAGES[kind].format(role=in_ukrainian(Role(role).label)),
+            str(ROLE_SCOPE_MESSAGES[kind]) % {"role": Role(role).label},
             code="scope_mismatch",
             field=SCOPE_FIELD[kind],
         )
     if offices and role != Role.ADMINISTRATOR:
         raise DomainError(
-            "Офіси (ТП, ВРМ) призначають лише адміністраторам ЦНАП.", code="offices_not_allowed", field="offices"
+            _("Offices (branches, remote workplaces) are assigned only to administrators of a center."),
+            code="offices_not_allowed",
+            field="offices",
         )
     foreign = [office for office in offices if office.center_id != getattr(center, "pk", None)]
     if foreign:
         raise DomainError(
-            f"Офіс «{foreign[0]}» належить іншому ЦНАП: адміністратор може працювати лише в офісах свого ЦНАП.",
+            _(
+                "The office «%(office)s» belongs to another center: an administrator can work only in the offices "
+                "of their own center."
+            )
+            % {"office": foreign[0]},
             code="office_outside_center",
             field="offices",
         )
@@ -161,14 +168,22 @@ def create_staff(
     also get the Django admin (which asks for the second factor as well)."""
     username = (username or "").strip()
     if not username:
-        raise DomainError("Вкажіть логін.", code="required", field="username")
+        raise DomainError(_("Enter the username."), code="required", field="username")
     unknown = set(names) - NAME_FIELDS
     if unknown:
-        raise DomainError(f"Невідомі поля: {', '.join(sorted(unknown))}.", code="unknown_field", field=min(unknown))
+        raise DomainError(
+            _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(unknown))},
+            code="unknown_field",
+            field=min(unknown),
+        )
     offices = list(offices)
     _validate_scope(role, center, provider, region, offices)
     if User.objects.filter(username__iexact=username).exists():
-        raise DomainError(f"Логін «{username}» уже зайнятий.", code="username_taken", field="username")
+        raise DomainError(
+            _("The username «%(username)s» is already taken.") % {"username": username},
+            code="username_taken",
+            field="username",
+        )
     user = User(
         username=username,
         role=role,
@@ -191,7 +206,9 @@ def create_staff(
         with transaction.atomic():
             user.save()
     except IntegrityError:
-        raise DomainError("Роль і прив'язка працівника не узгоджені.", code="scope_mismatch", field="role") from None
+        raise DomainError(
+            _("The staff member's role and scope do not match."), code="scope_mismatch", field="role"
+        ) from None
     if offices:
         user.offices.set(offices)
     record(
@@ -207,26 +224,34 @@ def resolve_scope(*, center: str = "", provider: str = "", region: str = "", off
     """Look up scope objects by slug / ЄДРПОУ / КАТОТТГ (or numeric id) for the command line."""
     found: dict = {"offices": []}
     if center:
-        found["center"] = _lookup(Center, center, "slug", "ЦНАП", "center")
+        found["center"] = _lookup(Center, center, "slug", "center")
     if provider:
-        found["provider"] = _lookup(Provider, provider, "edrpou", "СНАП", "provider")
+        found["provider"] = _lookup(Provider, provider, "edrpou", "provider")
     if region:
-        found["region"] = _lookup(Region, region, "katottg", "Область", "region")
+        found["region"] = _lookup(Region, region, "katottg", "region")
     for ref in offices:
         office = Office.objects.filter(pk=ref).first() if str(ref).isdigit() else None
         if office is None:
-            raise NotFound(f"Офіс з id «{ref}» не знайдено.", field="offices")
+            raise NotFound(_("Office with id «%(ref)s» not found.") % {"ref": ref}, field="offices")
         found["offices"].append(office)
     return found
 
 
-def _lookup(model, ref: str, field: str, what: str, form_field: str):
+def _not_found(form_field: str, ref: str) -> str:
+    if form_field == "center":
+        return _("Center «%(ref)s» not found.") % {"ref": ref}
+    if form_field == "provider":
+        return _("Provider «%(ref)s» not found.") % {"ref": ref}
+    return _("Oblast «%(ref)s» not found.") % {"ref": ref}
+
+
+def _lookup(model, ref: str, field: str, form_field: str):
     query = {"pk": int(ref)} if ref.isdigit() and field != "edrpou" else {field: ref}
     obj = model.objects.filter(**query).first()
     if obj is None and ref.isdigit():
         obj = model.objects.filter(pk=int(ref)).first()
     if obj is None:
-        raise NotFound(f"{what} «{ref}» не знайдено.", field=form_field)
+        raise NotFound(_not_found(form_field, ref), field=form_field)
     return obj
 
 
@@ -238,11 +263,13 @@ def issue_api_token(user: User, name: str, *, days: int | None = None, actor: Ac
     """A new token acting as ``user``; returns it with the secret, which is never stored."""
     name = (name or "").strip()
     if not name:
-        raise DomainError("Вкажіть назву токена (наприклад, «Кіоск у холі»).", code="required", field="name")
+        raise DomainError(
+            _("Enter the name of the token (for example, «Kiosk in the hall»)."), code="required", field="name"
+        )
     if days is not None and days < 1:
-        raise DomainError("Строк дії токена — щонайменше 1 день.", code="invalid_days", field="days")
+        raise DomainError(_("A token is valid for at least 1 day."), code="invalid_days", field="days")
     if not user.is_active:
-        raise DomainError("Обліковий запис вимкнено: токен для нього не видається.", code="inactive", field="user")
+        raise DomainError(_("The account is disabled: no token is issued for it."), code="inactive", field="user")
     expires_at = timezone.now() + timedelta(days=days) if days else None
     token, secret = ApiToken.issue(user, name, expires_at=expires_at)
     record(
@@ -261,10 +288,12 @@ def revoke_api_token(prefix: str, *, actor: Actor) -> ApiToken:
         prefix = prefix[3:11]
     matches = list(ApiToken.objects.select_for_update().filter(prefix=prefix, revoked=False)[:2])
     if not matches:
-        raise NotFound(f"Чинного токена з префіксом «{prefix}» не знайдено.", field="prefix")
+        raise NotFound(_("No valid token with the prefix «%(prefix)s» found.") % {"prefix": prefix}, field="prefix")
     if len(matches) > 1:
         raise DomainError(
-            f"Префікс «{prefix}» мають кілька токенів; відкличте через адмінку.", code="ambiguous", field="prefix"
+            _("Several tokens have the prefix «%(prefix)s»; revoke the right one in the admin.") % {"prefix": prefix},
+            code="ambiguous",
+            field="prefix",
         )
     token = matches[0]
     token.revoked = True

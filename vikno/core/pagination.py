@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from .errors import DomainError
 
@@ -32,19 +33,21 @@ def _decode(cursor: str) -> list[Any]:
             raise ValueError
         return values
     except (ValueError, TypeError):
-        raise DomainError("Некоректний курсор сторінки.", code="invalid_cursor", field="cursor") from None
+        raise DomainError(_("Invalid page cursor."), code="invalid_cursor", field="cursor") from None
 
 
 def paginate(queryset: QuerySet, *, key: tuple[str, ...] = ("id",), cursor: str | None = None, limit: int = 50) -> Page:
     """Return one page ordered by ``key`` (ascending, last field unique). ``cursor`` continues
     after the last row of the previous page."""
     if limit < 1 or limit > MAX_LIMIT:
-        raise DomainError(f"Розмір сторінки має бути від 1 до {MAX_LIMIT}.", code="invalid_limit", field="limit")
+        raise DomainError(
+            _("The page size must be between 1 and %(max)s.") % {"max": MAX_LIMIT}, code="invalid_limit", field="limit"
+        )
     queryset = queryset.order_by(*key)
     if cursor:
         values = _decode(cursor)
         if len(values) != len(key):
-            raise DomainError("Некоректний курсор сторінки.", code="invalid_cursor", field="cursor")
+            raise DomainError(_("Invalid page cursor."), code="invalid_cursor", field="cursor")
         condition = Q()
         for i, field in enumerate(key):
             step = Q(**{f"{field}__gt": values[i]})
@@ -72,14 +75,16 @@ def newest_first(queryset: QuerySet, field: str, *, cursor: str | None = None, l
     from datetime import datetime
 
     if limit < 1 or limit > MAX_LIMIT:
-        raise DomainError(f"Розмір сторінки має бути від 1 до {MAX_LIMIT}.", code="invalid_limit", field="limit")
+        raise DomainError(
+            _("The page size must be between 1 and %(max)s.") % {"max": MAX_LIMIT}, code="invalid_limit", field="limit"
+        )
     queryset = queryset.order_by(f"-{field}", "-id")
     if cursor:
         values = _decode(cursor)
         try:
             at, last_id = datetime.fromisoformat(values[0]), int(values[1])
         except (IndexError, TypeError, ValueError):
-            raise DomainError("Некоректний курсор сторінки.", code="invalid_cursor", field="cursor") from None
+            raise DomainError(_("Invalid page cursor."), code="invalid_cursor", field="cursor") from None
         queryset = queryset.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "id__lt": last_id}))
     rows = list(queryset[: limit + 1])
     more = len(rows) > limit

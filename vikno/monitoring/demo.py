@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from vikno.core.audit import Actor
+from vikno.core.i18n import in_ukrainian
 from vikno.orgs.models import Center
 
 from . import services
@@ -129,7 +130,7 @@ def create_indicators() -> int:
                 "method": method,
                 "function": function,
                 "position": position,
-                "description": services.REGISTRY[function].label if function else "",
+                "description": in_ukrainian(services.REGISTRY[function].label) if function else "",
                 **extra,
             },
         )

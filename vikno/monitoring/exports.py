@@ -7,6 +7,7 @@ import csv
 import io
 from decimal import Decimal
 
+from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -16,12 +17,18 @@ from .models import AssessmentStatus, Section
 from .services import Summary, as_text
 
 
+def _period_in_ukrainian(period) -> str:
+    """The period's label in Ukrainian, whatever the staff member's language: the file is for publication."""
+    with translation.override("uk"):
+        return period.label
+
+
 def title_lines(summary: Summary) -> list[str]:
     scope = summary.region.name if summary.region else "усі доступні ЦНАП"
     title = summary.questionnaire.title if summary.questionnaire else "опитувальник не налаштовано"
     return [
         f"Моніторинг ЦНАП: {scope}",
-        f"Період: {summary.period.label} ({summary.period.start:%d.%m.%Y} – {summary.period.end:%d.%m.%Y}); {title}",
+        f"Період: {_period_in_ukrainian(summary.period)} ({summary.period.start:%d.%m.%Y} – {summary.period.end:%d.%m.%Y}); {title}",
     ]
 
 

@@ -94,11 +94,11 @@ class Indicator(models.Model):
     def clean(self):
         if self.target is not None and self.threshold is not None:
             if self.direction == self.Direction.HIGHER and self.target <= self.threshold:
-                raise ValidationError({"target": "Коли більше — краще, ціль має бути більшою за поріг."})
+                raise ValidationError({"target": _("When higher is better, the target must be above the threshold.")})
             if self.direction == self.Direction.LOWER and self.target >= self.threshold:
-                raise ValidationError({"target": "Коли менше — краще, ціль має бути меншою за поріг."})
+                raise ValidationError({"target": _("When lower is better, the target must be below the threshold.")})
         if self.method == self.Method.COMPUTED and not self.function:
-            raise ValidationError({"function": "Оберіть функцію для показника, що обчислюється системою."})
+            raise ValidationError({"function": _("Choose the function of an indicator computed by the system.")})
 
     def __str__(self) -> str:
         return self.name
@@ -224,9 +224,11 @@ class Question(models.Model):
     def clean(self):
         if self.kind == self.Kind.NUMBER:
             if self.scale_zero is None or self.scale_full is None or self.scale_zero == self.scale_full:
-                raise ValidationError({"scale_full": "Для числового питання задайте дві різні точки шкали."})
+                raise ValidationError(
+                    {"scale_full": _("For a number question, set two different points of the scale.")}
+                )
             if self.min_value is not None and self.max_value is not None and self.min_value > self.max_value:
-                raise ValidationError({"max_value": "Найбільше значення має бути не меншим за найменше."})
+                raise ValidationError({"max_value": _("The largest value must not be less than the smallest.")})
 
     def __str__(self) -> str:
         return self.text

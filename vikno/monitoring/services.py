@@ -36,12 +36,13 @@ from functools import cached_property
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from vikno.catalog.models import Service
 from vikno.catalog.services import service_list_in_force
 from vikno.core.audit import Actor, record
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
-from vikno.core.i18n import in_ukrainian
 from vikno.core.scoping import Role
 from vikno.orgs.models import Center, Office, Region
 from vikno.reports.models import DailyRollup
@@ -89,12 +90,12 @@ class Period:
 
     @property
     def label(self) -> str:
-        year, _, part = self.key.partition("-")
+        year, _sep, part = self.key.partition("-")
         if not part:
-            return f"{year} рік"
+            return _("the year %(year)s") % {"year": year}
         if part[0] == "Q":
-            return f"{part[1]} квартал {year}"
-        return f"{part[1]} півріччя {year}"
+            return _("quarter %(number)s of %(year)s") % {"number": part[1], "year": year}
+        return _("half-year %(number)s of %(year)s") % {"number": part[1], "year": year}
 
 
 def parse_period(key: str | None, kind: str | None = None) -> Period:
@@ -102,7 +103,7 @@ def parse_period(key: str | None, kind: str | None = None) -> Period:
     match = PERIOD_RE.match((key or "").strip().upper())
     if not match:
         raise DomainError(
-            "Період вкажіть як 2026-Q1 (квартал), 2026-H1 (півріччя) або 2026 (рік).", code="period_invalid",
+            _("Write the period as 2026-Q1 (quarter), 2026-H1 (half-year) or 2026 (year)."), code="period_invalid",
             field="period",
         )  # fmt: skip
     year, letter, number = int(match[1]), match[2], int(match[3] or 0)
@@ -110,16 +111,16 @@ def parse_period(key: str | None, kind: str | None = None) -> Period:
         found_kind, first_month, months = PeriodKind.QUARTER, 3 * (number - 1) + 1, 3
     elif letter == "H":
         if number > 2:
-            raise DomainError("Півріч у році лише два: H1 або H2.", code="period_invalid", field="period")
+            raise DomainError(_("A year has only two half-years: H1 or H2."), code="period_invalid", field="period")
         found_kind, first_month, months = PeriodKind.HALF_YEAR, 6 * (number - 1) + 1, 6
     else:
         found_kind, first_month, months = PeriodKind.YEAR, 1, 12
     if year < 2000 or year > 2100:
-        raise DomainError("Рік періоду поза межами 2000–2100.", code="period_invalid", field="period")
+        raise DomainError(_("The year of the period is outside 2000–2100."), code="period_invalid", field="period")
     if kind and found_kind != kind:
         raise DomainError(
-            f"Цей опитувальник заповнюють за період «{in_ukrainian(PeriodKind(kind).label).lower()}»: "
-            f"період {key} йому не підходить.",
+            _("This questionnaire is filled in per «%(kind)s»: the period %(key)s does not fit it.")
+            % {"kind": str(PeriodKind(kind).label).lower(), "key": key},
             code="period_kind",
             field="period",
         )
@@ -169,14 +170,14 @@ class IndicatorContext:
 @dataclass(frozen=True)
 class ComputedIndicator:
     name: str
-    label: str
+    label: str  # lazy: the reader's language
     function: Callable[[IndicatorContext], Decimal | None]
 
 
 REGISTRY: dict[str, ComputedIndicator] = {}
 
 
-def register(name: str, label: str):
+def register(name: str, label):
     """Register a function ``(IndicatorContext) -> Decimal | None`` under ``name`` (``None``: no data)."""
 
     def decorator(function):
@@ -194,23 +195,23 @@ def _share(part: Decimal, whole: Decimal) -> Decimal | None:
     return q2(part * HUNDRED / whole) if whole else None
 
 
-@register("refused_share", "Частка відмов, % від зареєстрованих заяв")
+@register("refused_share", gettext_lazy("Share of refusals, % of registered applications"))
 def refused_share(ctx: IndicatorContext) -> Decimal | None:
     return _share(ctx.total("refused"), ctx.total("cases_registered"))
 
 
-@register("visitors_per_day", "Відвідувачів у середньому за робочий день")
+@register("visitors_per_day", gettext_lazy("Visitors per working day on average"))
 def visitors_per_day(ctx: IndicatorContext) -> Decimal | None:
     days = ctx.total("working_days")
     return q2(ctx.total("tickets") / days) if days else None
 
 
-@register("satisfied_share", "Задоволені відвідувачі (4–5 зірок), %")
+@register("satisfied_share", gettext_lazy("Satisfied visitors (4–5 stars), %"))
 def satisfied_share(ctx: IndicatorContext) -> Decimal | None:
     return _share(ctx.total("ratings_satisfied"), ctx.total("ratings_count"))
 
 
-@register("loyalty_index", "Індекс лояльності (NPS), −100…100")
+@register("loyalty_index", gettext_lazy("Loyalty index (NPS), −100…100"))
 def loyalty_index(ctx: IndicatorContext) -> Decimal | None:
     answered = ctx.total("ratings_recommend")
     if not answered:
@@ -218,7 +219,7 @@ def loyalty_index(ctx: IndicatorContext) -> Decimal | None:
     return q2((ctx.total("ratings_promoters") - ctx.total("ratings_detractors")) * HUNDRED / answered)
 
 
-@register("service_list_share", "Частка послуг каталогу в затвердженому переліку, %")
+@register("service_list_share", gettext_lazy("Share of catalog services in the approved service list, %"))
 def service_list_share(ctx: IndicatorContext) -> Decimal | None:
     catalog = Service.objects.filter(is_active=True).count()
     service_list = service_list_in_force(ctx.center, ctx.end)
@@ -228,12 +229,12 @@ def service_list_share(ctx: IndicatorContext) -> Decimal | None:
     return _share(Decimal(listed), Decimal(catalog))
 
 
-@register("access_points", "Кількість точок доступу (офіси, ТП, ВРМ, мобільні)")
+@register("access_points", gettext_lazy("Number of access points (offices, branches, remote workplaces, mobile)"))
 def access_points(ctx: IndicatorContext) -> Decimal | None:
     return Decimal(Office.objects.filter(center=ctx.center, is_active=True).count())
 
 
-@register("cases_per_1000", "Заяв на 1 000 мешканців громади")
+@register("cases_per_1000", gettext_lazy("Applications per 1,000 residents of the hromada"))
 def cases_per_1000(ctx: IndicatorContext) -> Decimal | None:
     population = ctx.center.hromada.population
     if not population:
@@ -260,7 +261,11 @@ def indicator_score(indicator: Indicator, value: Decimal | None) -> Decimal | No
 
 def _check_period_started(period: Period) -> None:
     if period.start > today():
-        raise DomainError(f"Період {period.key} ще не почався.", code="period_future", field="period")
+        raise DomainError(
+            _("The period %(period)s has not started yet.") % {"period": period.key},
+            code="period_future",
+            field="period",
+        )
 
 
 def compute_indicators(center: Center, period: str | Period, *, actor: Actor | None = None) -> list[IndicatorValue]:
@@ -290,7 +295,7 @@ def compute_indicators(center: Center, period: str | Period, *, actor: Actor | N
 
 def _store_value(indicator: Indicator, center: Center, period: Period, value, source, user, at) -> IndicatorValue:
     """The center's value of the indicator for the period, with its score, created or replaced."""
-    row, _ = IndicatorValue.objects.update_or_create(
+    row, _created = IndicatorValue.objects.update_or_create(
         indicator=indicator,
         center=center,
         period_start=period.start,
@@ -313,16 +318,16 @@ def set_manual_value(
     """Store a value entered by hand for a manual indicator (checked against its allowed range)."""
     user = actor.user
     if getattr(user, "role", None) not in INDICATOR_EDIT_ROLES:
-        raise PermissionDenied("Вводити значення показників можуть керівник ЦНАП і моніторинг області.")
+        raise PermissionDenied(_("Indicator values are entered by the head of the center and the oblast monitoring."))
     if not Center.objects.visible_to(user).filter(pk=center.pk).exists():
-        raise NotFound("ЦНАП не знайдено.", field="center")
+        raise NotFound(_("Center not found."), field="center")
     if indicator.method != Indicator.Method.MANUAL or not indicator.is_active:
-        raise DomainError("Значення цього показника обчислює система.", code="not_manual", field="value")
+        raise DomainError(_("The value of this indicator is computed by the system."), code="not_manual", field="value")
     period = period if isinstance(period, Period) else parse_period(period)
     _check_period_started(period)
     value = _number(raw, indicator.min_value, indicator.max_value, field="value")
     if value is None:
-        raise DomainError("Вкажіть значення показника.", code="required", field="value")
+        raise DomainError(_("Enter the value of the indicator."), code="required", field="value")
     with transaction.atomic():
         row = _store_value(indicator, center, period, value, IndicatorValue.Source.MANUAL, user, timezone.now())
         record(
@@ -351,7 +356,8 @@ class AnswerErrors(DomainError):
 
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
-        super().__init__(f"Перевірте відповіді: помилок — {len(errors)}. " + " ".join(errors.values()))
+        count = ngettext("Check the answers: %(count)d error.", "Check the answers: %(count)d errors.", len(errors))
+        super().__init__(count % {"count": len(errors)} + " " + " ".join(errors.values()))
 
     def as_dict(self) -> dict:
         return {**super().as_dict(), "errors": self.errors}
@@ -376,15 +382,23 @@ def _number(raw, low, high, *, field: str) -> Decimal | None:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise DomainError(f"«{raw}» — не число.", code="not_a_number", field=field) from None
+        raise DomainError(_("«%(raw)s» is not a number.") % {"raw": raw}, code="not_a_number", field=field) from None
     if not value.is_finite():
-        raise DomainError(f"«{raw}» — не число.", code="not_a_number", field=field)
+        raise DomainError(_("«%(raw)s» is not a number.") % {"raw": raw}, code="not_a_number", field=field)
     if low is not None and value < low:
-        raise DomainError(f"Значення {value} менше за допустиме ({as_text(low)}).", code="out_of_range", field=field)
+        raise DomainError(
+            _("The value %(value)s is less than allowed (%(low)s).") % {"value": value, "low": as_text(low)},
+            code="out_of_range",
+            field=field,
+        )
     if high is not None and value > high:
-        raise DomainError(f"Значення {value} більше за допустиме ({as_text(high)}).", code="out_of_range", field=field)
+        raise DomainError(
+            _("The value %(value)s is more than allowed (%(high)s).") % {"value": value, "high": as_text(high)},
+            code="out_of_range",
+            field=field,
+        )
     if value != value.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise DomainError("Не більше двох знаків після коми.", code="too_precise", field=field)
+        raise DomainError(_("No more than two decimal places."), code="too_precise", field=field)
     return value
 
 
@@ -410,7 +424,7 @@ def parse_answer(question: Question, raw) -> Parsed | None:
         return None
     if question.kind == Question.Kind.YES_NO:
         if text not in ("yes", "no"):
-            raise DomainError("Оберіть «так» або «ні».", code="invalid_choice", field=name)
+            raise DomainError(_("Choose «yes» or «no»."), code="invalid_choice", field=name)
         yes = text == "yes"
         return Parsed(value_bool=yes, points=q2(question.max_points) if yes else q2(ZERO))
     if question.kind == Question.Kind.NUMBER:
@@ -418,7 +432,7 @@ def parse_answer(question: Question, raw) -> Parsed | None:
         return Parsed(value_number=value, points=number_points(question, value))
     choice = next((c for c in question.choices.all() if str(c.pk) == text), None)
     if choice is None:
-        raise DomainError("Оберіть один із запропонованих варіантів.", code="invalid_choice", field=name)
+        raise DomainError(_("Choose one of the options offered."), code="invalid_choice", field=name)
     return Parsed(choice=choice, points=q2(min(choice.points, question.max_points)))
 
 
@@ -523,18 +537,18 @@ def visible_center(user, center_id) -> Center:
     try:
         center_id = int(center_id)
     except (TypeError, ValueError):
-        raise NotFound("ЦНАП не знайдено.", field="center") from None
+        raise NotFound(_("Center not found."), field="center") from None
     center = Center.objects.visible_to(user).filter(pk=center_id).first()
     if center is None:
-        raise NotFound("ЦНАП не знайдено.", field="center")
+        raise NotFound(_("Center not found."), field="center")
     return center
 
 
 def _require_filler(user, center: Center) -> None:
     if getattr(user, "role", None) not in FILL_ROLES:
-        raise PermissionDenied("Самооцінювання заповнюють адміністратори та керівник ЦНАП.")
+        raise PermissionDenied(_("The self-assessment is filled in by the administrators and the head of the center."))
     if not Center.objects.visible_to(user).filter(pk=center.pk).exists():
-        raise NotFound("ЦНАП не знайдено.", field="center")
+        raise NotFound(_("Center not found."), field="center")
 
 
 def find_assessment(center: Center, questionnaire: Questionnaire, period: Period) -> Assessment | None:
@@ -562,7 +576,7 @@ def save_answers(
     user = actor.user
     _require_filler(user, center)
     if not questionnaire.is_active:
-        raise DomainError("Цей опитувальник більше не заповнюють.", code="questionnaire_inactive")
+        raise DomainError(_("This questionnaire is no longer filled in."), code="questionnaire_inactive")
     period = period if isinstance(period, Period) else parse_period(period, questionnaire.period_kind)
     if period.kind != questionnaire.period_kind:
         parse_period(period.key, questionnaire.period_kind)
@@ -583,8 +597,10 @@ def save_answers(
         )
         if assessment.status not in EDITABLE:
             raise Conflict(
-                f"Самооцінювання за {period.label} уже має статус «{in_ukrainian(AssessmentStatus(assessment.status).label)}»: "
-                "змінювати відповіді не можна.",
+                _(
+                    "The self-assessment for %(period)s already has the status «%(status)s»: the answers cannot be changed."
+                )
+                % {"period": period.label, "status": AssessmentStatus(assessment.status).label},
                 code="not_editable",
             )
         Answer.objects.filter(assessment=assessment).exclude(question_id__in=parsed.keys()).delete()
@@ -618,7 +634,7 @@ def save_answers(
 @dataclass(frozen=True)
 class Transition:
     name: str
-    label: str  # Ukrainian infinitive for messages: «Неможливо <label>…»
+    label: str  # lazy infinitive for messages: «Cannot <label>…»
     sources: tuple[str, ...]
     target: str
     roles: tuple[str, ...]
@@ -628,13 +644,13 @@ TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
         Transition(
-            "submit", "подати самооцінювання", EDITABLE, AssessmentStatus.SUBMITTED, FILL_ROLES
+            "submit", gettext_lazy("submit the self-assessment"), EDITABLE, AssessmentStatus.SUBMITTED, FILL_ROLES
         ),
         Transition(
-            "accept", "прийняти самооцінювання", (AssessmentStatus.SUBMITTED,), AssessmentStatus.REVIEWED, REVIEW_ROLES
+            "accept", gettext_lazy("accept the self-assessment"), (AssessmentStatus.SUBMITTED,), AssessmentStatus.REVIEWED, REVIEW_ROLES
         ),
         Transition(
-            "return", "повернути самооцінювання", (AssessmentStatus.SUBMITTED,), AssessmentStatus.RETURNED, REVIEW_ROLES
+            "return", gettext_lazy("return the self-assessment"), (AssessmentStatus.SUBMITTED,), AssessmentStatus.RETURNED, REVIEW_ROLES
         ),
     ]
 }  # fmt: skip
@@ -647,24 +663,27 @@ def transition(assessment: Assessment, name: str, *, actor: Actor, comment: str 
     questions (400)."""
     step = TRANSITIONS.get(name)
     if step is None:
-        raise DomainError("Невідома дія.", code="unknown_action", field="action")
+        raise DomainError(_("Unknown action."), code="unknown_action", field="action")
     user = actor.user
     comment = (comment or "").strip()
     with transaction.atomic():
         current = Assessment.objects.visible_to(user).select_for_update().filter(pk=assessment.pk).first()
         if current is None:
-            raise NotFound("Самооцінювання не знайдено.")
+            raise NotFound(_("Self-assessment not found."))
         if getattr(user, "role", None) not in step.roles:
-            raise PermissionDenied(f"Ваша роль не дозволяє {step.label}.")
+            raise PermissionDenied(_("Your role does not allow you to %(action)s.") % {"action": step.label})
         if current.status not in step.sources:
             raise Conflict(
-                f"Неможливо {step.label}: воно має статус «{in_ukrainian(AssessmentStatus(current.status).label)}».",
+                _("Cannot %(action)s: it has the status «%(status)s».")
+                % {"action": step.label, "status": AssessmentStatus(current.status).label},
                 code="illegal_transition",
             )
         if name == "return" and not comment:
-            raise DomainError("Напишіть, що потрібно виправити.", code="comment_required", field="comment")
+            raise DomainError(_("Write what needs to be corrected."), code="comment_required", field="comment")
         if len(comment) > 4000:
-            raise DomainError("Коментар задовгий: не більше 4000 символів.", code="comment_too_long", field="comment")
+            raise DomainError(
+                _("The comment is too long: no more than 4000 characters."), code="comment_too_long", field="comment"
+            )
         if name == "submit":
             sections = questions_of(current.questionnaire)
             answered = set(Answer.objects.filter(assessment=current).values_list("question_id", flat=True))
@@ -672,7 +691,8 @@ def transition(assessment: Assessment, name: str, *, actor: Actor, comment: str 
             if missing:
                 shown = "; ".join(q.text for q in missing[:10])
                 raise DomainError(
-                    f"Не можна подати: немає відповіді на обов'язкові питання ({len(missing)}): {shown}.",
+                    _("Cannot submit: required questions are not answered (%(count)s): %(questions)s.")
+                    % {"count": len(missing), "questions": shown},
                     code="incomplete",
                 )
         before = current.status
@@ -697,13 +717,13 @@ def assessment_for(user, pk) -> Assessment:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
-        raise NotFound("Самооцінювання не знайдено.") from None
+        raise NotFound(_("Self-assessment not found.")) from None
     found = (
         Assessment.objects.visible_to(user).select_related("center", "questionnaire", "submitted_by", "reviewed_by")
     ).filter(pk=pk)
     assessment = found.first()
     if assessment is None:
-        raise NotFound("Самооцінювання не знайдено.")
+        raise NotFound(_("Self-assessment not found."))
     return assessment
 
 
@@ -807,7 +827,7 @@ def oblast_summary(
     indicator scores of the period, and whether it has submitted for the period."""
     questionnaire = active_questionnaire(questionnaire_code)
     if questionnaire_code and questionnaire is None:
-        raise NotFound("Опитувальник не знайдено.", field="questionnaire")
+        raise NotFound(_("Questionnaire not found."), field="questionnaire")
     kind = questionnaire.period_kind if questionnaire else PeriodKind.QUARTER
     selected = parse_period(period, kind) if period else period_containing(kind, today())
     centers = Center.objects.visible_to(user).filter(is_active=True).select_related("hromada")
@@ -816,7 +836,7 @@ def oblast_summary(
         try:
             region = Region.objects.visible_to(user).get(pk=int(region_id))
         except (ValueError, TypeError, Region.DoesNotExist):
-            raise NotFound("Область не знайдено.", field="region") from None
+            raise NotFound(_("Oblast not found."), field="region") from None
         centers = centers.filter(region=region)
     centers = list(centers.order_by("name"))
     ids = [c.pk for c in centers]

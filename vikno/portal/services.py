@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from vikno.cases import services as cases
 from vikno.cases.models import Case, Channel
@@ -44,7 +45,7 @@ def main_office(center: Center) -> Office:
     offices = Office.objects.filter(center=center, is_active=True).select_related("center")
     office = offices.filter(kind=Office.Kind.MAIN).first() or offices.order_by("id").first()
     if office is None:
-        raise NotFound("ЦНАП зараз не приймає звернень.")
+        raise NotFound(_("The center does not accept applications now."))
     return office
 
 
@@ -66,7 +67,7 @@ def online_service(center: Center, code: str) -> tuple[Service, ServiceVersion]:
     service = listed_services(center).filter(code=code).first()
     version = version_in_force(service, timezone.localdate()) if service else None
     if version is None or not version.online:
-        raise NotFound("Ця послуга не надається онлайн у цьому ЦНАП.")
+        raise NotFound(_("This service is not provided online at this center."))
     return service, version
 
 
@@ -81,11 +82,11 @@ def submit_application(center: Center, service: Service, data: dict, files: dict
     """Register an online application. ``files`` maps ``doc_<position>`` to an uploaded file, one per
     document of the ІК checklist; every file is checked before anything is written."""
     _service, version = online_service(center, service.code)
-    _required(data, "rnokpp", "Вкажіть РНОКПП (реєстраційний номер облікової картки платника податків).")
-    _required(data, "phone", "Вкажіть номер телефону для зв’язку.")
+    _required(data, "rnokpp", _("Enter the taxpayer registration number (RNOKPP)."))
+    _required(data, "phone", _("Enter a phone number to contact you."))
     if not data.get("data_consent"):
         raise DomainError(
-            "Щоб подати заяву, дайте згоду на обробку персональних даних.",
+            _("To submit the application, consent to the processing of personal data."),
             code="consent_required",
             field="data_consent",
         )
@@ -94,7 +95,11 @@ def submit_application(center: Center, service: Service, data: dict, files: dict
         field = f"doc_{document.position}"
         upload = files.get(field)
         if upload is None:
-            raise DomainError(f"Додайте скан документа «{document.name}».", code="file_missing", field=field)
+            raise DomainError(
+                _("Attach a scan of the document «%(document)s».") % {"document": document.name},
+                code="file_missing",
+                field=field,
+            )
         check_upload(upload, field=field)
     office = main_office(center)
     with transaction.atomic():
@@ -126,11 +131,13 @@ def _contact(data: dict) -> tuple[str, str]:
         try:
             validate_email(email)
         except ValidationError:
-            raise DomainError(f"Адреса електронної пошти «{email}» недійсна.", code="invalid_email", field="email")
+            raise DomainError(
+                _("The email address «%(email)s» is not valid.") % {"email": email}, code="invalid_email", field="email"
+            )
     phone = cases.normalise_phone(data.get("phone") or "")
     if not email and not phone:
         raise DomainError(
-            "Вкажіть електронну пошту або телефон, щоб ми могли надіслати відповідь.",
+            _("Enter an email address or a phone number so that we can send the answer."),
             code="contact_required",
             field="email",
         )
@@ -142,20 +149,22 @@ def _text(data: dict, field: str, message: str) -> str:
     if not text:
         raise DomainError(message, code=f"{field}_required", field=field)
     if len(text) > TEXT_LIMIT:
-        raise DomainError(f"Текст задовгий: до {TEXT_LIMIT} символів.", code="too_long", field=field)
+        raise DomainError(
+            _("The text is too long: up to %(limit)s characters.") % {"limit": TEXT_LIMIT}, code="too_long", field=field
+        )
     return text
 
 
 def ask_question(center: Center, data: dict) -> Question:
-    name = _required(data, "name", "Вкажіть, як до вас звертатися.")[:200]
+    name = _required(data, "name", _("Enter how we should address you."))[:200]
     email, phone = _contact(data)
-    text = _text(data, "text", "Напишіть запитання.")
+    text = _text(data, "text", _("Write your question."))
     service = None
     code = (data.get("service") or "").strip()
     if code:
         service = listed_services(center).filter(code=code).first()
         if service is None:
-            raise DomainError("Оберіть послугу з переліку.", code="unknown_service", field="service")
+            raise DomainError(_("Choose a service from the list."), code="unknown_service", field="service")
     topic = " ".join((data.get("topic") or "").split())[:300]
     with transaction.atomic():
         question = Question.objects.create(
@@ -185,13 +194,13 @@ def question_queue(user) -> QuerySet:
 
 def answer_question(question: Question, answer: str, *, actor: Actor) -> Question:
     """Save the answer, send it to the person and count an online consultation."""
-    answer = _text({"answer": answer}, "answer", "Напишіть відповідь.")
+    answer = _text({"answer": answer}, "answer", _("Write the answer."))
     with transaction.atomic():
         question = (
             Question.objects.select_for_update(of=("self",)).select_related("center", "service").get(pk=question.pk)
         )
         if question.answered_at:
-            raise Conflict("На це запитання вже відповіли.", code="already_answered")
+            raise Conflict(_("This question has already been answered."), code="already_answered")
         office = main_office(question.center)
         consultation = cases.record_consultation(
             office=office,
@@ -231,16 +240,20 @@ def answer_question(question: Question, answer: str, *, actor: Actor) -> Questio
 
 
 def file_complaint(center: Center, data: dict) -> Complaint:
-    name = _required(data, "name", "Вкажіть, як до вас звертатися.")[:200]
-    contact = _required(data, "contact", "Вкажіть електронну пошту або телефон для відповіді.")
+    name = _required(data, "name", _("Enter how we should address you."))[:200]
+    contact = _required(data, "contact", _("Enter an email address or a phone number for the answer."))
     if "@" in contact:
         try:
             validate_email(contact)
         except ValidationError:
-            raise DomainError(f"Адреса електронної пошти «{contact}» недійсна.", code="invalid_email", field="contact")
+            raise DomainError(
+                _("The email address «%(email)s» is not valid.") % {"email": contact},
+                code="invalid_email",
+                field="contact",
+            )
     else:
         contact = cases.normalise_phone(contact, field="contact")
-    text = _text(data, "text", "Опишіть суть скарги.")
+    text = _text(data, "text", _("Describe what the complaint is about."))
     now = timezone.now()
     with transaction.atomic():
         complaint = Complaint.objects.create(
@@ -257,11 +270,11 @@ def file_complaint(center: Center, data: dict) -> Complaint:
 
 
 def answer_complaint(complaint: Complaint, response: str, *, actor: Actor) -> Complaint:
-    response = _text({"response": response}, "response", "Напишіть відповідь на скаргу.")
+    response = _text({"response": response}, "response", _("Write the answer to the complaint."))
     with transaction.atomic():
         complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
         if complaint.status == Complaint.State.ANSWERED:
-            raise Conflict("На цю скаргу вже відповіли.", code="already_answered")
+            raise Conflict(_("This complaint has already been answered."), code="already_answered")
         complaint.response = response
         complaint.status = Complaint.State.ANSWERED
         complaint.answered_at = timezone.now()
@@ -282,10 +295,14 @@ def record_survey(center: Center, data: dict) -> Survey:
     except (TypeError, ValueError):
         score = 0
     if not 1 <= score <= 5:
-        raise DomainError("Оцініть обслуговування від 1 до 5.", code="score_required", field="score")
+        raise DomainError(_("Rate the service from 1 to 5."), code="score_required", field="score")
     comment = (data.get("comment") or "").strip()
     if len(comment) > TEXT_LIMIT:
-        raise DomainError(f"Коментар задовгий: до {TEXT_LIMIT} символів.", code="too_long", field="comment")
+        raise DomainError(
+            _("The comment is too long: up to %(limit)s characters.") % {"limit": TEXT_LIMIT},
+            code="too_long",
+            field="comment",
+        )
     with transaction.atomic():
         survey = Survey.objects.create(
             center=center, region_id=center.region_id, score=score, comment=comment, created_at=timezone.now()

@@ -100,7 +100,7 @@ def _number(value) -> float | None:
 def _figure(f: services.Figure) -> dict:
     return {
         "key": f.key,
-        "label": f.label,
+        "label": str(f.label),
         "unit": f.unit,
         "current": _number(f.current),
         "previous": _number(f.previous),

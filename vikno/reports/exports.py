@@ -19,6 +19,8 @@ from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from vikno.core.i18n import in_ukrainian
+
 from . import charts, series
 from .services import CenterReport, as_text
 
@@ -36,7 +38,7 @@ def title_lines(report: CenterReport) -> list[str]:
 
 def sections(report: CenterReport) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
     def rows(figures):
-        return [(f.label, *f.texts) for f in figures]
+        return [(in_ukrainian(f.label), *f.texts) for f in figures]  # the file is for publication
 
     services = [(str(year), str(count), "", as_text(change)) for year, count, change in report.services_by_year]
     return [

@@ -34,6 +34,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vikno.accounts.models import User
@@ -258,7 +259,7 @@ def _drilldown_url(center_id: int, date_from: dt.date, date_to: dt.date) -> str:
 
 def _check_reader(user) -> None:
     if getattr(user, "role", None) not in READERS:
-        raise NotFound("Не знайдено.")
+        raise NotFound(gettext("Not found."))
 
 
 def visible_regions(user):
@@ -282,15 +283,15 @@ def _region(user, region_id) -> Region:
     if region_id in (None, ""):
         region = default_region(user)
         if region is None:
-            raise NotFound("Область не знайдено.", field="region")
+            raise NotFound(gettext("Oblast not found."), field="region")
         return region
     try:
         region_id = int(region_id)
     except (TypeError, ValueError):
-        raise DomainError("Оберіть область.", code="region_invalid", field="region") from None
+        raise DomainError(gettext("Choose an oblast."), code="region_invalid", field="region") from None
     region = visible_regions(user).filter(pk=region_id).first()
     if region is None:
-        raise NotFound("Область не знайдено.", field="region")
+        raise NotFound(gettext("Oblast not found."), field="region")
     return region
 
 
@@ -381,10 +382,10 @@ def center_drilldown(user, center_id, date_from: dt.date | None, date_to: dt.dat
     try:
         center_id = int(center_id)
     except (TypeError, ValueError):
-        raise DomainError("Оберіть ЦНАП.", code="center_missing", field="center") from None
+        raise DomainError(gettext("Choose a center."), code="center_missing", field="center") from None
     center = Center.objects.visible_to(user).select_related("hromada", "region").filter(pk=center_id).first()
     if center is None:
-        raise NotFound("ЦНАП не знайдено.", field="center")
+        raise NotFound(gettext("Center not found."), field="center")
     (center_line,) = _center_lines([center], date_from, date_to)
 
     offices = list(Office.objects.filter(center=center).order_by("kind", "name"))

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.db.models import F, Sum
 from django.db.models.functions import TruncMonth
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from vikno.catalog.models import Sphere
@@ -145,12 +145,13 @@ def choose_granularity(date_from: dt.date, date_to: dt.date, asked: str | None =
     asked = asked or "auto"
     if asked not in GRANULARITIES:
         raise DomainError(
-            "Невідома деталізація: оберіть month або day.", code="granularity_invalid", field="granularity"
+            gettext("Unknown granularity: choose month or day."), code="granularity_invalid", field="granularity"
         )
     days = (date_to - date_from).days + 1
     if asked == "day" and days > DAY_LIMIT:
         raise DomainError(
-            f"Щоденний ряд — не довше {DAY_LIMIT} днів; для довшого періоду оберіть помісячний.",
+            gettext("A daily series covers at most %(days)s days; for a longer period choose the monthly one.")
+            % {"days": DAY_LIMIT},
             code="period_too_long",
             field="granularity",
         )

@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from vikno.catalog.models import Sphere
 from vikno.catalog.services import service_counts_by_year
 from vikno.core.errors import DomainError, NotFound
-from vikno.core.i18n import in_ukrainian
 from vikno.orgs.models import Center
 from vikno.payments.models import Payment
 
@@ -28,7 +31,7 @@ TOP_SPHERES = 10
 @dataclass
 class Figure:
     key: str
-    label: str
+    label: str  # lazy where translatable: the page shows the reader's language, the exports Ukrainian
     current: Decimal | None
     previous: Decimal | None
     unit: str = ""
@@ -94,25 +97,27 @@ def year_before(day: dt.date) -> dt.date:
 
 def check_period(date_from: dt.date | None, date_to: dt.date | None) -> None:
     if date_from is None:
-        raise DomainError("Вкажіть початок періоду.", code="period_missing", field="date_from")
+        raise DomainError(_("Enter the start of the period."), code="period_missing", field="date_from")
     if date_to is None:
-        raise DomainError("Вкажіть кінець періоду.", code="period_missing", field="date_to")
+        raise DomainError(_("Enter the end of the period."), code="period_missing", field="date_to")
     if date_from > date_to:
         raise DomainError(
-            "Початок періоду пізніше за його кінець: перевірте дати.", code="period_inverted", field="date_to"
+            _("The start of the period is after its end: check the dates."), code="period_inverted", field="date_to"
         )
     if (date_to - date_from).days > MAX_DAYS:
-        raise DomainError("Період задовгий: не більше п'яти років.", code="period_too_long", field="date_to")
+        raise DomainError(
+            _("The period is too long: no more than five years."), code="period_too_long", field="date_to"
+        )
 
 
 def visible_center(user, center_id) -> Center:
     try:
         center_id = int(center_id)
     except (TypeError, ValueError):
-        raise DomainError("Оберіть ЦНАП.", code="center_missing", field="center") from None
+        raise DomainError(_("Choose a center."), code="center_missing", field="center") from None
     center = Center.objects.visible_to(user).filter(pk=center_id).first()
     if center is None:
-        raise NotFound("ЦНАП не знайдено.", field="center")
+        raise NotFound(_("Center not found."), field="center")
     return center
 
 
@@ -137,43 +142,48 @@ def _loyalty(t: dict) -> Decimal | None:
     return _round((t.get("ratings_promoters", 0) - t.get("ratings_detractors", 0)) * Decimal(100) / answered)
 
 
-def _figures(t: dict) -> list[tuple[str, str, Decimal | None, str]]:
+def _figures(t: dict) -> list[tuple[str, Promise, Decimal | None, str]]:
     def g(key):
         return t.get(key, Decimal(0))
 
     registered = g("cases_registered")
     ratings = g("ratings_count")
     return [
-        ("consultations", "Надано консультацій", g("consultations"), ""),
-        ("cases_registered", "Зареєстровано заяв", registered, ""),
-        ("results_issued", "Видано результатів", g("results_issued"), ""),
-        ("instant", "Послуг надано «на місці»", g("instant"), ""),
-        ("refused", "Відмов", g("refused"), ""),
-        ("refused_share", "Відмови, % від заяв", _share(g("refused"), registered), "%"),
-        ("withdrawn", "Анульовано / відкликано", g("withdrawn") + g("dismissed"), ""),
+        ("consultations", gettext_lazy("Consultations given"), g("consultations"), ""),
+        ("cases_registered", gettext_lazy("Applications registered"), registered, ""),
+        ("results_issued", gettext_lazy("Results issued"), g("results_issued"), ""),
+        ("instant", gettext_lazy("Services provided on the spot"), g("instant"), ""),
+        ("refused", pgettext_lazy("report figure", "Refusals"), g("refused"), ""),
+        ("refused_share", gettext_lazy("Refusals, % of applications"), _share(g("refused"), registered), "%"),
+        (
+            "withdrawn",
+            pgettext_lazy("report figure", "Withdrawn or left without consideration"),
+            g("withdrawn") + g("dismissed"),
+            "",
+        ),
         (
             "withdrawn_share",
-            "Анульовано / відкликано, % від заяв",
+            gettext_lazy("Withdrawn or left without consideration, % of applications"),
             _share(g("withdrawn") + g("dismissed"), registered),
             "%",
         ),
-        ("visitors", "Відвідувачів", g("tickets"), ""),
-        ("working_days", "Робочих днів", g("working_days"), ""),
+        ("visitors", pgettext_lazy("report figure", "Visitors"), g("tickets"), ""),
+        ("working_days", gettext_lazy("Working days"), g("working_days"), ""),
         (
             "visitors_per_day",
-            "Відвідувачів у середньому за робочий день",
+            gettext_lazy("Visitors per working day on average"),
             _per_day(g("tickets"), g("working_days")),
             "",
         ),
-        ("paid_cases", "Платних послуг", g("paid_cases"), ""),
-        ("revenue_total", "Надходження, грн", g("revenue_local") + g("revenue_state"), "грн"),
-        ("revenue_local", "до місцевого бюджету, грн", g("revenue_local"), "грн"),
-        ("revenue_state", "до державного бюджету, грн", g("revenue_state"), "грн"),
-        ("mobile_visits", "Виїздів мобільного ЦНАП", g("mobile_visits"), ""),
-        ("mobile_cases", "Заяв через мобільний ЦНАП", g("mobile_cases"), ""),
-        ("ratings_count", "Оцінок відвідувачів", ratings, ""),
-        ("satisfied_share", "Задоволені (4–5 зірок), %", _share(g("ratings_satisfied"), ratings), "%"),
-        ("loyalty_index", "Індекс лояльності (NPS)", _loyalty(t), ""),
+        ("paid_cases", gettext_lazy("Paid services"), g("paid_cases"), ""),
+        ("revenue_total", gettext_lazy("Revenue, UAH"), g("revenue_local") + g("revenue_state"), "грн"),
+        ("revenue_local", gettext_lazy("to the local budget, UAH"), g("revenue_local"), "грн"),
+        ("revenue_state", gettext_lazy("to the state budget, UAH"), g("revenue_state"), "грн"),
+        ("mobile_visits", gettext_lazy("Trips of the mobile center"), g("mobile_visits"), ""),
+        ("mobile_cases", gettext_lazy("Applications through the mobile center"), g("mobile_cases"), ""),
+        ("ratings_count", pgettext_lazy("report figure", "Visitor ratings"), ratings, ""),
+        ("satisfied_share", gettext_lazy("Satisfied (4–5 stars), %"), _share(g("ratings_satisfied"), ratings), "%"),
+        ("loyalty_index", gettext_lazy("Loyalty index (NPS)"), _loyalty(t), ""),
     ]
 
 
@@ -185,18 +195,18 @@ def center_report(user, center_id, date_from: dt.date | None, date_to: dt.date |
     then, then_spheres = _totals(center.pk, prev_from, prev_to)
     report = CenterReport(center, date_from, date_to, prev_from, prev_to)
 
-    previous = {key: value for key, _, value, _ in _figures(then)}
+    previous = {key: value for key, _label, value, _unit in _figures(then)}
     for key, label, value, unit in _figures(now):
         report.figures.append(Figure(key, label, value, previous[key], unit))
 
     names = dict(Sphere.objects.values_list("code", "name_uk"))
     ranked = sorted(now_spheres.items(), key=lambda item: (-item[1], item[0]))[:TOP_SPHERES]
     for code, value in ranked:
-        label = names.get(code, code or "Без сфери")
+        label = names.get(code, code or gettext_lazy("No sphere"))
         report.spheres.append(Figure(f"sphere_{code}", label, value, then_spheres.get(code, Decimal(0))))
 
     for method in Payment.Method:
-        label = in_ukrainian(method.label)  # the report's figures are named in Ukrainian
+        label = method.label  # lazy, like the other figure names
         report.payments.append(
             Figure(
                 f"payments_{method}",
@@ -208,7 +218,7 @@ def center_report(user, center_id, date_from: dt.date | None, date_to: dt.date |
         report.payments.append(
             Figure(
                 f"amount_{method}",
-                f"{label}, грн",
+                format_lazy("{}, {}", label, gettext_lazy("UAH")),
                 now.get(f"amount_{method}", Decimal(0)),
                 then.get(f"amount_{method}", Decimal(0)),
                 "грн",
