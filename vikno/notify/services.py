@@ -85,29 +85,38 @@ def enqueue(
         wanted.append((Channel.SMS, phone))
     if email_allowed and (email or "").strip():
         wanted.append((Channel.EMAIL, email))
-    rows = []
     if not wanted:
-        return rows
-    with transaction.atomic(
-        savepoint=False
-    ):  # all rows or none; no savepoint round trips inside a caller's transaction
-        for channel, raw in wanted:
-            rows.append(
-                _write(
-                    channel=channel,
-                    raw_address=raw,
-                    event=event,
-                    context=context,
-                    case_id=case_id,
-                    center_id=center_id,
-                    region_id=region_id,
-                    actor=actor,
-                )
-            )
+        return []
+    rows = [
+        _prepared(channel, raw, event=event, case_id=case_id, center_id=center_id, region_id=region_id, actor=actor)
+        for channel, raw in wanted
+    ]
+    # One round trip each for the opt-outs, the rows, their audit records and their delivery jobs,
+    # however many channels: a registration writes the SMS and the email together.
+    with transaction.atomic(savepoint=False):  # all rows or none; no savepoint round trips
+        for row in _opted_out([r for r in rows if r.status == Status.QUEUED]):
+            row.status, row.last_error = Status.CANCELLED, "Отримувач відмовився від повідомлень."
+        for row in rows:
+            data = dict(context)
+            if row.channel == Channel.EMAIL and row.status == Status.QUEUED and event != Event.OVERDUE_ESCALATION:
+                data["opt_out_url"] = opt_out_url(row.channel, row.recipient)
+            rendered = rendering.render(event, row.channel, data)
+            row.subject, row.body = rendered.subject[:300], rendered.body
+        if len(rows) == 1:
+            rows[0].save(force_insert=True)
+        else:
+            Notification.objects.bulk_create(rows)
+        audit.record_many(
+            actor,
+            "notify.enqueued",
+            [(row, {"event": event, "channel": row.channel, "case_id": case_id, "status": row.status}) for row in rows],
+        )
+        _defer_new(*[row.pk for row in rows if row.status == Status.QUEUED])
     return rows
 
 
-def _write(*, channel, raw_address, event, context, case_id, center_id, region_id, actor) -> Notification:
+def _prepared(channel, raw_address, *, event, case_id, center_id, region_id, actor) -> Notification:
+    """The unsaved row for one channel, cancelled at once when the address is not valid."""
     row = Notification(
         event=event,
         channel=channel,
@@ -122,34 +131,37 @@ def _write(*, channel, raw_address, event, context, case_id, center_id, region_i
             row.recipient = addresses.normalise(channel, raw_address)
     except DomainError as exc:
         row.status, row.last_error, row.body = Status.CANCELLED, exc.message, ""
-    if row.status == Status.QUEUED and is_opted_out(channel, row.recipient):
-        row.status, row.last_error = Status.CANCELLED, "Отримувач відмовився від повідомлень."
-    data = dict(context)
-    if channel == Channel.EMAIL and row.status == Status.QUEUED and event != Event.OVERDUE_ESCALATION:
-        data["opt_out_url"] = opt_out_url(channel, row.recipient)
-    rendered = rendering.render(event, channel, data)
-    row.subject, row.body = rendered.subject[:300], rendered.body
-    row.save(force_insert=True)
-    audit.record(
-        actor,
-        "notify.enqueued",
-        row,
-        data={"event": event, "channel": channel, "case_id": case_id, "status": row.status},
-    )
-    if row.status == Status.QUEUED:
-        _defer_new(row.pk)
     return row
 
 
-def _defer_new(notification_id: int) -> None:
-    """Write the delivery job of a row. In the transaction that creates the row no job can exist
-    yet, so the queueing lock cannot conflict there; an older row goes through ``defer_delivery``,
-    which is called outside any caller's transaction and treats the conflict as "already waiting"."""
+def _opted_out(rows: list[Notification]) -> list[Notification]:
+    """The rows whose address has opted out of their channel (one query for all of them)."""
+    if not rows:
+        return []
+    wanted = Q()
+    for row in rows:
+        wanted |= Q(channel=row.channel, address=row.recipient)
+    refused = set(OptOut.objects.filter(wanted).values_list("channel", "address"))
+    return [row for row in rows if (row.channel, row.recipient) in refused]
+
+
+def _defer_new(*notification_ids: int) -> None:
+    """Write the delivery jobs of rows (one statement). In the transaction that creates a row no job
+    can exist yet, so the queueing lock cannot conflict there; an older row goes through
+    ``defer_delivery``, which is called outside any caller's transaction and treats the conflict as
+    "already waiting"."""
     from .tasks import deliver_notification
 
-    deliver_notification.configure(
-        queueing_lock=f"notification-{notification_id}", lock=f"notification-{notification_id}"
-    ).defer(notification_id=notification_id)
+    jobs = []
+    deferrer = None
+    for notification_id in notification_ids:
+        lock = f"notification-{notification_id}"
+        deferrer = deliver_notification.configure(queueing_lock=lock, lock=lock)
+        jobs.append(deferrer.make_new_job(notification_id=notification_id))
+    if len(jobs) == 1:
+        deferrer.job_manager.defer_job(job=jobs[0])
+    elif jobs:
+        deferrer.job_manager.batch_defer_jobs(jobs=jobs)
 
 
 def defer_delivery(notification_id: int) -> bool:

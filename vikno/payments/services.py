@@ -81,7 +81,9 @@ def record_payment(
                 code="receipt_number_required",
                 field="receipt_number",
             )
-    with transaction.atomic():
+    # savepoint=False: inside a registration or a staff action the caller's transaction is the unit; a
+    # savepoint would add two round trips and nothing to undo separately.
+    with transaction.atomic(savepoint=False):
         payment = Payment.objects.create(
             case_id=case.pk,
             center_id=case.center_id,

@@ -91,3 +91,44 @@ def test_notifications_for_case(world):
     services.enqueue(event="result_ready", context=CONTEXT, phone="+380501234567", sms_allowed=True, case_id=case.pk)
     services.enqueue(event="refused", context=CONTEXT, phone="+380501234567", sms_allowed=True)
     assert [n.event for n in services.notifications_for_case(case.pk)] == ["result_ready", "accepted"]
+
+
+def test_two_channels_cost_one_statement_each_for_opt_outs_rows_audit_and_jobs(world):
+    from django.test.utils import CaptureQueriesContext
+
+    OptOut.objects.create(channel="email", address="gone@example.ua", source="link")
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        sms, email = services.enqueue(
+            event="accepted",
+            context=CONTEXT,
+            phone="+380501234567",
+            email="gone@example.ua",
+            sms_allowed=True,
+            email_allowed=True,
+            center_id=world.center_a.pk,
+            region_id=world.r1.pk,
+        )
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert sum('FROM "notify_optout"' in s for s in sql) == 1
+    assert sum(s.startswith('INSERT INTO "notify_notification"') for s in sql) == 1
+    assert sum(s.startswith('INSERT INTO "core_auditevent"') for s in sql) == 1
+    assert sum("procrastinate_defer_jobs" in s for s in sql) == 1
+    assert (sms.status, email.status) == (Status.QUEUED, Status.CANCELLED)
+    assert email.last_error == "Отримувач відмовився від повідомлень."
+    assert _jobs(sms.pk) == [f"notification-{sms.pk}"] and _jobs(email.pk) == []
+    records = AuditEvent.objects.filter(action="notify.enqueued").order_by("seq")
+    assert [r.object_id for r in records] == [str(sms.pk), str(email.pk)]
+
+
+def test_both_channels_queued_get_a_job_each(world):
+    sms, email = services.enqueue(
+        event="accepted",
+        context=CONTEXT,
+        phone="+380501234567",
+        email="a@example.ua",
+        sms_allowed=True,
+        email_allowed=True,
+        center_id=world.center_a.pk,
+    )
+    assert _jobs(sms.pk) == [f"notification-{sms.pk}"] and _jobs(email.pk) == [f"notification-{email.pk}"]
+    assert "opt_out_url" not in sms.body and "/" in email.body
