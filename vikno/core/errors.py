@@ -1,4 +1,5 @@
-"""Domain errors carry a machine code and a Ukrainian message; views and the API turn them into 4xx."""
+"""Domain errors carry a machine code and a message in the active language (Ukrainian for the API and by
+default; raise them with ``gettext`` and an English msgid); views and the API turn them into 4xx."""
 
 from __future__ import annotations
 
