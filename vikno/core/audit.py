@@ -110,31 +110,11 @@ def _payload(event: AuditEvent) -> dict:
     }
 
 
-def record(
-    actor: Actor | None,
-    action: str,
-    obj: Any = None,
-    *,
-    object_type: str | None = None,
-    object_id: Any = "",
-    data: dict | None = None,
-    center_id: int | None = None,
-    region_id: int | None = None,
-    provider_id: int | None = None,
-) -> AuditEvent:
-    """Append one event. ``obj`` (a model instance) fills type, id, label and scope columns."""
-    event = _unchained(
-        actor,
-        action,
-        obj,
-        object_type=object_type,
-        object_id=object_id,
-        data=data,
-        center_id=center_id,
-        region_id=region_id,
-        provider_id=provider_id,
-    )
-    return _append([event])[0]
+def record(actor: Actor | None, action: str, obj: Any = None, **details: Any) -> AuditEvent:
+    """Append one event. ``obj`` (a model instance) fills type, id, label and scope columns;
+    ``details`` are the keyword arguments of ``_unchained`` (``data``, ``object_type``, ``object_id``,
+    ``center_id``, ``region_id``, ``provider_id``)."""
+    return _append([_unchained(actor, action, obj, **details)])[0]
 
 
 def record_many(actor: Actor | None, action: str, items: list[tuple[Any, dict]]) -> list[AuditEvent]:
