@@ -35,7 +35,12 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The task-queue worker runs beside the development server (notifications, the deadline sweep, report
+# roll-ups), and stops with it.
 run: demo
+	@mkdir -p var; $(PY) manage.py procrastinate worker >var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	echo "Task-queue worker started (log: var/worker.log)."; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

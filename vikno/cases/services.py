@@ -1001,9 +1001,10 @@ RESULT_STATUSES = (Status.IN_PROGRESS, Status.RESULT_READY, Status.REFUSED)
 
 
 def attach_result(
-    case: Case, uploaded_file, *, name: str, is_refusal: bool = False, actor: Actor | None
+    case: Case, uploaded_file, *, name: str, is_refusal: bool = False, actor: Actor | None, at=None
 ) -> ResultDocument:
-    """Attach the result (or the refusal decision) of the case, with its SHA-256."""
+    """Attach the result (or the refusal decision) of the case, with its SHA-256. ``at``: when it was
+    attached, for history brought in from elsewhere (default now; the audit record keeps the real time)."""
     workflow.require_side(case, actor, workflow.EITHER, _("attach the result"))
     if case.status not in RESULT_STATUSES:
         raise Conflict(
@@ -1021,7 +1022,7 @@ def attach_result(
             content_type=checked.content_type,
             size=checked.size,
             sha256=checked.sha256,
-            uploaded_at=timezone.now(),
+            uploaded_at=at or timezone.now(),
             uploaded_by_id=actor.user_id if actor else None,
         )
         result.file.save(f"{case.number}-result{checked.extension}", uploaded_file, save=False)
@@ -1030,6 +1031,7 @@ def attach_result(
             case,
             "result_attached",
             actor=actor,
+            at=result.uploaded_at,
             visible_to_applicant=False,
             comment=name,
             data={"sha256": checked.sha256, "is_refusal": bool(is_refusal)},

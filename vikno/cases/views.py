@@ -447,8 +447,9 @@ def _case_or_404(request, number: str) -> Case:
 
 
 def _due_state(case: Case, now, soon_limit: dt.date | None = None) -> str:
-    """``overdue``, ``soon`` (due by the end of the second working day from today) or ``""``."""
-    if case.due_at is None or case.is_closed or case.suspended_since:
+    """``overdue``, ``soon`` (due by the end of the second working day from today) or ``""``; only while
+    the term runs (a decided case — result ready, refused — is past its term's concern)."""
+    if case.due_at is None or case.status not in deadlines.TERM_RUNNING_STATUSES or case.suspended_since:
         return ""
     if case.due_at < now:
         return "overdue"

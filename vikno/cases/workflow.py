@@ -44,7 +44,15 @@ log = logging.getLogger(__name__)
 FRONT, BACK, EITHER = "front", "back", "either"
 FRONT_ROLES = (Role.ADMINISTRATOR, Role.CENTER_HEAD)
 PROVIDER_TASK_ROLES = ("officer", "provider_head")
-OPEN_STATUSES = tuple(s for s in Status if s not in CLOSED_STATUSES)
+# Before the decision: an application can be withdrawn or left without consideration only while no
+# result or refusal exists (afterwards the applicant simply does not collect it).
+UNDECIDED_STATUSES = (
+    Status.SUBMITTED_ONLINE,
+    Status.ACCEPTED,
+    Status.SENT_TO_PROVIDER,
+    Status.IN_PROGRESS,
+    Status.NEEDS_CLARIFICATION,
+)
 
 
 @dataclass(frozen=True)
@@ -147,7 +155,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "withdraw",
             gettext_lazy("withdraw the application"),
-            OPEN_STATUSES,
+            UNDECIDED_STATUSES,
             Status.WITHDRAWN,
             EITHER,
             pgettext_lazy("case event", "Application withdrawn by the applicant"),
@@ -155,7 +163,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "dismiss",
             gettext_lazy("leave the application without consideration"),
-            OPEN_STATUSES,
+            UNDECIDED_STATUSES,
             Status.DISMISSED,
             EITHER,
             pgettext_lazy("case event", "Left without consideration"),

@@ -159,9 +159,16 @@ def _at(day: date, hour: int, minute: int) -> datetime:
 
 
 def _next_working(moment: datetime) -> datetime:
-    while timezone.localtime(moment).weekday() >= 5:
-        moment += timedelta(days=1)
-    return moment
+    """``moment`` if it falls in office hours (Monday–Friday 08:00–17:00, Kyiv), else the next opening
+    plus as many minutes past the hour as it had: back offices and desks work by day."""
+    local = timezone.localtime(moment)
+    if local.hour < 8:
+        local = local.replace(hour=8)
+    elif local.hour >= 17:
+        local = (local + timedelta(days=1)).replace(hour=8)
+    while local.weekday() >= 5:
+        local = (local + timedelta(days=1)).replace(hour=8)
+    return local
 
 
 def _applicant(center: Center, actor: Actor, rng: random.Random):
@@ -199,8 +206,14 @@ def _applicant(center: Center, actor: Actor, rng: random.Random):
 def _plan(rng: random.Random, term_days: int) -> Plan:
     roll = rng.random()
     outcome = "withdrawn" if roll < 0.03 else "refused" if roll < 0.09 else "issued"
-    slow = rng.random() < 0.06  # decided after the term: the overdue lists have something in them
-    days = term_days + rng.randint(2, 8) if slow else rng.randint(1, max(1, term_days - 1))
+    calendar_term = round(term_days * 7 / 5)  # working days, roughly, in calendar days
+    pace = rng.random()
+    if pace < 0.1:  # decided after the term: the overdue list has something in it
+        days = calendar_term + rng.randint(2, 8)
+    elif pace < 0.35:  # on the last days of the term: the «due soon» lists have something in them
+        days = max(1, calendar_term - rng.randint(0, 2))
+    else:
+        days = rng.randint(1, max(1, term_days - 1))
     return Plan(
         outcome=outcome,
         clarification=rng.random() < 0.07,
@@ -251,7 +264,7 @@ def _one_case(service, office, person, front: Actor, filed_at: datetime, rng: ra
         return True
     case = workflow.transition(case, "take_into_work", actor=back, at=step)
     if plan.clarification:
-        asked = step + timedelta(hours=3)
+        asked = _next_working(step + timedelta(hours=3))
         if asked > now:
             return True
         case = workflow.transition(
@@ -263,7 +276,7 @@ def _one_case(service, office, person, front: Actor, filed_at: datetime, rng: ra
         case = workflow.transition(case, "resume", actor=back, at=step, comment="Довідку надано.")
     decided = _next_working(filed_at + plan.decide_after)
     if decided <= step:
-        decided = step + timedelta(hours=2)
+        decided = _next_working(step + timedelta(hours=2))
     if decided > now:
         return True
     if plan.outcome == "withdrawn":
@@ -276,6 +289,7 @@ def _one_case(service, office, person, front: Actor, filed_at: datetime, rng: ra
         name="Рішення про відмову" if refused else "Результат послуги",
         is_refusal=refused,
         actor=back,
+        at=max(decided - timedelta(minutes=rng.randint(5, 50)), decided.replace(hour=8, minute=0)),
     )
     if refused:
         case = workflow.transition(

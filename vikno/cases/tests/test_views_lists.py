@@ -81,3 +81,12 @@ def test_consultation_in_one_click(world, login_as):
     empty = client.post(URL + "consultation/", {"consultation-channel": "phone"}, follow=True)
     assert Consultation.objects.count() == 1
     assert empty.status_code == 200
+
+
+def test_a_decided_case_is_not_flagged_overdue(world, login_as, cases_a):
+    _today, late, _later = cases_a
+    Case.objects.filter(pk=late.pk).update(status="result_ready", result_ready_at=timezone.now() - timedelta(days=2))
+    client = login_as(world.admin_a)
+    rows = client.get(URL, {"tab": "all"}).content.decode()
+    page = client.get(f"{URL}{late.number}/").content.decode()
+    assert "due-overdue" not in rows and "due-overdue" not in page

@@ -225,3 +225,25 @@ def test_the_snap_returns_a_case_to_the_center_with_a_reason_and_the_center_send
     with pytest.raises(DomainError) as exc:
         services.transition(again, "return_to_center", actor=officer, comment="x")
     assert exc.value.code == "illegal_transition"
+
+
+@pytest.mark.django_db
+def test_no_withdrawal_or_dismissal_once_decided(world, sent):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from vikno.cases import workflow
+
+    officer = Actor(user=world.officer_a)
+    case = services.transition(sent, "take_into_work", actor=officer)
+    earlier = timezone.now() - dt.timedelta(hours=3)
+    result = services.attach_result(case, pdf(), name="Довідка", actor=officer, at=earlier)
+    assert result.uploaded_at == earlier
+    assert CaseEvent.objects.get(case=case, action="result_attached").at == earlier
+    case = services.transition(case, "mark_result_ready", actor=officer)
+    for action, details in (("withdraw", {}), ("dismiss", {"reason": "Неповний пакет"})):
+        with pytest.raises(DomainError) as exc:
+            services.transition(case, action, actor=Actor(user=world.admin_a), **details)
+        assert exc.value.code == "illegal_transition"
+        assert action not in workflow.allowed_actions(case, world.admin_a)

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from vikno.accounts.models import User
-from vikno.cases.models import Case, Status
+from vikno.cases.models import Case, CaseEvent, Status
 from vikno.catalog.models import OfficeService, ProviderService, Service, ServiceList
 from vikno.core.audit import verify_all
 from vikno.core.models import AuditEvent
@@ -74,3 +74,5 @@ def test_demo_centers_have_weeks_of_casework_in_every_stage():
     assert (last - first).days >= 28
     assert Service.objects.filter(code__startswith="PAS-", demand__gt=0).exists()  # the search's ranking
     assert not any(verify_all().values())
+    hours = {timezone.localtime(at).hour for at in CaseEvent.objects.values_list("at", flat=True)}
+    assert min(hours) >= 8 and max(hours) < 18  # desks and back offices work by day
