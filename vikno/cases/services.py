@@ -431,10 +431,10 @@ def case_of_earlier_intake(center_id: int, idempotency_key: str) -> Case | None:
     return earlier.select_related("applicant", "representative").first()
 
 
-def _refuse_same_code(center: Center, clean: dict) -> None:
-    """A РНОКПП (or ЄДРПОУ) names one person (or company): a second applicant card with it in the same
-    center is refused, naming the first. Two desks typing the same code at once are serialised by a
-    transaction-scoped advisory lock on it."""
+def _same_code(center: Center, clean: dict) -> tuple[str, Applicant | None]:
+    """The applicant card of ``center`` already holding the РНОКПП (or ЄДРПОУ) of ``clean``, with the
+    field's name. Two desks typing the same code at once are serialised by a transaction-scoped
+    advisory lock on it (hold it until the new card is written)."""
     for field in ("rnokpp", "edrpou"):
         code = clean.get(field) or ""
         if not code:
@@ -443,21 +443,58 @@ def _refuse_same_code(center: Center, clean: dict) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"applicant-{center.pk}-{field}-{code}"])
         existing = Applicant.objects.filter(center=center, **{field: code}).order_by("pk").first()
         if existing is not None:
-            if field == "rnokpp":
-                message = _(
-                    "An applicant with the RNOKPP %(code)s is already registered at the center: %(name)s. "
-                    "Find them by this code and choose them instead of creating a new card."
-                )
-            else:
-                message = _(
-                    "An applicant with the EDRPOU code %(code)s is already registered at the center: %(name)s. "
-                    "Find them by this code and choose them instead of creating a new card."
-                )
-            raise Conflict(
-                message % {"code": code, "name": existing.display_name},
-                code="applicant_exists",
-                field=field,
-            )
+            return field, existing
+    return "", None
+
+
+def _refuse_same_code(center: Center, clean: dict) -> None:
+    """A РНОКПП (or ЄДРПОУ) names one person (or company): a second applicant card with it in the same
+    center is refused, naming the first (for the staff member, who then picks that card)."""
+    field, existing = _same_code(center, clean)
+    if existing is None:
+        return
+    code = clean[field]
+    if field == "rnokpp":
+        message = _(
+            "An applicant with the RNOKPP %(code)s is already registered at the center: %(name)s. "
+            "Find them by this code and choose them instead of creating a new card."
+        )
+    else:
+        message = _(
+            "An applicant with the EDRPOU code %(code)s is already registered at the center: %(name)s. "
+            "Find them by this code and choose them instead of creating a new card."
+        )
+    raise Conflict(message % {"code": code, "name": existing.display_name}, code="applicant_exists", field=field)
+
+
+def applicant_for_online_application(center: Center, data: dict, *, actor: Actor | None) -> tuple[Applicant, bool]:
+    """The applicant card of an online application: the center's card with the same РНОКПП when there is
+    one (left as it is, and nothing of it is shown to the submitter), otherwise a new card. Returns the
+    card and whether it was created; the caller records what was submitted for the administrator who
+    accepts the application to compare."""
+    with transaction.atomic():
+        _field, existing = _same_code(center, clean_applicant_data(data))
+        if existing is not None:
+            return existing, False
+        return create_applicant(center, data, actor=actor), True
+
+
+def note_submitted_details(case: Case, data: dict, *, actor: Actor | None) -> None:
+    """Keep, for the administrator who accepts an online application made for an existing card, the
+    name and contacts the submitter typed (the card itself is not changed by a web form)."""
+    typed = [" ".join(str(data.get(f) or "").split()) for f in ("last_name", "first_name", "patronymic")]
+    parts = [" ".join(p for p in typed if p)]
+    for label, field in (("тел.", "phone"), ("ел. пошта", "email")):
+        value = " ".join(str(data.get(field) or "").split())
+        if value:
+            parts.append(f"{label} {value}")
+    add_event(
+        case,
+        "online_details",
+        actor=actor,
+        visible_to_applicant=False,
+        comment=("Подано онлайн: " + "; ".join(p for p in parts if p))[:1000],  # stored: Ukrainian
+    )
 
 
 def create_representative(center: Center, data: dict, *, actor: Actor | None) -> Representative:

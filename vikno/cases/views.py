@@ -520,6 +520,9 @@ EVENT_LABELS = {
     "document_uploaded": pgettext_lazy("case event", "Document scan added"),
     "overdue_escalated": pgettext_lazy("case event", "Term overdue: the head of the center notified"),
     "collect_reminded": pgettext_lazy("case event", "Applicant reminded to collect the result"),
+    "online_details": pgettext_lazy(
+        "case event", "Submitted online for an existing card: compare the details with the card before accepting"
+    ),
 }
 ROLE_LABELS = dict(TechStep.Role.choices)
 

@@ -44,9 +44,17 @@ class ApplyForm(forms.Form):
         self.document_fields = []
         for document in documents:
             name = f"doc_{document.position}"
+            # A document the ІК asks for only in some cases («для представника», «за наявності») is
+            # optional here: the condition is shown and the applicant decides whether it applies.
+            conditional = bool(document.condition)
             self.fields[name] = forms.FileField(
                 label=document.name,
-                help_text=_("PDF, JPEG or PNG."),
+                required=not conditional,
+                help_text=(
+                    _("Only if it applies to you: %(condition)s. PDF, JPEG or PNG.") % {"condition": document.condition}
+                    if conditional
+                    else _("PDF, JPEG or PNG.")
+                ),
                 widget=forms.ClearableFileInput(
                     attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}
                 ),

@@ -94,6 +94,8 @@ def submit_application(center: Center, service: Service, data: dict, files: dict
     for document in documents:
         field = f"doc_{document.position}"
         upload = files.get(field)
+        if upload is None and document.condition:
+            continue  # needed only in some cases: the applicant says whether theirs is one by attaching it
         if upload is None:
             raise DomainError(
                 _("Attach a scan of the document «%(document)s».") % {"document": document.name},
@@ -103,17 +105,20 @@ def submit_application(center: Center, service: Service, data: dict, files: dict
         check_upload(upload, field=field)
     office = main_office(center)
     with transaction.atomic():
-        applicant = cases.create_applicant(center, {**data, "kind": "person"}, actor=PORTAL)
+        applicant, created = cases.applicant_for_online_application(center, {**data, "kind": "person"}, actor=PORTAL)
         case = cases.register_case(
             office=office,
             service=service,
             applicant=applicant,
             actor=PORTAL,
             channel=Channel.ONLINE,
-            documents=[d.position for d in documents],
+            documents=[{"position": d.position, "provided": f"doc_{d.position}" in files} for d in documents],
         )
+        if not created:
+            cases.note_submitted_details(case, data, actor=PORTAL)
         for document in documents:
-            cases.add_document_file(case, document.position, files[f"doc_{document.position}"], actor=PORTAL)
+            if f"doc_{document.position}" in files:
+                cases.add_document_file(case, document.position, files[f"doc_{document.position}"], actor=PORTAL)
         notify_applicant("online_submitted", case, actor=PORTAL)
     return case
 

@@ -108,3 +108,38 @@ def test_an_oversized_file_is_refused(client, service, settings):
     html = response.content.decode()
     assert 'id="id_doc_1_error"' in html and "завеликий" in html
     assert not Case.objects.exists()
+
+
+def test_a_returning_applicant_applies_on_their_card_and_sees_nothing_of_it(world, client, service):
+    from vikno.cases.models import Applicant, CaseEvent
+
+    card = Applicant.objects.create(
+        center=world.center_a, region=world.r1, last_name="Справжня", first_name="Олена", rnokpp="3293406441"
+    )
+    response = client.post(url(service), {**applicant_data(phone="0671112233"), **_files()})
+    assert response.status_code == 302
+    done = client.get(response["Location"]).content.decode()
+    assert "Справжня" not in done
+    case = Case.objects.get(service=service)
+    assert case.applicant == card and Applicant.objects.filter(rnokpp="3293406441").count() == 1
+    card.refresh_from_db()
+    assert card.last_name == "Справжня" and card.phone == ""  # the web form changes no card
+    note = CaseEvent.objects.get(case=case, action="online_details")
+    assert not note.visible_to_applicant
+    assert "Коваленко Ірина Олегівна" in note.comment and "0671112233" in note.comment
+
+
+def test_a_document_needed_only_in_some_cases_may_be_left_out(world, client):
+    from vikno.catalog.models import RequiredDocument
+
+    service = online_service(world)
+    RequiredDocument.objects.filter(version=service.current_version, position=2).update(
+        condition="у разі звернення представника"
+    )
+    form = client.get(url(service)).content.decode()
+    assert "у разі звернення представника" in form
+    response = client.post(url(service), {**applicant_data(), **_files(doc_2=None)})
+    assert response.status_code == 302
+    case = Case.objects.get(service=service)
+    provided = dict(case.documents.values_list("position", "provided"))
+    assert provided == {1: True, 2: False}
