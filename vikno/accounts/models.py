@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from vikno.core.scoping import Role
 from vikno.core.ttlcache import TtlCache
@@ -80,7 +81,7 @@ class User(AbstractUser):
 
     @property
     def scope_label(self) -> str:
-        return str(self.center or self.provider or self.region or "Усі")
+        return str(self.center or self.provider or self.region or gettext("All"))
 
 
 class ApiToken(models.Model):

@@ -19,7 +19,7 @@ import segno
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user, user_has_device
@@ -211,11 +211,13 @@ def create_staff(
         ) from None
     if offices:
         user.offices.set(offices)
+    with translation.override("uk"):  # stored in the audit record: Ukrainian
+        scope = user.scope_label
     record(
         actor,
         "staff.created",
         user,
-        data={"role": role, "scope": user.scope_label, "offices": [o.pk for o in offices]},
+        data={"role": role, "scope": scope, "offices": [o.pk for o in offices]},
     )
     return user
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from . import pagination
+from .i18n import in_ukrainian
 from .models import AuditEvent
 from .pagination import Page
 from .scoping import Role
@@ -156,7 +157,7 @@ def _unchained(
         action=action,
         object_type=object_type or "",
         object_id=str(object_id or ""),
-        object_label=str(obj)[:300] if obj is not None else "",
+        object_label=in_ukrainian(obj)[:300] if obj is not None else "",  # stored: Ukrainian whoever acts
         center_id=center_id,
         region_id=region_id,
         provider_id=provider_id,

@@ -31,3 +31,22 @@ class ApiLanguageMiddleware:
             translation.activate("uk")
             request.LANGUAGE_CODE = "uk"
         return self.get_response(request)
+
+
+def language_switch(request) -> dict:
+    """Context processor: where the language switcher returns to. A page shown for a GET comes back
+    to itself; a page re-rendered after a POST (a form with mistakes) has no address that a GET can
+    open, so the switcher returns to the page the form was on (the Referer, this site only)."""
+    if request.method in ("GET", "HEAD"):
+        return {"language_next": request.get_full_path()}
+    from urllib.parse import urlsplit
+
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        return {"language_next": parts.path + (f"?{parts.query}" if parts.query else "")}
+    return {"language_next": "/"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -282,7 +283,7 @@ class Booking(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.code} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"  # Kyiv time, as booked
 
 
 class Rating(models.Model):

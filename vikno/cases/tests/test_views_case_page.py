@@ -90,6 +90,15 @@ def test_refusal_without_reason_is_refused_beside_the_field(world, login_as, cas
     response = officer.post(_url(case, "action/"), {"refuse-action": "refuse", "refuse-reason": ""})
     assert response.status_code == 400
     assert "Вкажіть причину відмови" in response.content.decode()
+    # The page has no address a GET can open: the language switcher returns to the case page.
+    again = officer.post(
+        _url(case, "action/"),
+        {"refuse-action": "refuse", "refuse-reason": ""},
+        HTTP_REFERER=f"http://testserver{_url(case)}",
+    )
+    assert f'name="next" type="hidden" value="{_url(case)}"' in again.content.decode()
+    assert officer.get(_url(case, "action/")).status_code == 405
+    assert officer.get(_url(case)).content.decode().count(f'type="hidden" value="{_url(case)}"') >= 1
 
 
 def test_issue_and_transfer(world, login_as):
