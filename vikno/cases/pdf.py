@@ -51,7 +51,8 @@ class CollectionPoint:
 
 
 def collection_point(office) -> CollectionPoint:
-    """The office where a case is now, with its weekly hours grouped by day («Понеділок: 08:00–17:00»)."""
+    """The office where a case is now, with its weekly hours grouped by day («Понеділок: 08:00–17:00», in
+    the active language: the receipt prints it in Ukrainian, the status page follows the reader)."""
     days: dict[int, list[str]] = {}
     labels: dict[int, str] = {}
     for row in office.weekly_hours.all():

@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -806,9 +806,11 @@ def inventory_pdf(request, number: str):
 def receipt_pdf(request, number: str):
     case = _printable_case(request, number)
     _audit_viewed(request, case.applicant, "receipt.pdf", case)
+    with translation.override("uk"):  # printed: the weekdays in Ukrainian like the rest of the receipt
+        collection = pdf.collection_point(case.current_office)
     content = pdf.receipt_pdf(
         case,
-        collection=pdf.collection_point(case.current_office),
+        collection=collection,
         paid_total=None if not payments.is_paid(case) else (case.fee_amount or 0),
         administrator_name=_staff_name(case.created_by_id) or request.user.full_name(),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -185,11 +186,7 @@ class WeeklyHours(models.Model):
     SCOPE_FIELDS = {"center": "office__center_id"}
 
     office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="weekly_hours")
-    weekday = models.PositiveSmallIntegerField(
-        choices=[
-            (i, d) for i, d in enumerate(["Понеділок", "Вівторок", "Середа", "Четвер", "Пʼятниця", "Субота", "Неділя"])
-        ]
-    )
+    weekday = models.PositiveSmallIntegerField(choices=sorted(WEEKDAYS.items()))  # Django's translated names
     opens = models.TimeField()
     closes = models.TimeField()
 

@@ -60,6 +60,9 @@ def test_receipt_pdf_has_code_due_date_fee_and_qr(world, login_as, case, setting
     assert "вул. Соборна, 1" in text and "08:00–17:00" in text
     assert "vikno.example.gov.ua/status/" in text
     assert any(page.images for page in reader.pages)  # the QR code
+    client.cookies["django_language"] = "en"  # printed for the applicant: Ukrainian whatever the staff's language
+    english = client.get(f"/staff/cases/{case.number}/receipt.pdf").content
+    assert "Понеділок" in _text(english) and "Monday" not in _text(english)
 
 
 def test_pdfs_are_scoped(world, login_as, case):

@@ -57,6 +57,10 @@ def test_qr_link_shows_status_due_date_and_where_to_collect(world, client, case)
     assert "внутрішня примітка" not in html
     assert "Шевченко" not in html  # no personal data on the public page
     assert response["Cache-Control"] == "no-store"
+    assert "Понеділок: 08:00–17:00" in html
+    client.cookies["django_language"] = "en"
+    english = client.get(URL, {"number": case.number, "code": case.access_code}).content.decode()
+    assert "Monday: 08:00–17:00" in english and "Понеділок" not in english
 
 
 def test_code_is_case_insensitive_and_trimmed(client, case):
