@@ -31,5 +31,7 @@ class CasesConfig(AppConfig):
                 "representative.created": gettext_noop("Representative recorded"),
                 "payment.recorded": gettext_noop("Payment recorded"),
                 "consultation.recorded": gettext_noop("Consultation recorded"),
+                "cases.overdue_escalated": gettext_noop("Notified the heads of the center of an overdue case"),
+                "cases.collect_reminded": gettext_noop("Reminded the applicant to collect the result"),
             }
         )
