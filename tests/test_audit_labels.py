@@ -12,6 +12,7 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 from django.utils import translation
 
@@ -243,3 +244,17 @@ def test_every_description_is_translated_into_ukrainian():
         ukrainian = {code: action_label(code) for code in ACTION_CODES}
     untranslated = sorted(f"{code}: {english[code]}" for code in ACTION_CODES if ukrainian[code] == english[code])
     assert not untranslated, "Translate in vikno/locale/uk/LC_MESSAGES/django.po:\n" + "\n".join(untranslated)
+
+
+@pytest.mark.django_db
+def test_the_object_label_is_stored_in_ukrainian_whatever_the_actors_language(world):
+    from django.utils import translation
+
+    from vikno.core.audit import SYSTEM, record
+    from vikno.notify.models import Notification
+
+    row = Notification.objects.create(event="accepted", channel="sms", recipient="+380501234567")
+    with translation.override("en"):
+        event = record(SYSTEM, "notify.enqueued", row)
+    assert event.object_label == translation.override("uk")(str)(row)
+    assert "SMS" in event.object_label and "accepted" not in event.object_label.lower()

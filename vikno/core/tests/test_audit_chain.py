@@ -217,15 +217,3 @@ def test_record_many_appends_in_order_with_one_insert_across_chains(world):
     after = record(SYSTEM, "center.changed", world.center_b, data={"n": 2})
     assert after.seq == 2
 
-
-@pytest.mark.django_db
-def test_the_object_label_is_stored_in_ukrainian_whatever_the_actors_language(world):
-    from django.utils import translation
-
-    from vikno.notify.models import Notification
-
-    row = Notification.objects.create(event="accepted", channel="sms", recipient="+380501234567")
-    with translation.override("en"):
-        event = record(SYSTEM, "notify.enqueued", row)
-    assert event.object_label == translation.override("uk")(str)(row)
-    assert "SMS" in event.object_label and "accepted" not in event.object_label.lower()
