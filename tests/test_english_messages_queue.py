@@ -170,3 +170,15 @@ def test_the_period_of_the_kpis(client, world):
         **_bearer(world.head_a),
     )
     assert api.status_code == 400 and api.json()["message"] == "Початок періоду пізніший за кінець."
+
+
+def test_queue_names_follow_the_readers_language_on_the_booking_pages(client, world):
+    queue = bookable_queue(world.office_a, name="Реєстрація", name_en="Registration")
+    ukrainian = client.get(f"/booking/{world.office_a.pk}/").content.decode()
+    assert "Реєстрація" in ukrainian
+    english = _english(client).get(f"/booking/{world.office_a.pk}/").content.decode()
+    assert "Registration" in english and "Реєстрація" not in english
+    with translation.override("en"):
+        assert queue.shown_name == "Registration"
+    with translation.override("uk"):
+        assert queue.shown_name == "Реєстрація" and str(queue).endswith("Реєстрація")

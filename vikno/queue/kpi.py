@@ -219,7 +219,7 @@ def compute(
     facts = _facts(events, start, end)
     total = Figures()
     lines = {
-        q.pk: QueueLine(q.pk, str(q.name), q.target_wait_minutes, float(q.target_share))
+        q.pk: QueueLine(q.pk, q.shown_name, q.target_wait_minutes, float(q.target_share))
         for q in queues.filter(pk__in={f.queue_id for f in facts})
     }
     by_day: dict[date, Figures] = defaultdict(Figures)

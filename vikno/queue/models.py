@@ -12,8 +12,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from vikno.core.scoping import ScopedManager
 
@@ -57,6 +57,11 @@ class Queue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix} {self.name}"
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language: the English one on English pages when it is set."""
+        return self.name_en if self.name_en and get_language() == "en" else self.name
 
 
 class Workplace(models.Model):
