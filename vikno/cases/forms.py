@@ -61,7 +61,7 @@ class ApplicantFindForm(forms.Form):
         label=_("Find the applicant"),
         required=False,
         max_length=200,
-        help_text=_("РНОКПП (10 digits), phone number or surname. Press Enter to search."),
+        help_text=_("RNOKPP (10 digits), phone number or surname. Press Enter to search."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off", "accesskey": "a"}),
     )
 
@@ -105,9 +105,9 @@ class ApplicantForm(forms.ModelForm):
             "first_name": _("First name"),
             "patronymic": _("Patronymic"),
             "birth_date": _("Date of birth"),
-            "rnokpp": _("РНОКПП"),
-            "refused_rnokpp": _("Has no РНОКПП for religious reasons"),
-            "edrpou": _("ЄДРПОУ (legal entity)"),
+            "rnokpp": _("RNOKPP"),
+            "refused_rnokpp": _("Has no RNOKPP for religious reasons"),
+            "edrpou": _("EDRPOU (legal entity)"),
             "organisation_name": _("Organisation name (legal entity)"),
             "phone": _("Phone"),
             "email": _("Email"),
@@ -158,7 +158,7 @@ class RepresentativeForm(forms.Form):
     authority_valid_until = forms.DateField(label=_("Valid until"), required=False, widget=DateInput())
     identity_document = forms.CharField(label=_("Representative's identity document"), required=False, max_length=200)
     rnokpp = forms.CharField(
-        label=_("Representative's РНОКПП"),
+        label=_("Representative's RNOKPP"),
         required=False,
         max_length=10,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
@@ -345,7 +345,7 @@ class CaseSearchForm(forms.Form):
         label=_("Find a case"),
         required=False,
         max_length=200,
-        help_text=_("Case number, РНОКПП, phone or surname."),
+        help_text=_("Case number, RNOKPP, phone or surname."),
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
 
