@@ -497,39 +497,59 @@ def note_submitted_details(case: Case, data: dict, *, actor: Actor | None) -> No
     )
 
 
+def clean_representative_data(data: dict) -> dict:
+    """Validate and normalise a representative's details; every problem is reported at once (the
+    DomainError raised carries the others in ``others``)."""
+    problems = Problems()
+    full_name = normalise_name(data.get("full_name") or "")
+    if not full_name:
+        problems.add(
+            DomainError(_("Give the full name of the representative."), code="name_required", field="full_name")
+        )
+    authority = " ".join((data.get("authority_document") or "").split())
+    if not authority:
+        problems.add(
+            DomainError(
+                _("Give the power of attorney: its number, date and who certified it."),
+                code="authority_required",
+                field="authority_document",
+            )
+        )
+    valid_until = problems.check(_as_date, data.get("authority_valid_until"), "authority_valid_until")
+    if valid_until and valid_until < timezone.localdate():
+        problems.add(
+            DomainError(
+                _("The power of attorney was valid until %(date)s: it is no longer in force.")
+                % {"date": f"{valid_until:%d.%m.%Y}"},
+                code="authority_expired",
+                field="authority_valid_until",
+            )
+        )
+    rnokpp = (data.get("rnokpp") or "").strip()
+    clean = {
+        "full_name": full_name[:300],
+        "rnokpp": problems.check(validate_rnokpp, rnokpp, field="rnokpp", default="") if rnokpp else "",
+        "identity_document": " ".join((data.get("identity_document") or "").split())[:200],
+        "authority_document": authority[:300],
+        "authority_valid_until": valid_until,
+        "phone": problems.check(normalise_phone, data.get("phone") or "", default=""),
+    }
+    problems.raise_any()
+    return clean
+
+
 def create_representative(center: Center, data: dict, *, actor: Actor | None) -> Representative:
     """A representative with the power of attorney details."""
     _require_center_staff(center.pk, actor, _("register a representative"))
-    full_name = normalise_name(data.get("full_name") or "")
-    if not full_name:
-        raise DomainError(_("Give the full name of the representative."), code="name_required", field="full_name")
-    authority = " ".join((data.get("authority_document") or "").split())
-    if not authority:
-        raise DomainError(
-            _("Give the power of attorney: its number, date and who certified it."),
-            code="authority_required",
-            field="authority_document",
-        )
-    valid_until = _as_date(data.get("authority_valid_until"), "authority_valid_until")
-    if valid_until and valid_until < timezone.localdate():
-        raise DomainError(
-            _("The power of attorney was valid until %(date)s: it is no longer in force.")
-            % {"date": f"{valid_until:%d.%m.%Y}"},
-            code="authority_expired",
-            field="authority_valid_until",
-        )
-    rnokpp = (data.get("rnokpp") or "").strip()
+    clean = clean_representative_data(data)
     with transaction.atomic():
-        representative = Representative.objects.create(
-            center=center,
-            full_name=full_name[:300],
-            rnokpp=validate_rnokpp(rnokpp, field="rnokpp") if rnokpp else "",
-            identity_document=" ".join((data.get("identity_document") or "").split())[:200],
-            authority_document=authority[:300],
-            authority_valid_until=valid_until,
-            phone=normalise_phone(data.get("phone") or ""),
+        representative = Representative.objects.create(center=center, **clean)
+        record(
+            actor,
+            "representative.created",
+            representative,
+            data={"authority_valid_until": clean["authority_valid_until"]},
         )
-        record(actor, "representative.created", representative, data={"authority_valid_until": valid_until})
     return representative
 
 

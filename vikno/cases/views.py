@@ -277,6 +277,8 @@ def intake(request):
             )
             if response is not None:
                 return response
+        else:
+            _people_valid(context["chosen_applicant"], applicant_form, representative_form)
         status = 400
     else:
         status = 200
@@ -325,6 +327,25 @@ def _visit_ticket(request) -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
+def _people_valid(applicant, applicant_form, representative_form) -> bool:
+    """Check the new applicant's details and the representative's before anything is written (the scans
+    are checked by the document forms), so that the administrator sees every problem of one submit at
+    once, each beside its field. A form with its own errors is left to show those."""
+    valid = True
+    checks = []
+    if applicant is None and applicant_form.is_valid():
+        checks.append((applicant_form, cases.clean_applicant_data, applicant_form.data_for_service()))
+    if representative_form.is_valid() and representative_form.representative():
+        checks.append((representative_form, cases.clean_representative_data, representative_form.representative()))
+    for form, clean, data in checks:
+        try:
+            clean(data)
+        except DomainError as error:
+            _add_error(form, error)
+            valid = False
+    return valid
+
+
 def _register(request, context, intake_form, applicant_form, representative_form, documents, payment_form, required):
     """Create the applicant (if new), the representative (if one files) and the case with its
     documents, scans and payment in one transaction; None (with the errors on the forms) when the
@@ -336,6 +357,8 @@ def _register(request, context, intake_form, applicant_form, representative_form
     request.session["office_id"] = office.pk
     actor.office_id = office.pk
     applicant = context["chosen_applicant"]
+    if not _people_valid(applicant, applicant_form, representative_form):
+        return None
     if applicant is None:
         applicant_data = applicant_form.data_for_service()
         if not applicant_form.cleaned_data.get("confirm_new"):

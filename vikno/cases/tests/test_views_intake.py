@@ -313,3 +313,26 @@ def test_every_problem_of_a_new_applicant_is_shown_at_once(world, admin):
         assert message in html, message
     assert html.count('<li><a href="#id_applicant-') >= 4  # each in the summary, linked to its field
     assert Case.objects.count() == 0
+
+
+def test_applicant_representative_and_scan_problems_are_shown_together(world, admin):
+    from vikno.cases.models import Representative
+
+    service = make_service()
+    data = _post_data(
+        service,
+        office=str(world.office_a.pk),
+        **{
+            "applicant-rnokpp": "1234567890",
+            "rep-full_name": "Бондар Петро",
+            "rep-phone": "abc",
+            "doc-1-file": pdf("scan.pdf", content=b"MZ\x90\x00 not a pdf at all"),
+        },
+    )
+    response = admin.post(URL, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Вкажіть довіреність" in html  # the representative's missing power of attorney
+    assert 'id="id_applicant-rnokpp"' in html and "контрольн" in html.lower()  # the applicant's РНОКПП
+    assert "PDF" in html and "перевірено" in html  # the scan, checked by its content
+    assert Case.objects.count() == 0 and Applicant.objects.count() == 0 and Representative.objects.count() == 0
