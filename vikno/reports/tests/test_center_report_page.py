@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from vikno.cases.models import Status
+from vikno.catalog.models import ServiceList, ServiceListEntry
 from vikno.core.errors import DomainError, NotFound
 from vikno.reports import rollup, services
 
@@ -71,6 +72,27 @@ def test_csv_and_pdf(filled, login_as):
     assert pdf["Content-Type"] == "application/pdf"
     extracted = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Зареєстровано заяв" in extracted and "ЦНАП А" in extracted
+
+
+def test_the_approved_list_section_has_its_own_heads(filled, login_as):
+    reg = version("ACS", "Реєстрація актів цивільного стану")
+    service_list = ServiceList.objects.create(
+        center=filled.center_a, decision_number="1", decision_date=date(2025, 1, 1), valid_from=date(2025, 1, 1)
+    )
+    ServiceListEntry.objects.create(service_list=service_list, service=reg.service, position=1)
+    client = login_as(filled.head_a)
+    rows = list(csv.reader(io.StringIO(_get(client, filled.center_a, format="csv").content.decode("utf-8-sig"))))
+    title = rows.index(["Послуг у затвердженому переліку (станом на 31 грудня)"])
+    assert rows[title + 1] == ["Рік", "Послуг у переліку", "Зміна до попереднього року, %"]
+    assert rows[title + 2] == ["2025", "1", "—"]
+    assert rows.count(["Показник", "Період", "Рік тому", "Зміна, %"]) == 3  # the three figure sections only
+    sheet = load_workbook(io.BytesIO(_get(client, filled.center_a, format="xlsx").content)).active
+    xlsx_rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0]]
+    assert ("Рік", "Послуг у переліку", "Зміна до попереднього року, %") in [row[:3] for row in xlsx_rows]
+    assert ("2025", 1, "—") in [row[:3] for row in xlsx_rows]
+    pdf = _get(client, filled.center_a, format="pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Послуг у переліку" in text
 
 
 @pytest.mark.parametrize("kind", ["xlsx", "csv", "pdf"])
