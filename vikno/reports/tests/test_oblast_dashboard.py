@@ -240,6 +240,28 @@ def test_head_sees_only_the_own_center_on_the_page(oblast_world, login_as):
     assert _get(client, f"/staff/reports/oblast/centers/{w.center_c.pk}/").status_code == 404
 
 
+def test_the_total_row_is_the_oblast_total_only_when_every_center_is_shown(oblast_world, login_as):
+    w = oblast_world
+    for user in (w.monitor_1, w.sysadmin):
+        client = login_as(user)
+        html = _get(client).content.decode()
+        assert "Усього по області" in html and "Усього по показаних ЦНАП" not in html
+        client.logout()
+    client = login_as(w.head_a)
+    html = _get(client).content.decode()
+    assert "Усього по показаних ЦНАП" in html and "Усього по області" not in html
+    rows = list(csv.reader(io.StringIO(_get(client, format="csv").content.decode("utf-8-sig"))))
+    assert [row[0] for row in rows if row and row[0].startswith("Усього")] == ["Усього по показаних ЦНАП"] * 3
+    api = client.get(API, {"date_from": "2026-01-01", "date_to": "2026-03-31"}).json()
+    assert api["total"]["name"] == "Усього по показаних ЦНАП"
+    english = client.post("/i18n/setlang/", {"language": "en", "next": URL})
+    assert english.status_code == 302
+    assert "Total of the centers shown" in _get(client).content.decode()
+    # A head whose center is the only one of its oblast sees the whole oblast.
+    head_b = make_user("head_b", Role.CENTER_HEAD, center=w.center_b)
+    assert oblast.oblast_dashboard(head_b, None, *PERIOD).total.name == gettext("Oblast total")
+
+
 # --- exports --------------------------------------------------------------------------------------
 
 
