@@ -9,7 +9,7 @@ from vikno.core.errors import DomainError, NotFound
 from vikno.core.staff import staff_required
 
 from . import exports_timing, timing
-from .views import ReportForm, _query
+from .views import _query, export_query, report_form
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", exports_timing.to_csv),
@@ -22,13 +22,13 @@ LIST_SIZE = 50
 @staff_required(*timing.TIMING_READERS)
 def timing_page(request):
     data = _query(request)
-    form = ReportForm(data, user=request.user)
+    form = report_form(request, data)
     report, overdue, late, status = None, None, None, 200
     if data is not None:
         if "center" in form.errors and data["center"]:
             raise Http404  # a center outside the user's scope does not exist for them
         if form.is_valid():
-            center_id = request.GET.get("center")
+            center_id = data["center"]
             try:
                 report = timing.service_timing(
                     request.user, center_id, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
@@ -58,11 +58,6 @@ def timing_page(request):
         response = HttpResponse(render_file(report), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{exports_timing.filename(report, export)}"'
         return response
-    query = ""
-    if report is not None:
-        params = request.GET.copy()
-        for key in ("format", "overdue_offset", "late_offset"):
-            params.pop(key, None)
-        query = params.urlencode()
+    query = export_query(report) if report is not None else ""
     context = {"form": form, "report": report, "overdue": overdue, "late": late, "query": query}
     return render(request, "reports/timing.html", context, status=status)

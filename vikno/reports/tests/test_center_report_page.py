@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -129,6 +130,36 @@ def test_a_center_outside_the_scope_is_not_found(world, login_as):
     with pytest.raises(NotFound):
         services.center_report(world.monitor_1, world.center_b.pk, date(2026, 1, 1), date(2026, 1, 31))
     assert client.get(URL).status_code == 200
+
+
+def test_the_page_opens_on_the_own_center_and_this_month(world, login_as, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case(world.center_a, world.office_a, version("REG", "Реєстрація"), timezone.now())
+    rollup.refresh_dirty()
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    for user in (world.head_a, world.admin_a):
+        client = login_as(user)
+        response = client.get(URL)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f"ЦНАП А: {first:%d.%m.%Y} – {today:%d.%m.%Y}" in html
+        assert '<td class="num">1</td>' in html  # the application of today, at once
+        assert f'<option value="{world.center_a.pk}" selected>' in html
+        query = f"center={world.center_a.pk}&amp;from={first.isoformat()}&amp;to={today.isoformat()}"
+        assert f'href="?{query}&amp;format=csv"' in html
+        assert client.get(URL, {"format": "csv"}).status_code == 200
+        # An explicit period is kept; dates sent empty are still refused.
+        assert _get(client, world.center_a, "2026-01-01", "2026-01-31").status_code == 200
+        assert client.get(URL, {"from": "", "to": ""}).status_code == 400
+        client.logout()
+
+
+def test_a_reader_of_several_centers_chooses_one(world, login_as):
+    response = login_as(world.monitor_1).get(URL)
+    html = response.content.decode()
+    assert response.status_code == 200 and "format=csv" not in html and "Оберіть ЦНАП" not in html
+    assert f'value="{timezone.localdate().replace(day=1).isoformat()}"' in html  # the period is offered
 
 
 def test_officers_do_not_see_the_page(world, login_as):

@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -76,6 +76,17 @@ def test_page_shows_the_timing_and_the_lists(filled, login_as):
 def test_page_without_a_query_shows_the_form(world, login_as):
     response = login_as(world.admin_a).get(URL)
     assert response.status_code == 200 and 'name="center"' in response.content.decode()
+
+
+def test_page_opens_on_the_own_center_and_this_month(world, login_as):
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    response = login_as(world.head_a).get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ЦНАП А: " in html and f"{first:%d.%m.%Y}" in html and f"{today:%d.%m.%Y}" in html
+    assert f'href="?center={world.center_a.pk}&amp;from={first.isoformat()}&amp;to={today.isoformat()}' in html
+    assert "?&amp;" not in html
 
 
 def test_xlsx_reads_back(filled, login_as):
