@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from vikno.cases.models import Status
+from vikno.cases.models import Case, Status
 from vikno.catalog.models import ServiceList, ServiceListEntry
 from vikno.core.errors import DomainError, NotFound
 from vikno.reports import rollup, services
@@ -51,7 +51,24 @@ def test_page_shows_the_tables(filled, login_as):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Зареєстровано заяв" in html and "Реєстрація місця проживання" in html
-    assert "120.50" in html and "format=xlsx" in html
+    assert "120,50" in html and "120.50" not in html and "format=xlsx" in html
+
+
+def test_numbers_on_the_page_follow_the_language_while_the_files_keep_theirs(filled, login_as):
+    c = Case.objects.filter(center=filled.center_a, status=Status.ISSUED).get()
+    payment(c, date(2026, 2, 3), Decimal("26660.45"))  # with the 120.50: 26 780,95 to the local budget
+    rollup.refresh_dirty()
+    client = login_as(filled.head_a)
+    html = _get(client, filled.center_a).content.decode()
+    assert '<td class="num">26\xa0780,95</td>' in html and "26780.95" not in html
+    assert client.post("/i18n/setlang/", {"language": "en", "next": URL}).status_code == 302
+    english = _get(client, filled.center_a).content.decode()
+    assert '<td class="num">26,780.95</td>' in english
+    rows = list(csv.reader(io.StringIO(_get(client, filled.center_a, format="csv").content.decode("utf-8-sig"))))
+    assert ["до місцевого бюджету, грн", "26780.95", "0", "—"] in rows  # the files stay as they were
+    sheet = load_workbook(io.BytesIO(_get(client, filled.center_a, format="xlsx").content)).active
+    cells = {row[0]: row[1] for row in sheet.iter_rows(values_only=True) if row and row[0]}
+    assert cells["до місцевого бюджету, грн"] == pytest.approx(26780.95)  # a number, not text
 
 
 def test_xlsx_reads_back(filled, login_as):

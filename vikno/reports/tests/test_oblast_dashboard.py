@@ -202,6 +202,17 @@ def test_page_shows_the_tables(oblast_world, login_as):
     assert "format=xlsx" in html and "5/8" in html
 
 
+def test_page_writes_decimals_with_a_comma_and_the_files_with_a_dot(oblast_world, login_as):
+    client = login_as(oblast_world.monitor_1)
+    html = _get(client).content.decode()
+    assert '<td class="num">1,5</td>' in html and '<td class="num">33,3</td>' in html  # per 1,000; loyalty
+    assert '<td class="num">2\xa0000</td>' in html  # residents
+    assert "1.5<" not in html and "33.3<" not in html
+    rows = list(csv.reader(io.StringIO(_get(client, format="csv").content.decode("utf-8-sig"))))
+    (activity,) = [row for row in rows if row[:2] == ["ЦНАП А", "3"]]
+    assert activity[1:4] == ["3", "2000", "1.5"] and activity[-1] == "33.3"
+
+
 def test_page_without_dates_shows_this_quarter(oblast_world, login_as):
     assert login_as(oblast_world.head_a).get(URL).status_code == 200
 
