@@ -55,18 +55,29 @@ def summary_page(request):
         response["Content-Disposition"] = f'attachment; filename="{exports.filename(summary, export)}"'
         return response
     regions = Region.objects.visible_to(request.user) if request.user.role == Role.SYSADMIN else Region.objects.none()
-    query = request.GET.copy()
-    query.pop("format", None)
     context = {
         "summary": summary,
         "error": error,
         "period_value": period or summary.period.key,
         "regions": regions.order_by("name"),
         "region_value": region_id or "",
-        "query": query.urlencode(),
+        "export_urls": _export_urls(request.GET, summary.period.key if error else None),
         "can_review": request.user.role in REVIEW_ROLES,
     }
     return render(request, "monitoring/summary.html", context, status=status)
+
+
+def _export_urls(params, period: str | None) -> dict[str, str]:
+    """The address of each export: the filters of the page plus ``format`` (``?format=csv`` without
+    filters, never ``?&format=csv``); ``period`` replaces a period the page refused by the one it shows."""
+    urls = {}
+    for kind in FORMATS:
+        query = params.copy()
+        if period is not None:
+            query["period"] = period
+        query["format"] = kind
+        urls[kind] = f"?{query.urlencode()}"
+    return urls
 
 
 # --- a center's history ------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from . import charts, series
 from .services import CenterReport, as_text
 
 HEAD = ("Показник", "Період", "Рік тому", "Зміна, %")
+LIST_HEAD = ("Рік", "Послуг у переліку", "Зміна до попереднього року, %")
 FONT = "DejaVu"
 
 
@@ -36,16 +37,19 @@ def title_lines(report: CenterReport) -> list[str]:
     ]
 
 
-def sections(report: CenterReport) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
+def sections(report: CenterReport) -> list[tuple[str, tuple[str, ...], list[tuple[str, ...]]]]:
+    """(title, column heads, rows) per section: the figures against a year before, then the approved
+    list by year (year, services, change on the year before) under heads of its own."""
+
     def rows(figures):
         return [(in_ukrainian(f.label), *f.texts) for f in figures]  # the file is for publication
 
-    services = [(str(year), str(count), "", as_text(change)) for year, count, change in report.services_by_year]
+    services = [(str(year), str(count), as_text(change)) for year, count, change in report.services_by_year]
     return [
-        ("Основні показники", rows(report.figures)),
-        ("Заяви за сферами", rows(report.spheres)),
-        ("Оплати за способом", rows(report.payments)),
-        ("Послуг у затвердженому переліку (станом на 31 грудня)", services),
+        ("Основні показники", HEAD, rows(report.figures)),
+        ("Заяви за сферами", HEAD, rows(report.spheres)),
+        ("Оплати за способом", HEAD, rows(report.payments)),
+        ("Послуг у затвердженому переліку (станом на 31 грудня)", LIST_HEAD, services),
     ]
 
 
@@ -58,10 +62,10 @@ def to_csv(report: CenterReport) -> bytes:
     writer = csv.writer(out)
     for line in title_lines(report):
         writer.writerow([line])
-    for title, rows in sections(report):
+    for title, head, rows in sections(report):
         writer.writerow([])
         writer.writerow([title])
-        writer.writerow(HEAD)
+        writer.writerow(head)
         writer.writerows(rows)
     # A BOM so that spreadsheet programs read the Cyrillic text as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
@@ -75,11 +79,11 @@ def to_xlsx(report: CenterReport) -> bytes:
     for line in title_lines(report):
         sheet.append([line])
     sheet["A1"].font = bold
-    for title, rows in sections(report):
+    for title, head, rows in sections(report):
         sheet.append([])
         sheet.append([title])
         sheet.cell(row=sheet.max_row, column=1).font = bold
-        sheet.append(list(HEAD))
+        sheet.append(list(head))
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for label, *values in rows:
@@ -115,17 +119,17 @@ def to_pdf(report: CenterReport) -> bytes:
     pdf.multi_cell(0, 7, first, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, "", 9)
     pdf.multi_cell(0, 5, second, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    widths = (96, 28, 28, 28)
-    for title, rows in sections(report):
+    for title, head, rows in sections(report):
         pdf.ln(3)
         pdf.set_font(FONT, "B", 11)
         pdf.multi_cell(0, 6, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font(FONT, "", 9)
+        widths = (96, *([84 / (len(head) - 1)] * (len(head) - 1)))
         with pdf.table(
-            col_widths=widths, text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT"), first_row_as_headings=True
+            col_widths=widths, text_align=("LEFT", *(["RIGHT"] * (len(head) - 1))), first_row_as_headings=True
         ) as table:
-            table.row(HEAD)
-            for row in rows or [("Немає даних", "", "", "")]:
+            table.row(head)
+            for row in rows or [("Немає даних", *([""] * (len(head) - 1)))]:
                 table.row(row)
     _pdf_charts(pdf, report)
     return bytes(pdf.output())

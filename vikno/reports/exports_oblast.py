@@ -44,12 +44,11 @@ def _kind_labels() -> dict[str, str]:
     }
 
 
-def _text(value) -> str:
-    return as_text(value) if value is not None else "—"
+def sections(board: Dashboard) -> list[tuple[str, list[str], list[tuple[Line, list]]]]:
+    """(title, column heads after the name column, [(line, cells)]) per section, the total row last.
 
-
-def sections(board: Dashboard) -> list[tuple[str, list[str], list[tuple[Line, list[str]]]]]:
-    """(title, column heads after the name column, [(line, cells)]) per section, the total row last."""
+    The cells are values (numbers, ``None`` for none, text such as «5/8»): the page writes them in the
+    reader's language, the files as ``as_text`` does (a dot before decimals, «—» for none)."""
     lines = [*board.lines, board.total]
     kinds = _kind_labels()
     role_labels = {"administrator": _("Administrators"), "center_head": _("Center heads")}
@@ -65,10 +64,10 @@ def sections(board: Dashboard) -> list[tuple[str, list[str], list[tuple[Line, li
             (
                 line,
                 [
-                    *(str(line.points.get(k, 0)) for k in OFFICE_KINDS),
-                    str(line.active_points),
-                    *(str(line.staff.get(r, 0)) for r in STAFF_ROLES),
-                    str(line.staff_total),
+                    *(line.points.get(k, 0) for k in OFFICE_KINDS),
+                    line.active_points,
+                    *(line.staff.get(r, 0) for r in STAFF_ROLES),
+                    line.staff_total,
                 ],
             )
             for line in lines
@@ -88,8 +87,8 @@ def sections(board: Dashboard) -> list[tuple[str, list[str], list[tuple[Line, li
             (
                 line,
                 [
-                    _text(line.list_size),
-                    *(str(line.groups.get(g, 0)) for g in BASIC_GROUPS),
+                    line.list_size,
+                    *(line.groups.get(g, 0) for g in BASIC_GROUPS),
                     f"{line.groups_covered}/{len(BASIC_GROUPS)}",
                 ],
             )
@@ -114,16 +113,16 @@ def sections(board: Dashboard) -> list[tuple[str, list[str], list[tuple[Line, li
             (
                 line,
                 [
-                    _text(line.cases),
-                    _text(line.population),
-                    _text(line.per_1000),
-                    _text(line.visitors),
-                    _text(line.average_wait_minutes),
-                    _text(line.service_level),
-                    _text(line.no_show_share),
-                    _text(line.ratings_count),
-                    _text(line.satisfied_share),
-                    _text(line.loyalty_index),
+                    line.cases,
+                    line.population,
+                    line.per_1000,
+                    line.visitors,
+                    line.average_wait_minutes,
+                    line.service_level,
+                    line.no_show_share,
+                    line.ratings_count,
+                    line.satisfied_share,
+                    line.loyalty_index,
                 ],
             )
             for line in lines
@@ -150,7 +149,7 @@ def to_csv(board: Dashboard) -> bytes:
         writer.writerow([title])
         writer.writerow([name_head(board), *head])
         for line, cells in rows:
-            writer.writerow([line.name, *cells])
+            writer.writerow([line.name, *(as_text(c) for c in cells)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -170,7 +169,7 @@ def to_xlsx(board: Dashboard) -> bytes:
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for line, cells in rows:
-            sheet.append([line.name, *(_cell(v) for v in cells)])
+            sheet.append([line.name, *(_cell(as_text(c)) for c in cells)])
         sheet.cell(row=sheet.max_row, column=1).font = bold
     sheet.column_dimensions["A"].width = 50
     out = io.BytesIO()
@@ -207,5 +206,5 @@ def to_pdf(board: Dashboard) -> bytes:
         ) as table:
             table.row([name_head(board), *head])
             for line, cells in rows:
-                table.row([line.name, *cells])
+                table.row([line.name, *(as_text(c) for c in cells)])
     return bytes(pdf.output())

@@ -2,7 +2,8 @@
 
 ``oblast_dashboard(user, region_id, date_from, date_to)`` gives one line per center the user may see
 (``visible_to``: an oblast monitor sees the oblast, a center head only their own center, a system
-administrator any oblast) and a total line; ``center_drilldown(user, center_id, date_from, date_to)``
+administrator any oblast) and a total line (named the oblast total only when every center of the oblast
+is shown, else the total of the centers shown); ``center_drilldown(user, center_id, date_from, date_to)``
 gives the center's line and one line per office (access point). The activity figures come from
 ``DailyRollup`` only (never from cases or tickets); the structure (offices, staff, approved lists) is read
 as it is now, the list being the one in force on the last day of the period.
@@ -365,7 +366,9 @@ def oblast_dashboard(user, region_id, date_from: dt.date | None, date_to: dt.dat
     region = _region(user, region_id)
     centers = list(Center.objects.visible_to(user).filter(region=region).select_related("hromada").order_by("name"))
     lines = _center_lines(centers, date_from, date_to)
-    total = _total(lines, str(_("Oblast total")))
+    # A center head sees only their center: the total is then of the centers shown, not the oblast's.
+    whole = len(centers) == Center.objects.filter(region=region).count()
+    total = _total(lines, str(_("Oblast total") if whole else _("Total of the centers shown")))
     # Per 1,000 residents over the hromadas whose population is known, with all their centers' cases.
     hromadas = {c.hromada_id: c.hromada.population for c in centers if c.hromada.population}
     cases = sum((line.cases for line, c in zip(lines, centers, strict=True) if c.hromada_id in hromadas), Decimal(0))

@@ -232,6 +232,19 @@ def _page(queryset, limit, offset, *, now: dt.datetime | None) -> CasePage:
     return CasePage(rows, total, limit, offset)
 
 
+def every_case(fetch) -> CasePage:
+    """All the rows of a live list as one page, for the exports: ``fetch(limit=, offset=)`` is called
+    ``MAX_LIMIT`` rows at a time (with ``overdue_cases``, pass one ``now`` so the pages agree)."""
+    items: list[CaseRow] = []
+    offset = 0
+    while True:
+        page = fetch(limit=MAX_LIMIT, offset=offset)
+        items.extend(page.items)
+        if page.next_offset is None:
+            return CasePage(items, page.total, max(len(items), 1), 0)
+        offset = page.next_offset
+
+
 def overdue_cases(user, center_id, *, now: dt.datetime | None = None, limit=None, offset=None) -> CasePage:
     """Open cases of the center whose running legal term has passed, most overdue first."""
     _reader(user)

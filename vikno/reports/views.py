@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from vikno.core.errors import DomainError, NotFound
@@ -28,23 +30,58 @@ class ReportForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, data, *, user):
-        super().__init__(data, prefix=None)
+    def __init__(self, data, *, user, initial=None):
+        super().__init__(data, prefix=None, initial=initial)
         self.fields["center"].queryset = Center.objects.visible_to(user).order_by("name")
 
 
+def own_center(user) -> str:
+    """The id of the user's own center (an administrator's or a center head's), ``""`` for the others."""
+    center_id = getattr(user, "center_id", None)
+    if center_id and Center.objects.visible_to(user).filter(pk=center_id).exists():
+        return str(center_id)
+    return ""
+
+
+def _defaults(user) -> dict:
+    """Without a center, the user's own; without dates, the current month up to today."""
+    today = timezone.localdate()
+    return {"center": own_center(user), "date_from": today.replace(day=1).isoformat(), "date_to": today.isoformat()}
+
+
 def _query(request) -> dict | None:
-    """The GET parameters under the names the form uses (``from``/``to`` in the address)."""
-    if not request.GET:
-        return None
+    """The GET parameters under the names the form uses (``from``/``to`` in the address), the center and
+    the period defaulted (see ``_defaults``; dates sent empty stay empty and are refused). ``None`` when
+    nothing is asked and there is no center to default to: the form waits for a choice."""
     get = request.GET
-    return {"center": get.get("center", ""), "date_from": get.get("from", ""), "date_to": get.get("to", "")}
+    defaults = _defaults(request.user)
+    data = {"center": get.get("center", ""), "date_from": get.get("from", ""), "date_to": get.get("to", "")}
+    if not data["center"]:
+        data["center"] = defaults["center"]
+    if "from" not in get and "to" not in get:
+        data.update(date_from=defaults["date_from"], date_to=defaults["date_to"])
+    if not get and not data["center"]:
+        return None
+    return data
+
+
+def report_form(request, data: dict | None) -> ReportForm:
+    """The form of the center and timing pages; unbound, it shows the default period."""
+    initial = None if data is not None else _defaults(request.user)
+    return ReportForm(data, user=request.user, initial=initial)
+
+
+def export_query(report) -> str:
+    """The query of the report shown (center and period), for its download and page links."""
+    return urlencode(
+        {"center": report.center.pk, "from": report.date_from.isoformat(), "to": report.date_to.isoformat()}
+    )
 
 
 @staff_required(*READERS)
 def center_report_page(request):
     data = _query(request)
-    form = ReportForm(data, user=request.user)
+    form = report_form(request, data)
     report, status = None, 200
     if data is not None:
         if "center" in form.errors and data["center"]:
@@ -53,7 +90,7 @@ def center_report_page(request):
             try:
                 report = services.center_report(
                     request.user,
-                    request.GET.get("center"),
+                    data["center"],
                     form.cleaned_data["date_from"],
                     form.cleaned_data["date_to"],
                 )
@@ -70,7 +107,7 @@ def center_report_page(request):
         response = HttpResponse(render_file(report), content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, export)}"'
         return response
-    query = request.GET.urlencode() if report is not None else ""
+    query = export_query(report) if report is not None else ""
     return render(
         request, "reports/center_report.html", {"form": form, "report": report, "query": query}, status=status
     )

@@ -156,6 +156,20 @@ def test_summary_page_and_exports(summary_data, login_as):
     assert client.get("/staff/monitoring/", {"period": "абв", "region": "абв"}).status_code == 404
 
 
+def test_export_links_keep_the_filters_without_a_stray_separator(summary_data, login_as):
+    client = login_as(summary_data.sysadmin)
+    html = client.get("/staff/monitoring/").content.decode()
+    assert 'href="?format=csv"' in html and 'href="?format=xlsx"' in html and "?&amp;" not in html
+    region = summary_data.r1.pk
+    html = client.get("/staff/monitoring/", {"period": PERIOD, "region": region}).content.decode()
+    assert f'href="?period={PERIOD}&amp;region={region}&amp;format=csv"' in html
+    assert client.get(f"/staff/monitoring/?period={PERIOD}&region={region}&format=csv").status_code == 200
+    # A period the page refused: the links download the period it shows instead.
+    html = client.get("/staff/monitoring/", {"period": "2026-Q9"}).content.decode()
+    assert "2026-Q9" not in html.split("format=csv")[0].rsplit('href="', 1)[1]
+    assert "?&amp;" not in html
+
+
 def test_summary_of_a_center_head(summary_data, login_as):
     html = login_as(summary_data.admin_b).get("/staff/monitoring/", {"period": PERIOD}).content.decode()
     assert "ЦНАП Б" in html and "ЦНАП А" not in html

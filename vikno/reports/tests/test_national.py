@@ -76,7 +76,10 @@ def test_national_page(filed, client, login_as):
     login_as(filed.sysadmin)
     page = client.get("/staff/reports/national/", {"from": "2026-01-01", "to": "2026-12-31"})
     assert page.status_code == 200
-    assert filed.center_a.region.name in page.content.decode()
+    html = page.content.decode()
+    assert filed.center_a.region.name in html
+    assert '<td class="num">33,3</td>' in html and '<td class="num">0,2</td>' in html  # a decimal comma
+    assert '<td class="num">0,00</td>' in html  # revenue, two places
     assert client.get("/staff/reports/national/", {"from": "2026-12-31", "to": "2026-01-01"}).status_code == 400
     assert client.get("/staff/reports/national/", {"from": "nonsense", "to": ""}).status_code == 400
     client.logout()

@@ -202,6 +202,17 @@ def test_page_shows_the_tables(oblast_world, login_as):
     assert "format=xlsx" in html and "5/8" in html
 
 
+def test_page_writes_decimals_with_a_comma_and_the_files_with_a_dot(oblast_world, login_as):
+    client = login_as(oblast_world.monitor_1)
+    html = _get(client).content.decode()
+    assert '<td class="num">1,5</td>' in html and '<td class="num">33,3</td>' in html  # per 1,000; loyalty
+    assert '<td class="num">2\xa0000</td>' in html  # residents
+    assert "1.5<" not in html and "33.3<" not in html
+    rows = list(csv.reader(io.StringIO(_get(client, format="csv").content.decode("utf-8-sig"))))
+    (activity,) = [row for row in rows if row[:2] == ["ЦНАП А", "3"]]
+    assert activity[1:4] == ["3", "2000", "1.5"] and activity[-1] == "33.3"
+
+
 def test_page_without_dates_shows_this_quarter(oblast_world, login_as):
     assert login_as(oblast_world.head_a).get(URL).status_code == 200
 
@@ -238,6 +249,28 @@ def test_head_sees_only_the_own_center_on_the_page(oblast_world, login_as):
     html = _get(client).content.decode()
     assert "ЦНАП А" in html and "ЦНАП В" not in html
     assert _get(client, f"/staff/reports/oblast/centers/{w.center_c.pk}/").status_code == 404
+
+
+def test_the_total_row_is_the_oblast_total_only_when_every_center_is_shown(oblast_world, login_as):
+    w = oblast_world
+    for user in (w.monitor_1, w.sysadmin):
+        client = login_as(user)
+        html = _get(client).content.decode()
+        assert "Усього по області" in html and "Усього по показаних ЦНАП" not in html
+        client.logout()
+    client = login_as(w.head_a)
+    html = _get(client).content.decode()
+    assert "Усього по показаних ЦНАП" in html and "Усього по області" not in html
+    rows = list(csv.reader(io.StringIO(_get(client, format="csv").content.decode("utf-8-sig"))))
+    assert [row[0] for row in rows if row and row[0].startswith("Усього")] == ["Усього по показаних ЦНАП"] * 3
+    api = client.get(API, {"date_from": "2026-01-01", "date_to": "2026-03-31"}).json()
+    assert api["total"]["name"] == "Усього по показаних ЦНАП"
+    english = client.post("/i18n/setlang/", {"language": "en", "next": URL})
+    assert english.status_code == 302
+    assert "Total of the centers shown" in _get(client).content.decode()
+    # A head whose center is the only one of its oblast sees the whole oblast.
+    head_b = make_user("head_b", Role.CENTER_HEAD, center=w.center_b)
+    assert oblast.oblast_dashboard(head_b, None, *PERIOD).total.name == gettext("Oblast total")
 
 
 # --- exports --------------------------------------------------------------------------------------

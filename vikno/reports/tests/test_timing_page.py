@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -28,6 +28,11 @@ def uk(text: str) -> str:
     """A message as the (Ukrainian) page shows it, whether or not its translation is merged yet."""
     with translation.override("uk"):
         return gettext(text)
+
+
+def label(choice) -> str:
+    with translation.override("uk"):
+        return str(choice.label)
 
 
 @pytest.fixture
@@ -78,6 +83,17 @@ def test_page_without_a_query_shows_the_form(world, login_as):
     assert response.status_code == 200 and 'name="center"' in response.content.decode()
 
 
+def test_page_opens_on_the_own_center_and_this_month(world, login_as):
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    response = login_as(world.head_a).get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ЦНАП А: " in html and f"{first:%d.%m.%Y}" in html and f"{today:%d.%m.%Y}" in html
+    assert f'href="?center={world.center_a.pk}&amp;from={first.isoformat()}&amp;to={today.isoformat()}' in html
+    assert "?&amp;" not in html
+
+
 def test_xlsx_reads_back(filled, login_as):
     response = _get(login_as(filled.head_a), filled.center_a, format="xlsx")
     assert response.status_code == 200
@@ -105,6 +121,48 @@ def test_csv_and_pdf(filled, login_as):
     assert "Реєстрація місця проживання" in extracted and "ЦНАП А" in extracted
 
 
+def test_every_export_has_the_overdue_and_the_late_lists(filled, login_as):
+    client = login_as(filled.head_a)
+    overdue_row = [filled.overdue_number, filled.service_code, "Реєстрація місця проживання", label(Status.IN_PROGRESS)]
+    text = _get(client, filled.center_a, format="csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    at = rows.index([uk("Overdue now")])
+    assert rows[at + 2] == [uk(h) for h in ("Case", "Code", "Service", "Status", "Filed", "Due", "Overdue by")]
+    assert rows[at + 3][:4] == overdue_row and rows[at + 3][4:6] == ["05.01.2026 09:00", "09.01.2026 00:00"]
+    late_at = rows.index([uk("Decided late in the period")])
+    assert late_at > at + 3
+    assert rows[late_at + 2] == [uk(h) for h in ("Case", "Code", "Service", "Status", "Due", "Decided at", "Late by")]
+    (late,) = [row for row in rows[late_at + 3 :] if row]
+    assert late[1:] == [filled.service_code, "Реєстрація місця проживання", label(Status.ISSUED), "10.02.2026 11:00",
+                        "10.02.2026 12:00", uk("%(hours)s h") % {"hours": 1}]  # fmt: skip
+
+    book = load_workbook(io.BytesIO(_get(client, filled.center_a, format="xlsx").content))
+    assert book.sheetnames == [uk("Timing")[:31], uk("Overdue now")[:31], uk("Decided late in the period")[:31]]
+    overdue = [row for row in book.worksheets[1].iter_rows(values_only=True) if row and row[0] == filled.overdue_number]
+    assert list(overdue[0][:4]) == overdue_row
+    assert overdue[0][4:6] == (datetime(2026, 1, 5, 9), datetime(2026, 1, 9))  # date-time cells, local time
+    late_rows = list(book.worksheets[2].iter_rows(values_only=True))
+    assert late_rows[3][0] == uk("Case") and late_rows[4][5] == datetime(2026, 2, 10, 12)
+
+    pdf = _get(client, filled.center_a, format="pdf")
+    extracted = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert uk("Overdue now") in extracted and uk("Decided late in the period") in extracted
+    assert filled.overdue_number in extracted and "05.01.2026 09:00" in extracted
+
+
+def test_the_export_lists_are_not_cut_to_a_page(filled, login_as, django_capture_on_commit_callbacks):
+    reg = version("LST", "Ще одна сфера")
+    with django_capture_on_commit_callbacks(execute=True):
+        for day in range(1, 29):
+            for hour in range(9, 17):
+                case(filled.center_a, filled.office_a, reg, kyiv(2025, 11, day, hour), status=Status.IN_PROGRESS,
+                     due_at=kyiv(2025, 12, day, hour))  # fmt: skip
+    text = _get(login_as(filled.head_a), filled.center_a, format="csv").content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    start, end = rows.index([uk("Overdue now")]), rows.index([uk("Decided late in the period")])
+    assert len([row for row in rows[start + 3 : end] if row]) == 28 * 8 + 1  # more than one page of 200
+
+
 @pytest.mark.parametrize("kind", ["xlsx", "csv", "pdf"])
 def test_an_empty_report_exports_a_well_formed_file(world, login_as, kind):
     response = _get(login_as(world.head_a), world.center_a, "2020-01-01", "2020-01-31", format=kind)
@@ -114,12 +172,18 @@ def test_an_empty_report_exports_a_well_formed_file(world, login_as, kind):
         rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
         assert rows[4][0] == uk("Code") and len(rows[4]) == 7
         assert rows[5][1:] == (total, 0, 0, "—", "—", "—")
+        book = load_workbook(io.BytesIO(response.content))
+        assert book.worksheets[1]["A5"].value == uk("No open case is past its deadline.")
+        assert book.worksheets[2]["A5"].value == uk("No case was decided late in this period.")
     elif kind == "csv":
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[4][0] == uk("Code") and rows[5] == ["", total, "0", "0", "—", "—", "—"]
+        assert [uk("No open case is past its deadline.")] in rows
+        assert [uk("No case was decided late in this period.")] in rows
     else:
         text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
         assert uk("No data") in text and total in text
+        assert uk("No open case is past its deadline.") in text
 
 
 def test_inverted_or_missing_period_is_400_with_a_message(world, login_as):
