@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Sum
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.text import format_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from vikno.catalog.models import Sphere
 from vikno.catalog.services import service_counts_by_year
@@ -187,6 +187,14 @@ def _figures(t: dict) -> list[tuple[str, Promise, Decimal | None, str]]:
     ]
 
 
+def _in_reader_language(name_uk: str, name_en: str) -> str:
+    return name_en if name_en and get_language() == "en" else name_uk
+
+
+# A sphere's name resolved when shown, like the figure names: the page's language, Ukrainian in exports.
+_sphere_label = lazy(_in_reader_language, str)
+
+
 def center_report(user, center_id, date_from: dt.date | None, date_to: dt.date | None) -> CenterReport:
     check_period(date_from, date_to)
     center = visible_center(user, center_id)
@@ -199,7 +207,7 @@ def center_report(user, center_id, date_from: dt.date | None, date_to: dt.date |
     for key, label, value, unit in _figures(now):
         report.figures.append(Figure(key, label, value, previous[key], unit))
 
-    names = dict(Sphere.objects.values_list("code", "name_uk"))
+    names = {code: _sphere_label(uk, en) for code, uk, en in Sphere.objects.values_list("code", "name_uk", "name_en")}
     ranked = sorted(now_spheres.items(), key=lambda item: (-item[1], item[0]))[:TOP_SPHERES]
     for code, value in ranked:
         label = names.get(code, code or gettext_lazy("No sphere"))

@@ -133,6 +133,20 @@ def test_every_figure_of_the_quarter(dataset):
     assert not report.is_empty
 
 
+def test_sphere_names_follow_the_readers_language_and_stay_ukrainian_in_exports(dataset):
+    from django.utils import translation
+
+    from vikno.catalog.models import Sphere
+    from vikno.core.i18n import in_ukrainian
+
+    Sphere.objects.filter(name_uk="Соціальний захист").update(name_en="Social protection")
+    report = services.center_report(dataset.head_a, dataset.center_a.pk, date(2026, 1, 1), date(2026, 3, 31))
+    label = report.spheres[1].label
+    with translation.override("en"):
+        assert str(label) == "Social protection"
+        assert in_ukrainian(label) == "Соціальний захист"
+
+
 def test_the_monitor_of_the_region_sees_the_same(dataset):
     report = services.center_report(dataset.monitor_1, dataset.center_a.pk, date(2026, 1, 1), date(2026, 3, 31))
     assert report.figure("cases_registered").current == 5
