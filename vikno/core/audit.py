@@ -185,10 +185,7 @@ def _append(events: list[AuditEvent]) -> list[AuditEvent]:
             event.prev_hash = last[1] if last else GENESIS
             event.hash = _digest(_payload(event), event.prev_hash)
             heads[event.chain] = (event.seq, event.hash)
-        if len(events) == 1:
-            events[0].save(force_insert=True)
-        else:
-            AuditEvent.objects.bulk_create(events)
+        AuditEvent.objects.bulk_create(events)
         for chain, head in heads.items():
             remember_head(chain, head)
     return events

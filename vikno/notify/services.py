@@ -102,10 +102,7 @@ def enqueue(
                 data["opt_out_url"] = opt_out_url(row.channel, row.recipient)
             rendered = rendering.render(event, row.channel, data)
             row.subject, row.body = rendered.subject[:300], rendered.body
-        if len(rows) == 1:
-            rows[0].save(force_insert=True)
-        else:
-            Notification.objects.bulk_create(rows)
+        Notification.objects.bulk_create(rows)
         audit.record_many(
             actor,
             "notify.enqueued",
@@ -152,16 +149,14 @@ def _defer_new(*notification_ids: int) -> None:
     "already waiting"."""
     from .tasks import deliver_notification
 
-    jobs = []
-    deferrer = None
-    for notification_id in notification_ids:
-        lock = f"notification-{notification_id}"
-        deferrer = deliver_notification.configure(queueing_lock=lock, lock=lock)
-        jobs.append(deferrer.make_new_job(notification_id=notification_id))
-    if len(jobs) == 1:
-        deferrer.job_manager.defer_job(job=jobs[0])
-    elif jobs:
-        deferrer.job_manager.batch_defer_jobs(jobs=jobs)
+    if not notification_ids:
+        return
+    deferrers = [
+        deliver_notification.configure(queueing_lock=f"notification-{pk}", lock=f"notification-{pk}")
+        for pk in notification_ids
+    ]
+    jobs = [d.make_new_job(notification_id=pk) for d, pk in zip(deferrers, notification_ids, strict=True)]
+    deferrers[0].job_manager.batch_defer_jobs(jobs=jobs)
 
 
 def defer_delivery(notification_id: int) -> bool:
