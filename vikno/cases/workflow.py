@@ -21,13 +21,13 @@ import logging
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from vikno.catalog.fees import format_money
 from vikno.catalog.models import ProviderService
+from vikno.catalog.services import provider_links_for
 from vikno.core import audit
 from vikno.core.audit import Actor, record
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied
@@ -44,15 +44,9 @@ log = logging.getLogger(__name__)
 FRONT, BACK, EITHER = "front", "back", "either"
 FRONT_ROLES = (Role.ADMINISTRATOR, Role.CENTER_HEAD)
 PROVIDER_TASK_ROLES = ("officer", "provider_head")
-# Before the decision: an application can be withdrawn or left without consideration only while no
-# result or refusal exists (afterwards the applicant simply does not collect it).
-UNDECIDED_STATUSES = (
-    Status.SUBMITTED_ONLINE,
-    Status.ACCEPTED,
-    Status.SENT_TO_PROVIDER,
-    Status.IN_PROGRESS,
-    Status.NEEDS_CLARIFICATION,
-)
+# Before the decision (the statuses in which the legal term runs): an application can be withdrawn or
+# left without consideration only while no result or refusal exists.
+UNDECIDED_STATUSES = deadlines.TERM_RUNNING_STATUSES
 
 
 @dataclass(frozen=True)
@@ -388,10 +382,7 @@ def start_tasks(case: Case, now) -> None:
 
 def covering_providers(case: Case):
     """Providers deciding on the case's service for the center's hromada (or its whole region)."""
-    hromada_id = case.center.hromada_id
-    links = ProviderService.objects.filter(service_id=case.service_id, provider__is_active=True).filter(
-        Q(hromadas=hromada_id) | Q(hromadas__isnull=True, region_id=case.region_id)
-    )
+    links = provider_links_for(case.center).filter(service_id=case.service_id)
     return Provider.objects.filter(pk__in=links.values("provider_id")).order_by("pk")
 
 

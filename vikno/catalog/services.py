@@ -9,8 +9,8 @@
 
 Also: ``create_service`` (a new code with its first version), ``refresh_current_version``,
 ``version_content`` (a comparable snapshot of a version), ``default_tech_steps`` (the ТК built from
-a service's flags, see ``data/tech_cards.json``), ``assign_office_services`` and
-``assign_provider_services``.
+a service's flags, see ``data/tech_cards.json``), ``assign_office_services``,
+``assign_provider_services`` and ``provider_links_for(center)`` (who decides what for a center).
 """
 
 from __future__ import annotations
@@ -713,6 +713,14 @@ def assign_office_services(office: Office, codes, actor: Actor | None) -> list[s
             data={"added": sorted(wanted - before), "removed": sorted(before - wanted)},
         )
     return sorted(wanted)
+
+
+def provider_links_for(center: Center):
+    """The services active providers decide on for ``center``'s hromada: links naming the hromada, and
+    links for the whole region (no hromada listed)."""
+    return ProviderService.objects.filter(provider__is_active=True).filter(
+        Q(hromadas=center.hromada_id) | Q(hromadas__isnull=True, region_id=center.region_id)
+    )
 
 
 def assign_provider_services(provider: Provider, codes, hromadas, actor: Actor | None) -> list[ProviderService]:

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db.models import Q
 from django.utils import timezone
 from stdnum.ua import rntrc
 
@@ -29,7 +28,8 @@ from vikno.cases import demand, workflow
 from vikno.cases import services as cases
 from vikno.cases.models import Case
 from vikno.catalog import fees
-from vikno.catalog.models import OfficeService, ProviderService
+from vikno.catalog.models import OfficeService, Service
+from vikno.catalog.services import provider_links_for
 from vikno.core.audit import Actor
 from vikno.core.errors import DomainError
 from vikno.core.scoping import Role
@@ -83,7 +83,17 @@ SURNAMES = [
     ("Марчук", "Марчук"),
     ("Ковальчук", "Ковальчук"),
 ]
-FATHERS = ["Іван", "Петро", "Михайло", "Олександр", "Василь", "Григорій", "Степан", "Анатолій"]
+# Fathers' names with the patronymics they give (a son's, a daughter's).
+FATHERS = [
+    ("Іванович", "Іванівна"),
+    ("Петрович", "Петрівна"),
+    ("Михайлович", "Михайлівна"),
+    ("Олександрович", "Олександрівна"),
+    ("Васильович", "Василівна"),
+    ("Григорович", "Григорівна"),
+    ("Степанович", "Степанівна"),
+    ("Анатолійович", "Анатоліївна"),
+]
 RESULT_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -123,11 +133,7 @@ def _center_history(center: Center, per_day: int, today: date, rng: random.Rando
             "service__code", flat=True
         )
     )
-    decided_here = set(
-        ProviderService.objects.filter(service__code__in=offered, provider__is_active=True)
-        .filter(Q(hromadas=center.hromada_id) | Q(hromadas__isnull=True, region_id=center.region_id))
-        .values_list("service__code", flat=True)
-    )
+    decided_here = set(provider_links_for(center).values_list("service__code", flat=True))
     menu = [(code, weight) for code, weight in ASKED_FOR.items() if code in offered and code in decided_here]
     if not menu:
         return 0
@@ -149,8 +155,6 @@ def _center_history(center: Center, per_day: int, today: date, rng: random.Rando
 
 
 def _services(codes: list[str]) -> dict:
-    from vikno.catalog.models import Service
-
     return {s.code: s for s in Service.objects.filter(code__in=codes).select_related("current_version")}
 
 
@@ -175,16 +179,7 @@ def _applicant(center: Center, actor: Actor, rng: random.Random):
     male = rng.random() < 0.47
     born = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55))
     surname = rng.choice(SURNAMES)[0 if male else 1]
-    father = rng.choice(FATHERS)
-    patronymic = father + ("ович" if male else "івна")
-    if father.endswith("й"):
-        patronymic = father[:-1] + ("йович" if male else "ївна")
-    if father == "Петро":
-        patronymic = "Петрович" if male else "Петрівна"
-    if father == "Михайло":
-        patronymic = "Михайлович" if male else "Михайлівна"
-    if father == "Григорій":
-        patronymic = "Григорович" if male else "Григорівна"
+    patronymic = rng.choice(FATHERS)[0 if male else 1]
     digits = (
         f"{(born - date(1899, 12, 31)).days:05d}{rng.randrange(1000):03d}{rng.choice('13579' if male else '02468')}"
     )
