@@ -408,17 +408,17 @@ def create_applicant(center: Center, data: dict, *, actor: Actor | None) -> Appl
     clean = clean_applicant_data(data)
     with transaction.atomic():
         _refuse_same_code(center, clean)
-        applicant = Applicant.objects.create(center=center, region_id=center.region_id, **clean)
-        record(
-            actor,
-            "applicant.created",
-            applicant,
-            data={
-                "kind": applicant.kind,
-                "has_rnokpp": bool(applicant.rnokpp),
-                "refused_rnokpp": applicant.refused_rnokpp,
-            },
-        )
+        return _new_applicant(center, clean, actor=actor)
+
+
+def _new_applicant(center: Center, clean: dict, *, actor: Actor | None) -> Applicant:
+    applicant = Applicant.objects.create(center=center, region_id=center.region_id, **clean)
+    record(
+        actor,
+        "applicant.created",
+        applicant,
+        data={"kind": applicant.kind, "has_rnokpp": bool(applicant.rnokpp), "refused_rnokpp": applicant.refused_rnokpp},
+    )
     return applicant
 
 
@@ -472,11 +472,13 @@ def applicant_for_online_application(center: Center, data: dict, *, actor: Actor
     one (left as it is, and nothing of it is shown to the submitter), otherwise a new card. Returns the
     card and whether it was created; the caller records what was submitted for the administrator who
     accepts the application to compare."""
+    _require_center_staff(center.pk, actor, _("register an applicant"))
+    clean = clean_applicant_data(data)
     with transaction.atomic():
-        _field, existing = _same_code(center, clean_applicant_data(data))
+        _field, existing = _same_code(center, clean)
         if existing is not None:
             return existing, False
-        return create_applicant(center, data, actor=actor), True
+        return _new_applicant(center, clean, actor=actor), True
 
 
 def note_submitted_details(case: Case, data: dict, *, actor: Actor | None) -> None:
