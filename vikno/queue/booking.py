@@ -49,7 +49,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -98,16 +98,16 @@ def _aware(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
 
 
-def format_time(moment: datetime) -> str:
-    """«12.05.2026 о 09:30», local time: as printed in messages to applicants (always Ukrainian)."""
-    local = timezone.localtime(moment)
-    return f"{local:%d.%m.%Y} о {local:%H:%M}"
-
-
 def _shown_time(moment: datetime) -> str:
-    """The same moment for a refusal, in the reader's language."""
+    """«12.05.2026 at 09:30», local time, in the reader's language (for a refusal)."""
     local = timezone.localtime(moment)
     return _("%(date)s at %(time)s") % {"date": f"{local:%d.%m.%Y}", "time": f"{local:%H:%M}"}
+
+
+def format_time(moment: datetime) -> str:
+    """«12.05.2026 о 09:30»: the same, as printed in messages to applicants (always Ukrainian)."""
+    with translation.override("uk"):
+        return _shown_time(moment)
 
 
 def booking_window(now: datetime | None = None) -> tuple[date, date]:
