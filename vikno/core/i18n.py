@@ -7,7 +7,10 @@ read in Ukrainian there.
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def in_ukrainian(text) -> str:
@@ -39,10 +42,6 @@ def language_switch(request) -> dict:
     open, so the switcher returns to the page the form was on (the Referer, this site only)."""
     if request.method in ("GET", "HEAD"):
         return {"language_next": request.get_full_path()}
-    from urllib.parse import urlsplit
-
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     referer = request.META.get("HTTP_REFERER", "")
     if referer and url_has_allowed_host_and_scheme(
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
