@@ -136,9 +136,23 @@ class RepresentativeOut(Schema):
 
 
 class DocumentIn(Schema):
-    position: int = Field(..., ge=1, examples=[1], description="Position in the ІК checklist.")
+    position: int | None = Field(
+        None,
+        ge=1,
+        examples=[1],
+        description="Position in the ІК checklist. Leave it out for a document beyond the list and give its `name`.",
+    )
+    name: str | None = Field(
+        None,
+        examples=["Довідка з місця навчання"],
+        description="Only for a document beyond the ІК list (up to 300 characters); it follows the list in the опис.",
+    )
     provided: bool = Field(True, description="The document is in the input package.")
     pages: int | None = Field(None, ge=1, examples=[2])
+    original: bool | None = Field(None, description="An original was shown. Default: as the ІК says (beyond it: no).")
+    copy_kept: bool | None = Field(
+        None, description="A copy is kept in the case. Default: as the ІК says (beyond it: yes)."
+    )
 
 
 class PaymentIn(Schema):
@@ -229,6 +243,7 @@ class CaseDocumentOut(Schema):
     copy_kept: bool = Field(..., description="A copy is kept in the case.")
     pages: int | None
     provided: bool
+    extra: bool = Field(..., description="Brought beyond the ІК list.")
     content_type: str
     size: int | None
     sha256: str
@@ -507,6 +522,14 @@ def create_representative(request, payload: RepresentativeIn):
 # --- cases -------------------------------------------------------------------------------------
 
 
+def _document_entry(document: DocumentIn) -> dict:
+    """A checklist entry for ``services.register_case``: only what the caller gave (the rest as the ІК says)."""
+    entry = document.dict(exclude_none=True)
+    if "copy_kept" in entry:
+        entry["copy"] = entry.pop("copy_kept")
+    return entry
+
+
 @router.post(
     "/cases",
     response={200: CaseOut, 201: CaseOut, **ERRORS},
@@ -538,7 +561,7 @@ def create_case(
         representative=representative,
         actor=_actor(request),
         channel=payload.channel,
-        documents=[d.dict() for d in payload.documents] if payload.documents is not None else None,
+        documents=[_document_entry(d) for d in payload.documents] if payload.documents is not None else None,
         payment=payload.payment.dict() if payload.payment else None,
         issuance=payload.issuance.dict() if payload.issuance else None,
         idempotency_key=idempotency_key or "",

@@ -261,9 +261,25 @@ class IntakeForm(forms.Form):
         ),
     )
 
+    other_documents = forms.CharField(
+        label=_("Other documents submitted"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Documents beyond the information card's list, one per line (e.g. when the card lists none). "
+            "They are recorded as copies and printed in the inventory of documents."
+        ),
+    )
+
     def __init__(self, *args, offices=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["office"].queryset = offices
+
+    def other_documents_rows(self) -> list[dict]:
+        """The «other documents» lines as checklist entries beyond the ІК list."""
+        lines = (self.cleaned_data.get("other_documents") or "").splitlines()
+        return [{"name": line} for line in (" ".join(raw.split()) for raw in lines) if line]
 
 
 # --- Actions on a case -------------------------------------------------------------------------------

@@ -307,6 +307,8 @@ class CaseDocument(models.Model):
     copy = models.BooleanField(default=False)
     pages = models.PositiveSmallIntegerField(null=True, blank=True)
     provided = models.BooleanField(default=True)
+    # brought by the applicant beyond the ІК list (the card lists none, or a supporting paper)
+    extra = models.BooleanField(default=False)
     file = models.FileField(upload_to="cases/%Y/%m/", null=True, blank=True)
     content_type = models.CharField(max_length=50, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)

@@ -696,15 +696,36 @@ def _take_number(center_id: int, year: int) -> int:
     return seq
 
 
+MAX_DOCUMENT_NAME = 300
+MAX_EXTRA_DOCUMENTS = 20
+
+
 def _checklist(required, documents) -> list[CaseDocument]:
     """The ІК checklist (``required``: the version's documents by position) with the provided flags.
     ``documents``: None (everything provided) or a list of positions / dicts ``{"position",
     "provided", "pages", "original", "copy"}`` (what was actually taken in: the ІК says what is
-    required, the administrator records an original shown or a copy kept)."""
+    required, the administrator records an original shown or a copy kept). A dict with a ``name``
+    and no ``position`` is a document the applicant brought beyond the ІК list (a service whose card
+    lists none, a supporting paper): it follows the ІК rows in the опис, as a copy unless told."""
     by_position = {d.position: d for d in required}
     given: dict[int, dict] = {}
+    extra: list[dict] = []
     for item in documents or ():
         entry = dict(item) if isinstance(item, dict) else {"position": item}
+        if entry.get("position") is None and entry.get("name") is not None:
+            name = " ".join(str(entry["name"]).split())
+            if not name:
+                raise DomainError(
+                    _("Give the name of the additional document."), code="invalid_document", field="documents"
+                )
+            if len(name) > MAX_DOCUMENT_NAME:
+                raise DomainError(
+                    _("The document name is too long (up to %(limit)s characters).") % {"limit": MAX_DOCUMENT_NAME},
+                    code="invalid_document",
+                    field="documents",
+                )
+            extra.append({**entry, "name": name})
+            continue
         try:
             position = int(entry.get("position"))
         except (TypeError, ValueError):
@@ -716,6 +737,12 @@ def _checklist(required, documents) -> list[CaseDocument]:
                 field="documents",
             )
         given[position] = entry
+    if len(extra) > MAX_EXTRA_DOCUMENTS:
+        raise DomainError(
+            _("Too many additional documents (up to %(limit)s).") % {"limit": MAX_EXTRA_DOCUMENTS},
+            code="invalid_document",
+            field="documents",
+        )
     rows = []
     for doc in required:
         entry = given.get(doc.position)
@@ -729,6 +756,19 @@ def _checklist(required, documents) -> list[CaseDocument]:
                 copy=bool(entry["copy"]) if entry and "copy" in entry else doc.copy,
                 pages=pages,
                 provided=provided,
+            )
+        )
+    last = max(by_position, default=0)
+    for number, entry in enumerate(extra, start=last + 1):
+        rows.append(
+            CaseDocument(
+                position=number,
+                name=entry["name"],
+                original=bool(entry.get("original", False)),
+                copy=bool(entry.get("copy", True)),
+                pages=entry.get("pages") or 1,
+                provided=True,
+                extra=True,
             )
         )
     return rows
@@ -1069,6 +1109,17 @@ def attach_result(
         raise Conflict(
             _("Cannot attach the result: case No. %(number)s has the status «%(status)s».")
             % {"number": case.number, "status": case.get_status_display()},
+            code="illegal_transition",
+        )
+    if case.status == Status.REFUSED and not is_refusal:
+        raise Conflict(
+            _("Case No. %(number)s was refused: only its refusal decision can be attached.") % {"number": case.number},
+            code="illegal_transition",
+        )
+    if case.status == Status.RESULT_READY and is_refusal:
+        raise Conflict(
+            _("The result of case No. %(number)s is ready: a refusal decision cannot be attached to it.")
+            % {"number": case.number},
             code="illegal_transition",
         )
     name = " ".join((name or "").split())[:300] or ("Рішення про відмову" if is_refusal else "Результат послуги")

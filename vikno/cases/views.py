@@ -383,6 +383,7 @@ def _register(request, context, intake_form, applicant_form, representative_form
                 "provided": bool(row.get("provided")),
             }
         )
+    document_rows += intake_form.other_documents_rows()
     representative_data = representative_form.representative()
     representative_failed = False
     try:
@@ -421,7 +422,7 @@ def _register(request, context, intake_form, applicant_form, representative_form
             ticket_id = _visit_ticket(request)
             if ticket_id:
                 case_registered_in_visit.send(sender=Case, case=case, ticket_id=ticket_id, actor=actor)
-            for row, form in zip(document_rows, documents.forms, strict=True):
+            for row, form in zip(document_rows, documents.forms, strict=False):  # the ІК rows have scans
                 upload = form.cleaned_data.get("file")
                 if upload:
                     try:
@@ -434,6 +435,8 @@ def _register(request, context, intake_form, applicant_form, representative_form
             pass  # already beside the representative's field
         elif error.field == "identity_document":
             _add_error(intake_form, error)
+        elif error.field == "documents" and intake_form.cleaned_data.get("other_documents"):
+            _add_error(intake_form, error, aliases={"documents": "other_documents"})
         elif error.field in APPLICANT_FIELDS:
             _add_error(applicant_form, error)
         elif error.field in PAYMENT_FIELDS:

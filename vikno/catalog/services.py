@@ -104,7 +104,9 @@ def document_from_text(text: str) -> dict:
     name = " ".join(text.split())
     head, dash, tail = name.partition(" — ")
     if dash and tail.lower().startswith(CONDITION_STARTS):
-        return {**DOCUMENT_DEFAULTS, "name": head, "condition": tail[:300]}
+        # «Документ, що підтверджує повноваження представника, — у разі…»: the comma before the dash
+        # belongs to the sentence, not to the document's name
+        return {**DOCUMENT_DEFAULTS, "name": head.rstrip(" ,;"), "condition": tail[:300]}
     return {**DOCUMENT_DEFAULTS, "name": name}
 
 

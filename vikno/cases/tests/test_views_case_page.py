@@ -195,8 +195,8 @@ def test_the_refusal_decision_can_be_attached_after_the_refusal(world, login_as,
     services.transition(case, "refuse", actor=Actor(user=world.officer_a), reason="Неповний пакет", legal_ground="ІК")
     officer = login_as(world.officer_a)
     page = officer.get(_url(case)).content.decode()
-    checkbox = re.search(r'<input[^>]*name="result-is_refusal"[^>]*>', page).group(0)
-    assert "checked" in checkbox  # after a refusal the document is the refusal decision by default
+    marker = re.search(r'<input[^>]*name="result-is_refusal"[^>]*>', page).group(0)
+    assert 'type="hidden"' in marker and 'value="on"' in marker  # after a refusal the document is its decision
     attached = officer.post(
         _url(case, "result/"), {"result-name": "Рішення про відмову", "result-is_refusal": "on", "result-file": pdf()}
     )

@@ -100,16 +100,19 @@ def test_info_cards_fill_documents_in_order(imported):
     for card in cards:
         version = Service.objects.get(code=card["code"]).current_version
         # «… — за наявності»: the condition is split off the name, and together they read as the ІК line
+        # (less the comma some lines put before the dash: «…представника, — у разі…»)
         documents = version.documents.values_list("name", "condition")
-        assert [f"{name} — {condition}" if condition else name for name, condition in documents] == [
-            " ".join(line.split()) for line in card["required_documents"]
-        ]
+        lines = [" ".join(line.split()) for line in card["required_documents"]]
+        assert len(documents) == len(lines)
+        for (name, condition), line in zip(documents, lines, strict=True):
+            assert line in ({f"{name} — {condition}", f"{name}, — {condition}"} if condition else {name})
         assert version.result_uk == card["result_uk"]
         assert version.how_to_receive_uk == card["how_to_receive_uk"]
         assert version.grounds_for_refusal == card["grounds_for_refusal"]
         assert version.info_card["fee_text_uk"] == card["fee_text_uk"]
         assert version.info_card["legal_acts"] == card["legal_acts"]
     assert RequiredDocument.objects.values("version").distinct().count() == len(cards)
+    assert not RequiredDocument.objects.filter(name__regex=r"[,;]$").exists()
     optional = RequiredDocument.objects.filter(condition="за наявності").first()
     assert optional is not None and "наявності" not in optional.name
 
