@@ -1,6 +1,7 @@
 """A staff member who chose English sees the labels of the staff pages in English: statuses, channels,
-action buttons, the history of a case, the fee, the queue. Data (names of applicants, services,
-centers) stays as entered. Printed documents, messages to applicants and the API stay Ukrainian."""
+action buttons, the history of a case, the fee, the queue. Data (names of applicants and centers)
+stays as entered; services, spheres and life situations show their English names where the catalog
+has them (tests/test_english_catalog_names.py). Printed documents, messages to applicants and the API stay Ukrainian."""
 
 from __future__ import annotations
 

@@ -224,6 +224,13 @@ class ServiceVersionForm(forms.Form):
         label=_("What changed and why"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "cols": 80})
     )
     name_uk = forms.CharField(label=_("Name"), max_length=500, widget=forms.TextInput(attrs={"size": 80}))
+    name_en = forms.CharField(
+        label=_("Name in English"),
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 80, "lang": "en"}),
+        help_text=_("Shown on pages in English; leave empty to show the Ukrainian name there."),
+    )
     provider_kind = forms.CharField(label=_("Provider"), max_length=400, required=False)
     term_value = forms.IntegerField(label=_("Term"), min_value=1, max_value=10000)
     term_unit = forms.ChoiceField(label=_("Term unit"), choices=TermUnit.choices)
@@ -325,6 +332,7 @@ class ServiceVersionForm(forms.Form):
             return {"term_value": 1}
         return {
             "name_uk": version.name_uk,
+            "name_en": version.name_en,
             "provider_kind": version.provider_kind,
             "term_value": version.term_value,
             "term_unit": version.term_unit,
@@ -347,6 +355,7 @@ class ServiceVersionForm(forms.Form):
 
     VERSION_FIELDS = (
         "name_uk",
+        "name_en",
         "provider_kind",
         "term_value",
         "term_unit",
@@ -376,7 +385,7 @@ class ServiceVersionForm(forms.Form):
 
 class ServiceChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.code} — {obj.name_uk}"
+        return f"{obj.code} — {obj.shown_name}"
 
 
 class ServiceListForm(forms.Form):

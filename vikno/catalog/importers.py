@@ -649,7 +649,13 @@ def _create_services(records: list[ServiceRecord], report: ImportReport, actor: 
     situations = {s.code: s for s in LifeSituation.objects.all()}
     rules = {r.rule_id: r for r in FeeRule.objects.all()}
     created = Service.objects.bulk_create(
-        Service(code=r.code, sphere=spheres[r.sphere_code], name_uk=r.data["name_uk"], is_active=r.is_active)
+        Service(
+            code=r.code,
+            sphere=spheres[r.sphere_code],
+            name_uk=r.data["name_uk"],
+            name_en=r.data.get("name_en") or "",
+            is_active=r.is_active,
+        )
         for r in records
     )
     services = {s.code: s for s in Service.objects.all()}

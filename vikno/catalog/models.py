@@ -8,8 +8,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
 
 from vikno.core.scoping import ScopedManager
 from vikno.orgs.models import Center, Hromada, Office, Provider, Region
@@ -28,7 +28,18 @@ def term_display(value: int | None, unit: str) -> str:
     return str(value)
 
 
-class Sphere(models.Model):
+class NamedInTwoLanguages:
+    """``shown_name``: the English name on English pages when the catalog has one, else the Ukrainian
+    one (the catalog's names are data: the Ukrainian name is the one in law and always set)."""
+
+    @property
+    def shown_name(self) -> str:
+        if self.name_en and (get_language() or "uk").startswith("en"):
+            return self.name_en
+        return self.name_uk
+
+
+class Sphere(NamedInTwoLanguages, models.Model):
     code = models.CharField(max_length=3, unique=True, help_text="Three Latin capitals, the prefix of service codes.")
     name_uk = models.CharField(max_length=300)
     name_en = models.CharField(max_length=300, blank=True)
@@ -41,7 +52,7 @@ class Sphere(models.Model):
         return self.name_uk
 
 
-class LifeSituation(models.Model):
+class LifeSituation(NamedInTwoLanguages, models.Model):
     """A life or business situation grouping services; ``synonyms`` are how people say it."""
 
     class Kind(models.TextChoices):
@@ -106,7 +117,7 @@ class FeeRule(models.Model):
         return self.rule_id
 
 
-class Service(models.Model):
+class Service(NamedInTwoLanguages, models.Model):
     """The stable identity of an administrative service."""
 
     code = models.CharField(max_length=20, unique=True)
@@ -118,6 +129,7 @@ class Service(models.Model):
         "ServiceVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     name_uk = models.CharField(max_length=500, help_text="Name of the version in force (copy).")
+    name_en = models.CharField(max_length=500, blank=True, help_text="English name of the version in force (copy).")
     search_text = models.TextField(blank=True, help_text="Lemmatised words of names, life situations, synonyms.")
     search_vector = SearchVectorField(null=True)
     demand = models.PositiveIntegerField(
@@ -150,7 +162,7 @@ class Service(models.Model):
         super().save(*args, **kwargs)
 
 
-class ServiceVersion(models.Model):
+class ServiceVersion(NamedInTwoLanguages, models.Model):
     """One version of a service's content. Versions of a service do not overlap in time."""
 
     class TermUnit(models.TextChoices):

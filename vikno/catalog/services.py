@@ -139,16 +139,21 @@ def version_in_force(service: Service, on_date: dt.date) -> ServiceVersion | Non
 
 
 def refresh_current_version(service: Service) -> ServiceVersion | None:
-    """Point ``service.current_version`` and ``name_uk`` at the version in force today."""
+    """Point ``service.current_version`` and its names (``name_uk``, ``name_en``) at the version in force today."""
     version = version_in_force(service, _today())
-    name = version.name_uk if version else service.name_uk
-    if version is None and not name:
-        upcoming = service.versions.order_by("valid_from").first()
-        name = upcoming.name_uk if upcoming else ""
-    if service.current_version_id != (version.pk if version else None) or service.name_uk != name:
+    named = version
+    if version is None and not service.name_uk:
+        named = service.versions.order_by("valid_from").first()
+    name = named.name_uk if named else service.name_uk
+    name_en = named.name_en if named else service.name_en
+    if (
+        service.current_version_id != (version.pk if version else None)
+        or service.name_uk != name
+        or service.name_en != name_en
+    ):
         service.current_version = version
-        service.name_uk = name
-        service.save(update_fields=["current_version", "name_uk"])
+        service.name_uk, service.name_en = name, name_en
+        service.save(update_fields=["current_version", "name_uk", "name_en"])
     return version
 
 
