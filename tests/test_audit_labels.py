@@ -34,6 +34,7 @@ ACTION_CODES = {
     "login.locked_out",
     "logout",
     "logout.idle",
+    "account.password_changed",
     "mfa.totp_enrolled",
     "mfa.backup_codes_issued",
     "staff.created",

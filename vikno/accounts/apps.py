@@ -18,6 +18,7 @@ class AccountsConfig(AppConfig):
         describe_actions(
             {
                 "logout": gettext_noop("Signed out"),
+                "account.password_changed": gettext_noop("Changed the password"),
                 "staff.created": gettext_noop("Created a staff account"),
                 "staff.created_in_admin": gettext_noop("Created a staff account in the admin site"),
                 "staff.changed_in_admin": gettext_noop("Changed a staff account in the admin site"),

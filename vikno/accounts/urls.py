@@ -10,4 +10,5 @@ urlpatterns = [
     path("totp/", views.totp_setup, name="totp-setup"),
     path("backup-codes/", views.backup_codes, name="backup-codes"),
     path("logout/", views.logout_view, name="logout"),
+    path("me/", views.account, name="account"),
 ]

@@ -6,9 +6,10 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -125,3 +126,28 @@ def logout_view(request):
         record(actor_from_request(request), "logout", request.user)
     logout(request)
     return redirect("accounts:login")
+
+
+@never_cache
+@login_required
+def account(request):
+    """The staff member's own account: change the password, replace the backup codes. Both need a
+    session that passed the second factor (``/accounts/`` is open before it, so this checks itself)."""
+    if not mfa_satisfied(request.user):
+        return redirect(f"{reverse('accounts:verify')}?{urlencode({'next': request.path})}")
+    form = PasswordChangeForm(request.user, prefix="password")
+    status = 200
+    if request.method == "POST":
+        actor = actor_from_request(request)
+        if "backup_codes" in request.POST:
+            request.session[BACKUP_CODES_SESSION_KEY] = services.issue_backup_codes(request.user, actor)
+            return redirect("accounts:backup-codes")
+        form = PasswordChangeForm(request.user, request.POST, prefix="password")
+        if form.is_valid():
+            user = form.save()
+            update_session_auth_hash(request, user)  # this session stays signed in; the others end
+            record(actor, "account.password_changed", user)
+            messages.success(request, _("The password is changed."))
+            return redirect("accounts:account")
+        status = 400
+    return render(request, "accounts/account.html", {"form": form}, status=status)
