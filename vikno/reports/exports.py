@@ -4,6 +4,9 @@ Every format has the same rows: a title, the periods compared, then per section 
 value for the period, for the same period a year before and the change in per cent. A report with no data
 still gives a complete file (zeros and dashes), never an empty response. The PDF ends with the charts of
 the page (by month or day, and by sphere; see charts.py), each followed by its figures as a table.
+
+The report is published by councils, so the files are in Ukrainian, the state language, whatever the
+language of the staff member who downloads them (``official_document``).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from vikno.core.i18n import in_ukrainian
+from vikno.core.i18n import official_document
 
 from . import charts, series
 from .services import CenterReport, as_text
@@ -42,7 +45,7 @@ def sections(report: CenterReport) -> list[tuple[str, tuple[str, ...], list[tupl
     list by year (year, services, change on the year before) under heads of its own."""
 
     def rows(figures):
-        return [(in_ukrainian(f.label), *f.texts) for f in figures]  # the file is for publication
+        return [(str(f.label), *f.texts) for f in figures]  # Ukrainian: the renderers are official_document
 
     services = [(str(year), str(count), as_text(change)) for year, count, change in report.services_by_year]
     return [
@@ -57,6 +60,7 @@ def filename(report: CenterReport, extension: str) -> str:
     return f"report-{report.center.slug}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}.{extension}"
 
 
+@official_document
 def to_csv(report: CenterReport) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -71,6 +75,7 @@ def to_csv(report: CenterReport) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+@official_document
 def to_xlsx(report: CenterReport) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -104,6 +109,7 @@ def _cell(text: str):
         return text
 
 
+@official_document
 def to_pdf(report: CenterReport) -> bytes:
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     font_dir = Path(settings.PDF_FONT_DIR)

@@ -1,6 +1,8 @@
 """The oblast dashboard (and a center's drill-down) as table sections, CSV, XLSX and PDF.
 
-Every format has the same content: a title, the period, then three sections — access points and staff,
+The files are official documents: they are written in Ukrainian whatever the reader's language
+(``official_document``); the page shows the same sections in the reader's language. Every format has the
+same content: a title, the period, then three sections — access points and staff,
 the approved list against the basic groups, activity with the queue and ratings — each a table with one
 row per center (or office) and the total row last. A dashboard without data still gives a complete file.
 """
@@ -17,6 +19,8 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from vikno.core.i18n import official_document
 
 from .exports import FONT, _cell
 from .oblast import BASIC_GROUPS, GROUP_LABELS, OFFICE_KINDS, STAFF_ROLES, Dashboard, Line
@@ -139,6 +143,7 @@ def filename(board: Dashboard, extension: str) -> str:
     return f"oblast-{board.slug}-{board.date_from:%Y%m%d}-{board.date_to:%Y%m%d}.{extension}"
 
 
+@official_document
 def to_csv(board: Dashboard) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -149,10 +154,11 @@ def to_csv(board: Dashboard) -> bytes:
         writer.writerow([title])
         writer.writerow([name_head(board), *head])
         for line, cells in rows:
-            writer.writerow([line.name, *(as_text(c) for c in cells)])
+            writer.writerow([str(line.name), *(as_text(c) for c in cells)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+@official_document
 def to_xlsx(board: Dashboard) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -169,7 +175,7 @@ def to_xlsx(board: Dashboard) -> bytes:
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for line, cells in rows:
-            sheet.append([line.name, *(_cell(as_text(c)) for c in cells)])
+            sheet.append([str(line.name), *(_cell(as_text(c)) for c in cells)])
         sheet.cell(row=sheet.max_row, column=1).font = bold
     sheet.column_dimensions["A"].width = 50
     out = io.BytesIO()
@@ -177,6 +183,7 @@ def to_xlsx(board: Dashboard) -> bytes:
     return out.getvalue()
 
 
+@official_document
 def to_pdf(board: Dashboard) -> bytes:
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     font_dir = Path(settings.PDF_FONT_DIR)
@@ -206,5 +213,5 @@ def to_pdf(board: Dashboard) -> bytes:
         ) as table:
             table.row([name_head(board), *head])
             for line, cells in rows:
-                table.row([line.name, *(as_text(c) for c in cells)])
+                table.row([str(line.name), *(as_text(c) for c in cells)])
     return bytes(pdf.output())

@@ -6,7 +6,8 @@ percentile) and a totals row; then the two lists, every row of each (not a page 
 past their deadline at the moment of the download («Overdue now») and the cases decided late in the
 period. The CSV has the sections one after another, the XLSX a sheet each, the PDF a table each. A period
 with no decided cases still gives a complete file with the headings, the totals row and a line saying
-that a list is empty. Texts are in the active language (Ukrainian by default).
+that a list is empty. Texts are in the reader's language (Ukrainian by default): the lists of overdue and
+late cases are working lists for staff, not official documents (compare ``official_document``).
 """
 
 from __future__ import annotations
