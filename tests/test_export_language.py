@@ -63,11 +63,15 @@ def _text(response, kind: str) -> str:
         return response.content.decode("utf-8-sig")
     if kind == "xlsx":
         book = load_workbook(io.BytesIO(response.content))
-        return "\n".join(
-            " ".join(str(v) for v in row if v is not None)
-            for sheet in book.worksheets
-            for row in sheet.iter_rows(values_only=True)
-        ) + "\n" + " ".join(sheet.title for sheet in book.worksheets)
+        return (
+            "\n".join(
+                " ".join(str(v) for v in row if v is not None)
+                for sheet in book.worksheets
+                for row in sheet.iter_rows(values_only=True)
+            )
+            + "\n"
+            + " ".join(sheet.title for sheet in book.worksheets)
+        )
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
 
 
