@@ -181,3 +181,12 @@ def test_a_reader_of_several_centers_chooses_one(world, login_as):
 
 def test_officers_do_not_see_the_page(world, login_as):
     assert login_as(world.officer_a).get(URL).status_code == 404
+
+
+def test_the_change_columns_say_they_are_in_per_cent_in_both_languages(filled, login_as):
+    """The Ukrainian head read «Зміна, %» while the English one read "Change on a year before" alone."""
+    client = login_as(filled.head_a)
+    assert _get(client, filled.center_a).content.decode().count(">Зміна, %</th>") == 3
+    client.post("/i18n/setlang/", {"language": "en", "next": URL})
+    html = _get(client, filled.center_a).content.decode()
+    assert html.count(">Change on a year before, %</th>") == 3 and ">Change on a year before</th>" not in html
