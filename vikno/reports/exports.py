@@ -5,6 +5,7 @@ value for the period, for the same period a year before and the change in per ce
 still gives a complete file (zeros and dashes), never an empty response. The PDF ends with the charts of
 the page (by month or day, and by sphere; see charts.py), each followed by its figures as a table.
 
+The PDF writes its figures as Ukrainian does («32 861,25»), the CSV and XLSX keep them machine-readable.
 The report is published by councils, so the files are in Ukrainian, the state language, whatever the
 language of the staff member who downloads them (``official_document``).
 """
@@ -25,6 +26,7 @@ from openpyxl.styles import Font
 from vikno.core.i18n import official_document
 
 from . import charts, series
+from .numbers import for_reading
 from .services import CenterReport, as_text
 
 HEAD = ("Показник", "Період", "Рік тому", "Зміна, %")
@@ -135,8 +137,8 @@ def to_pdf(report: CenterReport) -> bytes:
             col_widths=widths, text_align=("LEFT", *(["RIGHT"] * (len(head) - 1))), first_row_as_headings=True
         ) as table:
             table.row(head)
-            for row in rows or [("Немає даних", *([""] * (len(head) - 1)))]:
-                table.row(row)
+            for label, *values in rows or [("Немає даних", *([""] * (len(head) - 1)))]:
+                table.row((label, *(for_reading(v) for v in values)))
     _pdf_charts(pdf, report)
     return bytes(pdf.output())
 
@@ -178,8 +180,8 @@ def _pdf_charts(pdf: FPDF, report: CenterReport) -> None:
             first_row_as_headings=True,
         ) as table:
             table.row(head)
-            for row in rows or [("Немає даних", *([""] * (len(head) - 1)))]:
-                table.row(row)
+            for label, *values in rows or [("Немає даних", *([""] * (len(head) - 1)))]:
+                table.row((label, *(for_reading(v) for v in values)))
 
 
 def _period_text(period: series.Period) -> str:

@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 from vikno.core.i18n import official_document
 
 from .exports import FONT, _cell
+from .numbers import for_reading
 from .oblast import BASIC_GROUPS, GROUP_LABELS, OFFICE_KINDS, STAFF_ROLES, Dashboard, Line
 from .services import as_text
 
@@ -52,7 +53,8 @@ def sections(board: Dashboard) -> list[tuple[str, list[str], list[tuple[Line, li
     """(title, column heads after the name column, [(line, cells)]) per section, the total row last.
 
     The cells are values (numbers, ``None`` for none, text such as «5/8»): the page writes them in the
-    reader's language, the files as ``as_text`` does (a dot before decimals, «—» for none)."""
+    reader's language, the CSV and XLSX as ``as_text`` does (a dot before decimals, «—» for none), the PDF
+    as Ukrainian writes numbers («388 000», «0,4»)."""
     lines = [*board.lines, board.total]
     kinds = _kind_labels()
     role_labels = {"administrator": _("Administrators"), "center_head": _("Center heads")}
@@ -213,5 +215,5 @@ def to_pdf(board: Dashboard) -> bytes:
         ) as table:
             table.row([name_head(board), *head])
             for line, cells in rows:
-                table.row([str(line.name), *(as_text(c) for c in cells)])
+                table.row([str(line.name), *(for_reading(as_text(c)) for c in cells)])
     return bytes(pdf.output())

@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .exports import FONT
+from .numbers import for_reading
 from .timing import CasePage, CaseRow, ServiceTiming, TimingReport
 
 
@@ -224,7 +225,9 @@ def to_pdf(report: TimingReport, lists: Lists) -> bytes:
         if report.is_empty:
             table.row((_("No data"), "", "", "", "", "", ""))
         for values in rows(report):
-            table.row(tuple(_dash(v) for v in values))
+            texts = [_dash(v) for v in values]
+            texts[2:5] = [for_reading(t) for t in texts[2:5]]  # decided, on time, on-time share
+            table.row(tuple(texts))
     for title, note, heads, cases, empty in case_sections(lists):
         pdf.ln(5)
         pdf.set_font(FONT, "B", 11)

@@ -88,3 +88,27 @@ def test_the_pdf_charts_are_ukrainian_for_an_english_reader(data):
         text = PdfReader(io.BytesIO(exports.to_pdf(report))).pages[-1].extract_text()
     assert "Заяви, результати, консультації та відвідувачі за місяцями" in text
     assert "Applications" not in text
+
+
+def test_the_pdf_tables_write_figures_as_the_charts_do(data, login_as, django_capture_on_commit_callbacks):
+    """A PDF is read, not computed with: its tables write «33 011,25» like its charts (in Ukrainian, as the
+    whole file), while the CSV keeps «33011.25» for spreadsheets."""
+    from vikno.cases.models import Case, Status
+
+    from .factories import payment
+
+    issued = Case.objects.filter(center=data.center_a).exclude(status=Status.REFUSED).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        payment(issued, date(2026, 2, 3), D("32861.25"))
+    from vikno.reports import rollup
+
+    rollup.refresh_dirty()
+    client = login_as(data.head_a)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/staff/"})
+    query = {"center": data.center_a.pk, "from": "2026-01-01", "to": "2026-03-31"}
+    pdf = client.get("/staff/reports/center/", {**query, "format": "pdf"})
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    lines = [line.replace(NBSP, " ") for line in text.splitlines()]
+    assert "Надходження, грн 33 011,25 0 —" in lines and "33011.25" not in text  # with the data's 150
+    csv_text = client.get("/staff/reports/center/", {**query, "format": "csv"}).content.decode("utf-8-sig")
+    assert "33011.25" in csv_text and "33 011,25" not in csv_text.replace(NBSP, " ")
