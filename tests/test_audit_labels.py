@@ -259,3 +259,46 @@ def test_the_object_label_is_stored_in_ukrainian_whatever_the_actors_language(wo
         event = record(SYSTEM, "notify.enqueued", row)
     assert event.object_label == translation.override("uk")(str)(row)
     assert "SMS" in event.object_label and "accepted" not in event.object_label.lower()
+
+
+# The style of the descriptions: what happened to the object, the object first and the past participle
+# after it — "Case registered", "Payment recorded", "Ticket called to a window" — never the verb first
+# ("Recorded a payment"). The Ukrainian matches with the impersonal -но/-то form ("Оплату зареєстровано",
+# "Створено ЦНАП"). A new description that breaks the style fails here.
+PARTICIPLES = {"set", "sent", "held", "taken", "given", "left", "made", "read", "withdrawn", "shown", "paid", "done"}
+VERB_FIRST = {"set", "sent", "held", "took", "gave", "left", "made", "wrong", "failed", "issue", "send", "record"}
+ADJECTIVES = {"approved"}  # words in -ed that open a noun phrase ("Approved list of services recorded")
+
+
+def _english_style_problem(label: str) -> str:
+    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]*", label)]
+    if not words:
+        return "no words"
+    if (words[0].endswith("ed") and words[0] not in ADJECTIVES) or words[0] in VERB_FIRST:
+        return "starts with a verb"
+    if not any(w.endswith("ed") or w in PARTICIPLES for w in words[1:]):
+        return "no past participle after the object"
+    return ""
+
+
+def test_the_style_check_tells_the_two_styles_apart():
+    for good in ("Case registered", "Payment recorded", "Ticket set aside", "Booking hold released: not confirmed"):
+        assert _english_style_problem(good) == "", good
+    for bad in ("Recorded a payment", "Set the weekly schedule of an office", "Held a time", "Refusal", "Wrong code"):
+        assert _english_style_problem(bad), bad
+
+
+def test_every_description_has_one_style_in_both_languages():
+    with translation.override("en"):
+        english = {code: action_label(code) for code in ACTION_CODES}
+    with translation.override("uk"):
+        ukrainian = {code: action_label(code) for code in ACTION_CODES}
+    off_style = sorted(
+        f"{code}: {label!r} ({problem})"
+        for code, label in english.items()
+        if (problem := _english_style_problem(label))
+    )
+    assert not off_style, "Write these as «<object> <past participle>»:\n" + "\n".join(off_style)
+    impersonal = re.compile(r"\w+(но|то)\b")
+    no_form = sorted(f"{code}: {label!r}" for code, label in ukrainian.items() if not impersonal.search(label))
+    assert not no_form, "Write these with the -но/-то form («Справу зареєстровано»):\n" + "\n".join(no_form)

@@ -117,12 +117,12 @@ def test_center_report_in_english_on_the_page_and_ukrainian_in_the_export_and_th
     query = {"center": report_data.center_a.pk, "from": "2026-01-01", "to": "2026-03-31"}
     html = client.get("/staff/reports/center/", query).content.decode()
     assert '<html lang="en">' in html
-    assert "Applications registered" in html and "Refusals, % of applications" in html and "Working days" in html
-    assert "Зареєстровано заяв" not in html and "Робочих днів" not in html
+    assert "Applications registered" in html and "Refusals, % of applications" in html and "Days with intake" in html
+    assert "Зареєстровано заяв" not in html and "Днів з прийомом" not in html
 
     exported = client.get("/staff/reports/center/", {**query, "format": "csv"}).content.decode("utf-8-sig")
     labels = [row[0] for row in csv.reader(io.StringIO(exported)) if row]
-    assert "Зареєстровано заяв" in labels and "Відмов" in labels and "Робочих днів" in labels
+    assert "Зареєстровано заяв" in labels and "Відмов" in labels and "Днів з прийомом" in labels
     assert "Applications registered" not in labels
 
     inverted = client.get("/staff/reports/center/", {**query, "from": "2026-04-01"})

@@ -17,13 +17,13 @@ class AccountsConfig(AppConfig):
 
         describe_actions(
             {
-                "logout": gettext_noop("Signed out"),
-                "account.password_changed": gettext_noop("Changed the password"),
-                "staff.created": gettext_noop("Created a staff account"),
-                "staff.created_in_admin": gettext_noop("Created a staff account in the admin site"),
-                "staff.changed_in_admin": gettext_noop("Changed a staff account in the admin site"),
-                "api_token.issued": gettext_noop("Issued an API token"),
-                "api_token.revoked": gettext_noop("Revoked an API token"),
-                "api_token.changed_in_admin": gettext_noop("Changed an API token in the admin site"),
+                "logout": gettext_noop("Session closed by signing out"),
+                "account.password_changed": gettext_noop("Password changed"),
+                "staff.created": gettext_noop("Staff account created"),
+                "staff.created_in_admin": gettext_noop("Staff account created in the admin site"),
+                "staff.changed_in_admin": gettext_noop("Staff account changed in the admin site"),
+                "api_token.issued": gettext_noop("API token issued"),
+                "api_token.revoked": gettext_noop("API token revoked"),
+                "api_token.changed_in_admin": gettext_noop("API token changed in the admin site"),
             }
         )

@@ -9,13 +9,32 @@ class CasesConfig(AppConfig):
     verbose_name = "cases"
 
     def ready(self):
-        from django.utils.translation import gettext_noop
+        from django.utils.translation import gettext_noop, pgettext_lazy
 
         from vikno.core.audit import describe_actions
 
         from .workflow import ACTIONS
 
-        describe_actions({f"case.{name}": action.event_label for name, action in ACTIONS.items()})
+        # The audit log names each workflow step as done to its object ("Case sent to the provider"), in
+        # the style of every audit label; the case history keeps the shorter ``event_label`` of the step.
+        # A step missing here falls back to its ``event_label`` (tests/test_audit_labels.py checks the style).
+        workflow_labels = {
+            "accept": pgettext_lazy("audit action", "Application accepted"),
+            "send_to_provider": pgettext_lazy("audit action", "Case sent to the provider"),
+            "take_into_work": pgettext_lazy("audit action", "Case taken into work"),
+            "request_clarification": pgettext_lazy("audit action", "Clarification requested, term suspended"),
+            "resume": pgettext_lazy("audit action", "Consideration resumed"),
+            "mark_result_ready": pgettext_lazy("audit action", "Result marked ready"),
+            "refuse": pgettext_lazy("audit action", "Service refused"),
+            "issue": pgettext_lazy("audit action", "Result issued"),
+            "return_to_center": pgettext_lazy("audit action", "Case returned to the center without a decision"),
+            "issue_refusal": pgettext_lazy("audit action", "Refusal decision issued"),
+            "withdraw": pgettext_lazy("audit action", "Application withdrawn by the applicant"),
+            "dismiss": pgettext_lazy("audit action", "Application left without consideration"),
+        }
+        describe_actions(
+            {f"case.{name}": workflow_labels.get(name, action.event_label) for name, action in ACTIONS.items()}
+        )
         describe_actions(
             {
                 "case.registered": gettext_noop("Case registered"),
@@ -31,7 +50,7 @@ class CasesConfig(AppConfig):
                 "representative.created": gettext_noop("Representative recorded"),
                 "payment.recorded": gettext_noop("Payment recorded"),
                 "consultation.recorded": gettext_noop("Consultation recorded"),
-                "cases.overdue_escalated": gettext_noop("Notified the heads of the center of an overdue case"),
-                "cases.collect_reminded": gettext_noop("Reminded the applicant to collect the result"),
+                "cases.overdue_escalated": gettext_noop("Heads of the center notified of an overdue case"),
+                "cases.collect_reminded": gettext_noop("Applicant reminded to collect the result"),
             }
         )

@@ -17,11 +17,11 @@ class CatalogConfig(AppConfig):
 
         describe_actions(
             {
-                "catalog.import": gettext_noop("Imported services into the catalog"),
-                "catalog.service.create": gettext_noop("Created a service"),
-                "catalog.version.create": gettext_noop("Created a new version of a service"),
-                "catalog.service_list.create": gettext_noop("Recorded an approved list of services"),
-                "catalog.office_services.set": gettext_noop("Set the services of an office"),
-                "catalog.provider_services.set": gettext_noop("Set the services a provider decides on"),
+                "catalog.import": gettext_noop("Services imported into the catalog"),
+                "catalog.service.create": gettext_noop("Service created"),
+                "catalog.version.create": gettext_noop("New version of a service created"),
+                "catalog.service_list.create": gettext_noop("Approved list of services recorded"),
+                "catalog.office_services.set": gettext_noop("Services of an office set"),
+                "catalog.provider_services.set": gettext_noop("Services of a provider set"),
             }
         )

@@ -57,14 +57,14 @@ SYSTEM = Actor(label="system")
 # What an action code means, for people reading the log. Rooms add their own codes in their
 # AppConfig.ready (``describe_actions``); a code without a description is shown as it is.
 _ACTION_LABELS: dict[str, Any] = {
-    "login.password": gettext_noop("Signed in with the password"),
-    "login.otp": gettext_noop("Confirmed the sign-in with a one-time code"),
-    "login.otp_failed": gettext_noop("Wrong one-time code"),
-    "login.failed": gettext_noop("Failed sign-in"),
+    "login.password": gettext_noop("Password accepted at sign-in"),
+    "login.otp": gettext_noop("Sign-in confirmed with a one-time code"),
+    "login.otp_failed": gettext_noop("One-time code rejected"),
+    "login.failed": gettext_noop("Sign-in rejected"),
     "login.locked_out": gettext_noop("Account locked after failed sign-ins"),
-    "logout.idle": gettext_noop("Signed out after being idle"),
-    "mfa.totp_enrolled": gettext_noop("Set up the authenticator app"),
-    "mfa.backup_codes_issued": gettext_noop("Issued backup codes"),
+    "logout.idle": gettext_noop("Session ended after inactivity"),
+    "mfa.totp_enrolled": gettext_noop("Authenticator app set up"),
+    "mfa.backup_codes_issued": gettext_noop("Backup codes issued"),
 }
 
 

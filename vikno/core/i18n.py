@@ -7,6 +7,7 @@ read in Ukrainian there.
 
 from __future__ import annotations
 
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django.utils import translation
@@ -17,6 +18,21 @@ def in_ukrainian(text) -> str:
     """A translatable text (e.g. a choice's label) in Ukrainian."""
     with translation.override("uk"):
         return str(text)
+
+
+def official_document(render):
+    """Decorator for the renderers of documents meant for publication or official submission (the
+    center statistics report, the oblast summary, monitoring results): they are produced in Ukrainian,
+    the state language, whatever the language of the staff member who downloads them. Working lists
+    for staff (the timing lists) are not decorated and follow the reader's language."""
+
+    @wraps(render)
+    def in_state_language(*args, **kwargs):
+        with translation.override("uk"):
+            return render(*args, **kwargs)
+
+    in_state_language.official_document = True
+    return in_state_language
 
 
 class ApiLanguageMiddleware:

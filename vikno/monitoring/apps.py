@@ -15,13 +15,13 @@ class MonitoringConfig(AppConfig):
 
         describe_actions(
             {
-                "monitoring.indicators.computed": gettext_noop("Computed the monitoring indicators"),
-                "monitoring.indicator_value.set": gettext_noop("Entered the value of an indicator"),
-                "monitoring.assessment.created": gettext_noop("Started a self-assessment"),
-                "monitoring.assessment.saved": gettext_noop("Saved the answers of a self-assessment"),
+                "monitoring.indicators.computed": gettext_noop("Monitoring indicators computed"),
+                "monitoring.indicator_value.set": gettext_noop("Value of an indicator entered"),
+                "monitoring.assessment.created": gettext_noop("Self-assessment started"),
+                "monitoring.assessment.saved": gettext_noop("Answers of a self-assessment saved"),
                 # f"monitoring.assessment.{name}" for each name of services.TRANSITIONS
-                "monitoring.assessment.submit": gettext_noop("Submitted the self-assessment"),
-                "monitoring.assessment.accept": gettext_noop("Accepted the self-assessment"),
-                "monitoring.assessment.return": gettext_noop("Returned the self-assessment for correction"),
+                "monitoring.assessment.submit": gettext_noop("Self-assessment submitted"),
+                "monitoring.assessment.accept": gettext_noop("Self-assessment accepted"),
+                "monitoring.assessment.return": gettext_noop("Self-assessment returned for correction"),
             }
         )

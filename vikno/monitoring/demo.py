@@ -59,7 +59,7 @@ SECTIONS = [
 # (code, name, unit, direction, target, threshold, weight, method, function, extra)
 INDICATORS = [
     ("refused_share", "Частка відмов", "%", "lower", 2, 10, 1, "computed", "refused_share", {}),
-    ("visitors_per_day", "Відвідувачів за робочий день", "осіб", "higher", 50, 5, 1, "computed", "visitors_per_day", {}),
+    ("visitors_per_day", "Відвідувачів за день з прийомом", "осіб", "higher", 50, 5, 1, "computed", "visitors_per_day", {}),
     ("satisfied_share", "Задоволені відвідувачі (4–5 зірок)", "%", "higher", 95, 70, 2, "computed", "satisfied_share", {}),
     ("loyalty_index", "Індекс лояльності (NPS)", "", "higher", 70, 0, 1, "computed", "loyalty_index", {}),
     ("service_list_share", "Частка послуг каталогу в переліку", "%", "higher", 80, 30, 2, "computed", "service_list_share", {}),

@@ -1,5 +1,7 @@
 """The oblast summary as CSV and XLSX: a title, one row per center, then the centers that have not
-submitted for the period. Numbers are numbers in the workbook; a missing figure is «—»."""
+submitted for the period. Numbers are numbers in the workbook; a missing figure is «—». Monitoring
+results are submitted to the oblast, so the files are in Ukrainian whatever the reader's language
+(``official_document``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from django.utils import translation
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from vikno.core.i18n import in_ukrainian
+from vikno.core.i18n import in_ukrainian, official_document
 
 from .models import AssessmentStatus, Section
 from .services import Summary, as_text
@@ -79,6 +81,7 @@ def filename(summary: Summary, extension: str) -> str:
     return f"monitoring-{summary.period.key}.{extension}"
 
 
+@official_document
 def to_csv(summary: Summary) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -96,6 +99,7 @@ def to_csv(summary: Summary) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+@official_document
 def to_xlsx(summary: Summary) -> bytes:
     book = Workbook()
     sheet = book.active

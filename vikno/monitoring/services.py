@@ -200,7 +200,7 @@ def refused_share(ctx: IndicatorContext) -> Decimal | None:
     return _share(ctx.total("refused"), ctx.total("cases_registered"))
 
 
-@register("visitors_per_day", gettext_lazy("Visitors per working day on average"))
+@register("visitors_per_day", gettext_lazy("Visitors per day with intake on average"))
 def visitors_per_day(ctx: IndicatorContext) -> Decimal | None:
     days = ctx.total("working_days")
     return q2(ctx.total("tickets") / days) if days else None

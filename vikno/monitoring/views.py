@@ -93,7 +93,14 @@ def center_history_page(request, center_id: int):
     periods = []
     if questionnaire is not None and request.user.role in FILL_ROLES:
         current = services.period_containing(questionnaire.period_kind, services.today())
-        periods = [services.previous_period(current), current]
+        # Only the periods still to be filled in (none yet, a draft, or returned): a submitted or reviewed
+        # self-assessment cannot be filled in again, and its link would only lead back to it.
+        periods = [
+            period
+            for period in (services.previous_period(current), current)
+            if (found := services.find_assessment(history.center, questionnaire, period)) is None
+            or found.status in services.EDITABLE
+        ]
     context = {
         "history": history,
         "center": history.center,

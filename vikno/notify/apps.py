@@ -15,11 +15,11 @@ class NotifyConfig(AppConfig):
 
         describe_actions(
             {
-                "notify.enqueued": gettext_noop("Queued a notification"),
-                "notify.sent": gettext_noop("Sent a notification"),
-                "notify.failed": gettext_noop("Failed to send a notification"),
-                "notify.cancelled": gettext_noop("Cancelled a notification: the recipient unsubscribed"),
-                "notify.resent": gettext_noop("Sent a notification again"),
-                "notify.opted_out": gettext_noop("Recipient unsubscribed from notifications"),
+                "notify.enqueued": gettext_noop("Notification queued"),
+                "notify.sent": gettext_noop("Notification sent"),
+                "notify.failed": gettext_noop("Notification not sent: delivery failed"),
+                "notify.cancelled": gettext_noop("Notification cancelled: the recipient unsubscribed"),
+                "notify.resent": gettext_noop("Notification sent again"),
+                "notify.opted_out": gettext_noop("Notifications turned off by the recipient"),
             }
         )

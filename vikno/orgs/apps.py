@@ -15,14 +15,14 @@ class OrgsConfig(AppConfig):
 
         describe_actions(
             {
-                "orgs.katottg_imported": gettext_noop("Imported territorial units from KATOTTG"),
-                "orgs.center_created": gettext_noop("Created a center"),
-                "orgs.center_updated": gettext_noop("Changed the details of a center"),
-                "orgs.office_created": gettext_noop("Created an office"),
-                "orgs.office_updated": gettext_noop("Changed the details of an office"),
-                "orgs.weekly_hours_set": gettext_noop("Set the weekly schedule of an office"),
-                "orgs.schedule_exception_added": gettext_noop("Added a change to the schedule"),
-                "orgs.schedule_exception_removed": gettext_noop("Removed a change to the schedule"),
-                "orgs.provider_created": gettext_noop("Registered a provider"),
+                "orgs.katottg_imported": gettext_noop("Territorial units imported from KATOTTG"),
+                "orgs.center_created": gettext_noop("Center created"),
+                "orgs.center_updated": gettext_noop("Details of a center changed"),
+                "orgs.office_created": gettext_noop("Office created"),
+                "orgs.office_updated": gettext_noop("Details of an office changed"),
+                "orgs.weekly_hours_set": gettext_noop("Weekly schedule of an office set"),
+                "orgs.schedule_exception_added": gettext_noop("Change to the schedule added"),
+                "orgs.schedule_exception_removed": gettext_noop("Change to the schedule removed"),
+                "orgs.provider_created": gettext_noop("Provider registered"),
             }
         )

@@ -15,10 +15,10 @@ class PortalConfig(AppConfig):
 
         describe_actions(
             {
-                "portal.question_asked": gettext_noop("Received a question on the portal"),
-                "portal.question_answered": gettext_noop("Answered a question from the portal"),
-                "portal.complaint_filed": gettext_noop("Received a complaint on the portal"),
-                "portal.complaint_answered": gettext_noop("Answered a complaint"),
-                "portal.survey_recorded": gettext_noop("Received an answer to the quality survey"),
+                "portal.question_asked": gettext_noop("Question received on the portal"),
+                "portal.question_answered": gettext_noop("Question from the portal answered"),
+                "portal.complaint_filed": gettext_noop("Complaint received on the portal"),
+                "portal.complaint_answered": gettext_noop("Complaint answered"),
+                "portal.survey_recorded": gettext_noop("Answer to the quality survey received"),
             }
         )

@@ -9,6 +9,10 @@ words; every column and point has its own ``<title>`` (a tooltip); the page prin
 table. Series differ by colour *and* by marker shape or dash pattern, so they can be told apart without
 colour. Text and axes use ``currentColor``, and the classes let reports.css switch to system colours in
 forced-colours (high-contrast) mode. Only presentation attributes are used: the CSP forbids inline styles.
+
+Numbers (axis ticks, values, tooltips, the description) are written as the active language writes them,
+like the ``num`` filter of the page: «1 250» and «12,5» in Ukrainian, «1,250» and «12.5» in English. The
+PDF's charts are drawn in Ukrainian, as the rest of that file.
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .services import as_text
+from django.utils import translation
+
+from .numbers import localized
 
 FONT_SIZE = 12
 CHAR_WIDTH = 7.0  # average advance of DejaVu Sans at 12 px, for the layout
@@ -84,11 +90,11 @@ def nice_ticks(maximum: Decimal | float, count: int = 5) -> list[float]:
 
 
 def number(value) -> str:
-    """As the report prints it: whole numbers without decimals."""
-    if isinstance(value, float):
-        value = Decimal(str(value)).normalize()
-        return f"{value:f}"
-    return as_text(Decimal(value))
+    """As the page prints it in the active language: whole numbers without decimals, the locale's
+    decimal and thousands separators."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(localized(Decimal(str(value)) if isinstance(value, float) else value))
 
 
 def _text_width(text: str, size: float = FONT_SIZE) -> float:
@@ -385,6 +391,13 @@ def draw_pdf(pdf, chart: Chart, x: float, y: float, width: float, *, font: str) 
 def center_charts(cs, *, ukrainian: bool = False) -> tuple[Chart, Chart]:
     """The time-series chart and the by-sphere chart of a ``series.CenterSeries``; the titles in the
     active language, or in Ukrainian (``ukrainian``, for the PDF)."""
+    if ukrainian:
+        with translation.override("uk"):
+            return _center_charts(cs, ukrainian=True)
+    return _center_charts(cs, ukrainian=False)
+
+
+def _center_charts(cs, *, ukrainian: bool) -> tuple[Chart, Chart]:
     from django.utils.translation import gettext as _
 
     monthly = cs.granularity == "month"

@@ -4,6 +4,10 @@ Every format has the same rows: a title, the periods compared, then per section 
 value for the period, for the same period a year before and the change in per cent. A report with no data
 still gives a complete file (zeros and dashes), never an empty response. The PDF ends with the charts of
 the page (by month or day, and by sphere; see charts.py), each followed by its figures as a table.
+
+The PDF writes its figures as Ukrainian does («32 861,25»), the CSV and XLSX keep them machine-readable.
+The report is published by councils, so the files are in Ukrainian, the state language, whatever the
+language of the staff member who downloads them (``official_document``).
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from vikno.core.i18n import in_ukrainian
+from vikno.core.i18n import official_document
 
 from . import charts, series
+from .numbers import for_reading
 from .services import CenterReport, as_text
 
 HEAD = ("Показник", "Період", "Рік тому", "Зміна, %")
@@ -42,7 +47,7 @@ def sections(report: CenterReport) -> list[tuple[str, tuple[str, ...], list[tupl
     list by year (year, services, change on the year before) under heads of its own."""
 
     def rows(figures):
-        return [(in_ukrainian(f.label), *f.texts) for f in figures]  # the file is for publication
+        return [(str(f.label), *f.texts) for f in figures]  # Ukrainian: the renderers are official_document
 
     services = [(str(year), str(count), as_text(change)) for year, count, change in report.services_by_year]
     return [
@@ -57,6 +62,7 @@ def filename(report: CenterReport, extension: str) -> str:
     return f"report-{report.center.slug}-{report.date_from:%Y%m%d}-{report.date_to:%Y%m%d}.{extension}"
 
 
+@official_document
 def to_csv(report: CenterReport) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -71,6 +77,7 @@ def to_csv(report: CenterReport) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+@official_document
 def to_xlsx(report: CenterReport) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -104,6 +111,7 @@ def _cell(text: str):
         return text
 
 
+@official_document
 def to_pdf(report: CenterReport) -> bytes:
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     font_dir = Path(settings.PDF_FONT_DIR)
@@ -129,8 +137,8 @@ def to_pdf(report: CenterReport) -> bytes:
             col_widths=widths, text_align=("LEFT", *(["RIGHT"] * (len(head) - 1))), first_row_as_headings=True
         ) as table:
             table.row(head)
-            for row in rows or [("Немає даних", *([""] * (len(head) - 1)))]:
-                table.row(row)
+            for label, *values in rows or [("Немає даних", *([""] * (len(head) - 1)))]:
+                table.row((label, *(for_reading(v) for v in values)))
     _pdf_charts(pdf, report)
     return bytes(pdf.output())
 
@@ -172,8 +180,8 @@ def _pdf_charts(pdf: FPDF, report: CenterReport) -> None:
             first_row_as_headings=True,
         ) as table:
             table.row(head)
-            for row in rows or [("Немає даних", *([""] * (len(head) - 1)))]:
-                table.row(row)
+            for label, *values in rows or [("Немає даних", *([""] * (len(head) - 1)))]:
+                table.row((label, *(for_reading(v) for v in values)))
 
 
 def _period_text(period: series.Period) -> str:

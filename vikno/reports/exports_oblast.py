@@ -1,6 +1,8 @@
 """The oblast dashboard (and a center's drill-down) as table sections, CSV, XLSX and PDF.
 
-Every format has the same content: a title, the period, then three sections — access points and staff,
+The files are official documents: they are written in Ukrainian whatever the reader's language
+(``official_document``); the page shows the same sections in the reader's language. Every format has the
+same content: a title, the period, then three sections — access points and staff,
 the approved list against the basic groups, activity with the queue and ratings — each a table with one
 row per center (or office) and the total row last. A dashboard without data still gives a complete file.
 """
@@ -18,7 +20,10 @@ from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from vikno.core.i18n import official_document
+
 from .exports import FONT, _cell
+from .numbers import for_reading
 from .oblast import BASIC_GROUPS, GROUP_LABELS, OFFICE_KINDS, STAFF_ROLES, Dashboard, Line
 from .services import as_text
 
@@ -48,7 +53,8 @@ def sections(board: Dashboard) -> list[tuple[str, list[str], list[tuple[Line, li
     """(title, column heads after the name column, [(line, cells)]) per section, the total row last.
 
     The cells are values (numbers, ``None`` for none, text such as «5/8»): the page writes them in the
-    reader's language, the files as ``as_text`` does (a dot before decimals, «—» for none)."""
+    reader's language, the CSV and XLSX as ``as_text`` does (a dot before decimals, «—» for none), the PDF
+    as Ukrainian writes numbers («388 000», «0,4»)."""
     lines = [*board.lines, board.total]
     kinds = _kind_labels()
     role_labels = {"administrator": _("Administrators"), "center_head": _("Center heads")}
@@ -139,6 +145,7 @@ def filename(board: Dashboard, extension: str) -> str:
     return f"oblast-{board.slug}-{board.date_from:%Y%m%d}-{board.date_to:%Y%m%d}.{extension}"
 
 
+@official_document
 def to_csv(board: Dashboard) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
@@ -149,10 +156,11 @@ def to_csv(board: Dashboard) -> bytes:
         writer.writerow([title])
         writer.writerow([name_head(board), *head])
         for line, cells in rows:
-            writer.writerow([line.name, *(as_text(c) for c in cells)])
+            writer.writerow([str(line.name), *(as_text(c) for c in cells)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+@official_document
 def to_xlsx(board: Dashboard) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -169,7 +177,7 @@ def to_xlsx(board: Dashboard) -> bytes:
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for line, cells in rows:
-            sheet.append([line.name, *(_cell(as_text(c)) for c in cells)])
+            sheet.append([str(line.name), *(_cell(as_text(c)) for c in cells)])
         sheet.cell(row=sheet.max_row, column=1).font = bold
     sheet.column_dimensions["A"].width = 50
     out = io.BytesIO()
@@ -177,6 +185,7 @@ def to_xlsx(board: Dashboard) -> bytes:
     return out.getvalue()
 
 
+@official_document
 def to_pdf(board: Dashboard) -> bytes:
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     font_dir = Path(settings.PDF_FONT_DIR)
@@ -206,5 +215,5 @@ def to_pdf(board: Dashboard) -> bytes:
         ) as table:
             table.row([name_head(board), *head])
             for line, cells in rows:
-                table.row([line.name, *(as_text(c) for c in cells)])
+                table.row([str(line.name), *(for_reading(as_text(c)) for c in cells)])
     return bytes(pdf.output())

@@ -6,7 +6,8 @@ percentile) and a totals row; then the two lists, every row of each (not a page 
 past their deadline at the moment of the download («Overdue now») and the cases decided late in the
 period. The CSV has the sections one after another, the XLSX a sheet each, the PDF a table each. A period
 with no decided cases still gives a complete file with the headings, the totals row and a line saying
-that a list is empty. Texts are in the active language (Ukrainian by default).
+that a list is empty. Texts are in the reader's language (Ukrainian by default): the lists of overdue and
+late cases are working lists for staff, not official documents (compare ``official_document``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from .exports import FONT
+from .numbers import for_reading
 from .timing import CasePage, CaseRow, ServiceTiming, TimingReport
 
 
@@ -223,7 +225,9 @@ def to_pdf(report: TimingReport, lists: Lists) -> bytes:
         if report.is_empty:
             table.row((_("No data"), "", "", "", "", "", ""))
         for values in rows(report):
-            table.row(tuple(_dash(v) for v in values))
+            texts = [_dash(v) for v in values]
+            texts[2:5] = [for_reading(t) for t in texts[2:5]]  # decided, on time, on-time share
+            table.row(tuple(texts))
     for title, note, heads, cases, empty in case_sections(lists):
         pdf.ln(5)
         pdf.set_font(FONT, "B", 11)

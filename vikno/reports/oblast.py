@@ -160,7 +160,7 @@ class Line:
 
     def as_dict(self) -> dict:
         return {
-            "name": self.name,
+            "name": str(self.name),
             "center_id": self.center_id,
             "office_id": self.office_id,
             "kind": self.kind,
@@ -368,7 +368,7 @@ def oblast_dashboard(user, region_id, date_from: dt.date | None, date_to: dt.dat
     lines = _center_lines(centers, date_from, date_to)
     # A center head sees only their center: the total is then of the centers shown, not the oblast's.
     whole = len(centers) == Center.objects.filter(region=region).count()
-    total = _total(lines, str(_("Oblast total") if whole else _("Total of the centers shown")))
+    total = _total(lines, _("Oblast total") if whole else _("Total of the centers shown"))  # lazy: page or file
     # Per 1,000 residents over the hromadas whose population is known, with all their centers' cases.
     hromadas = {c.hromada_id: c.hromada.population for c in centers if c.hromada.population}
     cases = sum((line.cases for line, c in zip(lines, centers, strict=True) if c.hromada_id in hromadas), Decimal(0))

@@ -28,7 +28,8 @@ Every metric, with the local (Europe/Kyiv) day it is counted on:
   ``tickets_served`` (with a ``finished`` event); ``service_intervals`` and ``service_seconds_sum`` (each
   ``started`` event up to the ticket's next ``finished``/``transferred``/``parked`` event). The queue's
   current target applies, as on the KPI page.
-- ``working_days``: 1 per day with a visitor or a registered case (no office, no sphere).
+- ``working_days``: 1 per day with a visitor or a registered case (no office, no sphere); the report calls
+  it «days with intake», since it is not the calendar's count of working days.
 - by the rating time: ``ratings_count``; ``ratings_satisfied`` (4 or 5 stars); ``ratings_recommend``
   (answered the 0–10 question); ``ratings_promoters`` (9–10); ``ratings_detractors`` (0–6).
 

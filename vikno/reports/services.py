@@ -168,10 +168,13 @@ def _figures(t: dict) -> list[tuple[str, Promise, Decimal | None, str]]:
             "%",
         ),
         ("visitors", pgettext_lazy("report figure", "Visitors"), g("tickets"), ""),
-        ("working_days", gettext_lazy("Working days"), g("working_days"), ""),
+        # Days on which the center had a visitor or registered a case (the roll-up's ``working_days``), not
+        # the calendar's working days: centers open on Saturdays and close on blackout days, and the average
+        # below is meant per day the center really received people.
+        ("working_days", gettext_lazy("Days with intake"), g("working_days"), ""),
         (
             "visitors_per_day",
-            gettext_lazy("Visitors per working day on average"),
+            gettext_lazy("Visitors per day with intake on average"),
             _per_day(g("tickets"), g("working_days")),
             "",
         ),

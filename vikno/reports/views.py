@@ -84,8 +84,8 @@ def center_report_page(request):
     form = report_form(request, data)
     report, status = None, 200
     if data is not None:
-        if "center" in form.errors and data["center"]:
-            raise Http404  # a center outside the user's scope does not exist for them
+        if "center" in form.errors and str(data["center"]).isdigit():
+            raise Http404  # a center outside the user's scope does not exist for them; "abc" is a 400
         if form.is_valid():
             try:
                 report = services.center_report(

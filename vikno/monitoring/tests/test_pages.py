@@ -209,3 +209,21 @@ def test_indicators_page(world, login_as, switch_to):
 
 def test_staff_menu_links_monitoring(world, login_as):
     assert 'href="/staff/monitoring/"' in login_as(world.head_a).get("/staff/").content.decode()
+
+
+def test_history_offers_to_fill_in_only_the_periods_still_open(world, t, login_as):
+    """The previous and the current period are offered while they have no self-assessment, a draft or a
+    returned one; a submitted one is not offered again (its link only led back to the read-only page)."""
+    current = services.period_containing(t.questionnaire.period_kind, services.today())
+    previous = services.previous_period(current)
+    client = login_as(world.head_a)
+    url = f"/staff/monitoring/centers/{world.center_a.pk}/"
+    html = client.get(url).content.decode()
+    assert fill_url(world.center_a, previous.key) in html and fill_url(world.center_a, current.key) in html
+    services.save_answers(world.center_a, t.questionnaire, previous.key, answers(t), actor=actor(world.head_a))
+    assert fill_url(world.center_a, previous.key) in client.get(url).content.decode()  # a draft: still open
+    services.save_answers(
+        world.center_a, t.questionnaire, previous.key, answers(t), actor=actor(world.head_a), submit=True
+    )
+    html = client.get(url).content.decode()
+    assert fill_url(world.center_a, previous.key) not in html and fill_url(world.center_a, current.key) in html

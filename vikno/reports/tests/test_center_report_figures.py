@@ -150,3 +150,21 @@ def test_sphere_names_follow_the_readers_language_and_stay_ukrainian_in_exports(
 def test_the_monitor_of_the_region_sees_the_same(dataset):
     report = services.center_report(dataset.monitor_1, dataset.center_a.pk, date(2026, 1, 1), date(2026, 3, 31))
     assert report.figure("cases_registered").current == 5
+
+
+def test_days_with_intake_count_the_days_the_center_received_people_and_say_so(dataset):
+    """The figure counts the days with a visitor or a registered case (12 January, 3 February, 31 March),
+    not the 60-odd working days of the quarter's calendar, so it is named for what it counts."""
+    from django.utils import translation
+
+    report = services.center_report(dataset.head_a, dataset.center_a.pk, date(2026, 1, 1), date(2026, 3, 31))
+    days, average = report.figure("working_days"), report.figure("visitors_per_day")
+    assert days.current == 3 and average.current == D("1.3")  # 4 visitors over 3 days
+    with translation.override("en"):
+        assert (str(days.label), str(average.label)) == ("Days with intake", "Visitors per day with intake on average")
+    with translation.override("uk"):
+        assert (str(days.label), str(average.label)) == (
+            "Днів з прийомом",
+            "Відвідувачів у середньому за день з прийомом",
+        )
+        assert "Робоч" not in str(days.label) + str(average.label)

@@ -181,3 +181,22 @@ def test_a_reader_of_several_centers_chooses_one(world, login_as):
 
 def test_officers_do_not_see_the_page(world, login_as):
     assert login_as(world.officer_a).get(URL).status_code == 404
+
+
+def test_the_change_columns_say_they_are_in_per_cent_in_both_languages(filled, login_as):
+    """The Ukrainian head read «Зміна, %» while the English one read "Change on a year before" alone."""
+    client = login_as(filled.head_a)
+    assert _get(client, filled.center_a).content.decode().count(">Зміна, %</th>") == 3
+    client.post("/i18n/setlang/", {"language": "en", "next": URL})
+    html = _get(client, filled.center_a).content.decode()
+    assert html.count(">Change on a year before, %</th>") == 3 and ">Change on a year before</th>" not in html
+
+
+@pytest.mark.parametrize("url", [URL, "/staff/reports/timing/"])
+def test_a_center_that_is_not_a_number_is_bad_input_not_a_missing_page(world, login_as, url):
+    """Like the oblast page's region: an id outside the scope is a 404, text where an id goes is a 400."""
+    client = login_as(world.head_a)
+    response = client.get(url, {"center": "abc", "from": "2026-01-01", "to": "2026-01-31"})
+    assert response.status_code == 400 and "error-summary" in response.content.decode()
+    assert client.get(url, {"center": "abc", "format": "csv"}).status_code == 400
+    assert client.get(url, {"center": world.center_b.pk}).status_code == 404
