@@ -148,8 +148,8 @@ def service_timing(user, center_id, date_from: dt.date | None, date_to: dt.date 
             item = per_service[row["service_id"]] = ServiceTiming(row["service_id"], "", "")
         item.add(row["hours_from"], row["decided"], row["on_time"])
         report.total.add(row["hours_from"], row["decided"], row["on_time"])
-    for pk, code, name in Service.objects.filter(pk__in=per_service).values_list("pk", "code", "name_uk"):
-        per_service[pk].code, per_service[pk].name = code, name
+    for service in Service.objects.filter(pk__in=per_service).only("pk", "code", "name_uk", "name_en"):
+        per_service[service.pk].code, per_service[service.pk].name = service.code, service.shown_name
     report.services = sorted(per_service.values(), key=lambda s: (-s.decided, s.code))
     return report
 
@@ -219,7 +219,7 @@ def _page(queryset, limit, offset, *, now: dt.datetime | None) -> CasePage:
             CaseRow(
                 number=case.number,
                 service_code=case.service.code,
-                service_name=case.service.name_uk,
+                service_name=case.service.shown_name,
                 status=case.status,
                 status_label=labels.get(case.status, case.status),
                 filed_at=case.filed_at,

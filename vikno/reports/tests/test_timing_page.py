@@ -265,3 +265,14 @@ def test_api_bad_input(filled, client):
     officer = client.get(f"{API}/overdue", {"center": filled.center_a.pk}, **_auth(filled.officer_a))
     assert officer.status_code == 404
     assert client.get(f"{API}/timing", {"center": filled.center_a.pk}).status_code == 401
+
+
+def test_english_page_names_the_service_in_english_where_the_catalog_has_it(filled, login_as):
+    from vikno.catalog.models import Service
+
+    Service.objects.filter(code=filled.service_code).update(name_en="Registration of residence")
+    client = login_as(filled.head_a)
+    client.post("/i18n/setlang/", {"language": "en", "next": URL})
+    html = _get(client, filled.center_a).content.decode()
+    assert html.count("Registration of residence") >= 2  # the figures and the overdue list
+    assert "Реєстрація місця проживання" not in html
