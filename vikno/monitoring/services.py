@@ -838,6 +838,8 @@ def oblast_summary(
         except (ValueError, TypeError, Region.DoesNotExist):
             raise NotFound(_("Oblast not found."), field="region") from None
         centers = centers.filter(region=region)
+    elif getattr(user, "region_id", None):
+        region = user.region  # an oblast monitor sees their oblast: the summary (and its files) name it
     centers = list(centers.order_by("name"))
     ids = [c.pk for c in centers]
 

@@ -9,7 +9,7 @@ import pytest
 
 from vikno.core.errors import DomainError, NotFound
 from vikno.core.models import AuditEvent
-from vikno.monitoring import services
+from vikno.monitoring import exports, services
 from vikno.monitoring.models import IndicatorValue
 from vikno.reports.models import DailyRollup
 from vikno.testing.fixtures import make_user
@@ -128,6 +128,8 @@ def test_oblast_summary(world, t, indicators):
     assert c.section_cells == [None, None, None]
     assert summary.not_submitted == [center_c]
     assert summary.average_percent == Decimal("80.00")
+    assert summary.region == world.r1  # the monitor's oblast, named in the summary and its files
+    assert exports.title_lines(summary)[0] == f"Моніторинг ЦНАП: {world.r1.name}"
 
     # For 2025-Q4 centre A is the only one with a score and no previous period to compare.
     earlier = services.oblast_summary(monitor, period="2025-Q4")
