@@ -39,9 +39,7 @@ def test_a_console_does_not_act_on_the_visitor_of_another_window(client, q, worl
     ticket.refresh_from_db()
     assert (ticket.status, ticket.workplace_id) == ("serving", q.other.pk)
 
-    stale = head.post(
-        f"/queue/console/{q.window.pk}/action/", {"action": "finish", "ticket": ticket.pk}, follow=True
-    )
+    stale = head.post(f"/queue/console/{q.window.pk}/action/", {"action": "finish", "ticket": ticket.pk}, follow=True)
     assert "Цей талон уже не в потрібному стані: оновіть сторінку." in _messages(stale)
     ticket.refresh_from_db()
     assert ticket.status == "serving"
