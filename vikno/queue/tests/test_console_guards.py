@@ -79,3 +79,21 @@ def test_recall_is_offered_only_while_the_visitor_is_called(client, q, login_as,
     serving = staff.get(url).content.decode()
     assert 'data-shortcut="r"' not in serving and 'value="recall"' not in serving
     assert 'data-shortcut="f"' in serving
+
+
+def test_transfer_asks_where_to_and_does_not_offer_the_tickets_own_queue(client, q, login_as, world):
+    """The list used to start at the first queue, usually the visitor's own: «Transfer» pressed without a
+    choice put the visitor back at the head of the same line."""
+    client.post(f"/queue/kiosk/{q.office.pk}/", {"queue": q.registration.pk, "priority": ""})
+    staff = login_as(world.admin_a)
+    url = f"/queue/console/{q.window.pk}/"
+    staff.post(url + "action/", {"action": "open"})
+    staff.post(url + "action/", {"action": "call"})
+    page = staff.get(url).content.decode()
+    assert '<option value="">— оберіть, куди —</option>' in page
+    assert f'value="queue:{q.registration.pk}"' not in page and f'value="queue:{q.social.pk}"' in page
+    ticket = Ticket.objects.get()
+    answer = staff.post(url + "action/", {"action": "transfer", "ticket": ticket.pk, "target": ""}, follow=True)
+    assert _messages(answer)[-1] == "Оберіть чергу або вікно, куди перевести талон."
+    ticket.refresh_from_db()
+    assert ticket.status == "called"
