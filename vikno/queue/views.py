@@ -286,6 +286,7 @@ def console(request, workplace_id: int):
             "workplace": workplace,
             "session": session,
             "mine": session is not None and session.user_id == request.user.pk,
+            "supervisor": request.user.role in services.SUPERVISORS,
             "current": current,
             "case_link": _case_link(current),
             "profile_queues": [

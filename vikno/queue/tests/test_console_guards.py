@@ -4,7 +4,7 @@ not a 500), unknown actions; the Recall key is offered only while the visitor is
 import pytest
 from django.test import Client
 
-from vikno.queue.models import Ticket
+from vikno.queue.models import OperatorSession, Ticket
 from vikno.queue.tests.live_setup import queue_world
 from vikno.testing.fixtures import login
 
@@ -97,3 +97,35 @@ def test_transfer_asks_where_to_and_does_not_offer_the_tickets_own_queue(client,
     assert _messages(answer)[-1] == "Оберіть чергу або вікно, куди перевести талон."
     ticket.refresh_from_db()
     assert ticket.status == "called"
+
+
+def test_a_head_can_close_a_session_left_open(q, world):
+    """An operator went home with the window open: it kept counting as open (KPI utilisation, waiting
+    estimates) and the console offered the head nothing to do about it."""
+    operator = Client()
+    login(operator, world.admin_a)
+    operator.post(f"/queue/console/{q.window.pk}/action/", {"action": "open"})
+
+    head = Client()
+    login(head, world.head_a)
+    page = head.get(f"/queue/console/{q.window.pk}/").content.decode()
+    assert "Ви можете закрити цю сесію" in page and 'value="close"' in page
+    closed = head.post(f"/queue/console/{q.window.pk}/action/", {"action": "close"}, follow=True)
+    assert _messages(closed) == ["Сесію закрито."]
+    assert not OperatorSession.objects.filter(workplace=q.window, closed_at__isnull=True).exists()
+
+
+def test_an_administrator_sees_no_close_button_on_anothers_window(q, world):
+    from vikno.core.scoping import Role
+    from vikno.testing.fixtures import make_user
+
+    colleague = make_user("admin_a2", Role.ADMINISTRATOR, center=world.office_a.center)
+    colleague.offices.add(world.office_a)
+    first = Client()
+    login(first, world.admin_a)
+    first.post(f"/queue/console/{q.window.pk}/action/", {"action": "open"})
+    second = Client()
+    login(second, colleague)
+    page = second.get(f"/queue/console/{q.window.pk}/").content.decode()
+    assert "Зараз на цьому місці працює" in page
+    assert 'value="close"' not in page
