@@ -30,16 +30,16 @@ PUBLIC_WINDOW_SECONDS = 600
 
 QUEUE_ID = Query(..., examples=[3], description="The queue (GET /booking/offices/{office_id}/queues).")
 DAY = Query(..., examples=["2026-05-12"], description="Local date.")
-OFFICE_ID = Query(None, examples=[1], description="One office; empty: the whole scope.")
+OFFICE_ID = Query(None, examples=[1], description="One office; omitted: the whole scope.")
 DATE_FROM = Query(
     None,
     examples=["2026-05-01"],
-    description="First local day of the period (YYYY-MM-DD, Europe/Kyiv), inclusive; default: date_to.",
+    description="First local day of the period (YYYY-MM-DD, Europe/Kyiv), inclusive; omitted: date_to.",
 )
 DATE_TO = Query(
     None,
     examples=["2026-05-31"],
-    description="Last local day of the period (YYYY-MM-DD, Europe/Kyiv), inclusive; default: today. "
+    description="Last local day of the period (YYYY-MM-DD, Europe/Kyiv), inclusive; omitted: today. "
     f"At most {kpi.MAX_DAYS} days from date_from.",
 )
 KPI_PARAMETERS = ("office_id", "date_from", "date_to")

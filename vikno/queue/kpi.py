@@ -305,7 +305,7 @@ def check_parameters(names: Iterable[str], allowed: Sequence[str]) -> None:
     for name in names:
         if name in allowed:
             continue
-        meant = _MEANT.get(name)
+        meant = name.lower() if name.lower() in allowed else _MEANT.get(name.lower())
         if meant in allowed:
             message = _("Unknown parameter «%(name)s»: use «%(meant)s».") % {"name": name, "meant": meant}
         else:

@@ -51,6 +51,8 @@ def test_kpi_api_refuses_parameters_it_does_not_read(login_as, world, visits):  
     assert other.json()["message"] == "Невідомий параметр «colour». Допустимі параметри: office_id, date_from, date_to."
     office = client.get(f"/api/v1/queue/kpi?office={world.office_a.pk}")
     assert office.json()["message"] == "Невідомий параметр «office»: використовуйте «office_id»."
+    shouting = client.get(f"/api/v1/queue/kpi?DATE_FROM={MONDAY}")
+    assert shouting.json()["message"] == "Невідомий параметр «DATE_FROM»: використовуйте «date_from»."
 
 
 def test_kpi_api_refuses_a_reversed_or_malformed_period(login_as, world):
