@@ -1,6 +1,6 @@
 """The operator console from the keyboard: a shortcut pressed twice before the page comes back sends one
 action, not a second one that the server would refuse with an error («finish the current visitor first»);
-the R key is not offered while the visitor is being served."""
+the R key is not offered while the visitor is being served; D marks a no-show."""
 
 import re
 
@@ -57,4 +57,13 @@ def test_serving_offers_finish_not_recall(page, world):
     with page.expect_navigation():
         page.keyboard.press("f")
     assert Ticket.objects.get().status == "done"
+
+    absent = services.issue_ticket(q.registration)
+    with page.expect_navigation():
+        page.keyboard.press("n")
+    expect(page.locator(".current-ticket")).to_contain_text(absent.code)
+    with page.expect_navigation():
+        page.keyboard.press("d")  # did not come
+    absent.refresh_from_db()
+    assert absent.status == "no_show"
     assert js_errors(page) == []

@@ -73,12 +73,13 @@ def test_recall_is_offered_only_while_the_visitor_is_called(client, q, login_as,
     staff.post(url + "action/", {"action": "open"})
     staff.post(url + "action/", {"action": "call"})
     called = staff.get(url).content.decode()
-    assert 'data-shortcut="r"' in called and 'data-shortcut="s"' in called
+    assert all(f'data-shortcut="{key}"' in called for key in "rsdp")
+    assert "D — не зʼявився, P — відкласти" in called
     ticket = Ticket.objects.get()
     staff.post(url + "action/", {"action": "start", "ticket": ticket.pk})
     serving = staff.get(url).content.decode()
     assert 'data-shortcut="r"' not in serving and 'value="recall"' not in serving
-    assert 'data-shortcut="f"' in serving
+    assert 'data-shortcut="f"' in serving and 'data-shortcut="p"' in serving and 'data-shortcut="d"' not in serving
 
 
 def test_transfer_asks_where_to_and_does_not_offer_the_tickets_own_queue(client, q, login_as, world):

@@ -1,4 +1,4 @@
-/* Operator console: single-key shortcuts (N, R, S, F) for the buttons that show them, one action at a time,
+/* Operator console: single-key shortcuts (N, R, S, F, D, P) for the buttons that show them, one action at a time,
    and live waiting counts. */
 (function () {
   "use strict";
@@ -24,8 +24,8 @@
     var target = event.target;
     if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) { return; }
     var key = (event.key || "").toLowerCase();
-    // The same physical keys on a Ukrainian layout: Т (N), К (R), І/Ы (S), А (F).
-    var aliases = {"т": "n", "к": "r", "і": "s", "ы": "s", "а": "f"};
+    // The same physical keys on a Ukrainian layout: Т (N), К (R), І/Ы (S), А (F), В (D), З (P).
+    var aliases = {"т": "n", "к": "r", "і": "s", "ы": "s", "а": "f", "в": "d", "з": "p"};
     key = aliases[key] || key;
     var button = document.querySelector('button[data-shortcut="' + key + '"]');
     if (button && !button.disabled) {
