@@ -30,9 +30,19 @@ PUBLIC_WINDOW_SECONDS = 600
 
 QUEUE_ID = Query(..., examples=[3], description="The queue (GET /booking/offices/{office_id}/queues).")
 DAY = Query(..., examples=["2026-05-12"], description="Local date.")
-OFFICE_ID = Query(None, examples=[1], description="One office; empty: the whole scope.")
-DATE_FROM = Query(None, examples=["2026-05-01"], description="First local day; default: date_to.")
-DATE_TO = Query(None, examples=["2026-05-31"], description="Last local day; default: today.")
+OFFICE_ID = Query(None, examples=[1], description="One office; omitted: the whole scope.")
+DATE_FROM = Query(
+    None,
+    examples=["2026-05-01"],
+    description="First local day of the period (YYYY-MM-DD, Europe/Kyiv), inclusive; omitted: date_to.",
+)
+DATE_TO = Query(
+    None,
+    examples=["2026-05-31"],
+    description="Last local day of the period (YYYY-MM-DD, Europe/Kyiv), inclusive; omitted: today. "
+    f"At most {kpi.MAX_DAYS} days from date_from.",
+)
+KPI_PARAMETERS = ("office_id", "date_from", "date_to")
 
 
 ERRORS = error_responses(400, 404, 409, 429)
@@ -365,7 +375,11 @@ def rate_visit(request, payload: RatingIn):
     summary="Queue KPIs of an office or of the whole scope, for a period",
     description="Center heads, oblast monitors and system administrators, each in their own scope. Computed "
     "from the visit events (waiting, service, no-shows, service level per queue, utilisation of workplaces), "
-    "by local day and hour.",
+    "by local day and hour.\n\n"
+    "The period is `date_from`…`date_to` (both inclusive). Refused with 400: a period whose start is later "
+    "than its end (`invalid_period`), one longer than "
+    f"{kpi.MAX_DAYS} days (`period_too_long`), and any other query parameter (`unknown_parameter`; e.g. "
+    "`from`/`to` are not read as the period). A date not in the YYYY-MM-DD form: 422 (`validation_error`).",
     tags=["queue"],
 )
 def queue_kpi(
@@ -374,4 +388,5 @@ def queue_kpi(
     date_from: dt.date | None = DATE_FROM,
     date_to: dt.date | None = DATE_TO,
 ):
+    kpi.check_parameters(request.GET.keys(), KPI_PARAMETERS)
     return kpi.report(request.auth, date_from=date_from, date_to=date_to, office_id=office_id).as_dict()

@@ -21,6 +21,7 @@ Averages are in minutes, shares are 0…1, ``None`` where nothing was counted.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -281,6 +282,38 @@ def check_period(date_from: date | None, date_to: date | None, *, now=None) -> t
             field="date_to",
         )
     return date_from, date_to
+
+
+# Names a caller may send instead of the real parameters, and the parameter meant.
+_MEANT = {
+    "from": "date_from",
+    "start": "date_from",
+    "since": "date_from",
+    "date_start": "date_from",
+    "to": "date_to",
+    "end": "date_to",
+    "until": "date_to",
+    "date_end": "date_to",
+    "office": "office_id",
+    "office_id": "office",
+}
+
+
+def check_parameters(names: Iterable[str], allowed: Sequence[str]) -> None:
+    """Refuse a query parameter the KPIs do not take (e.g. ``from``/``to`` for ``date_from``/``date_to``):
+    left unread, it would silently give the figures of another period or office."""
+    for name in names:
+        if name in allowed:
+            continue
+        meant = name.lower() if name.lower() in allowed else _MEANT.get(name.lower())
+        if meant in allowed:
+            message = _("Unknown parameter «%(name)s»: use «%(meant)s».") % {"name": name, "meant": meant}
+        else:
+            message = _("Unknown parameter «%(name)s». The parameters are: %(allowed)s.") % {
+                "name": name,
+                "allowed": ", ".join(allowed),
+            }
+        raise DomainError(message, code="unknown_parameter", field=name)
 
 
 def report(user, *, date_from: date | None = None, date_to: date | None = None, office_id=None, now=None) -> Report:

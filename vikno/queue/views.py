@@ -286,6 +286,7 @@ def console(request, workplace_id: int):
             "workplace": workplace,
             "session": session,
             "mine": session is not None and session.user_id == request.user.pk,
+            "supervisor": request.user.role in services.SUPERVISORS,
             "current": current,
             "case_link": _case_link(current),
             "profile_queues": [
@@ -301,12 +302,26 @@ def console(request, workplace_id: int):
     )
 
 
+TICKET_ACTIONS = {"recall", "no_show", "start", "finish", "park", "transfer"}
+
+
+def _posted_id(request, name: str) -> int | None:
+    """A posted id, or None when it is missing or not a number (a 500 otherwise, from the database)."""
+    value = request.POST.get(name, "").strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
 def _ticket_at(request, workplace: Workplace, statuses) -> Ticket:
-    try:
-        pk = int(request.POST.get("ticket", ""))
-    except ValueError:
+    """The posted ticket, at this window: a console acts only on its own visitor (a page left open after
+    the ticket went to another window must not finish that window's visit)."""
+    pk = _posted_id(request, "ticket")
+    if pk is None:
         raise DomainError(_("The ticket is not given."), code="ticket_required", field="ticket")
-    found = Ticket.objects.visible_to(request.user).filter(pk=pk, office=workplace.office, status__in=statuses).first()
+    found = (
+        Ticket.objects.visible_to(request.user)
+        .filter(pk=pk, office=workplace.office, workplace=workplace, status__in=statuses)
+        .first()
+    )
     if found is None:
         raise DomainError(
             _("This ticket is no longer in the right state: refresh the page."), code="ticket_state", field="ticket"
@@ -329,7 +344,8 @@ def _run_action(request, workplace: Workplace, action: str) -> str | None:
             return _("Nobody is waiting.")
         return _("Called %(ticket)s.") % {"ticket": called.code}
     if action == "issue":
-        queue = Queue.objects.filter(office=workplace.office, is_active=True, pk=request.POST.get("queue") or 0).first()
+        queue_id = _posted_id(request, "queue")
+        queue = Queue.objects.filter(office=workplace.office, is_active=True, pk=queue_id).first() if queue_id else None
         if queue is None:
             raise DomainError(_("Choose a queue."), code="queue_required", field="queue")
         priority = request.POST.get("priority", "")
@@ -345,6 +361,8 @@ def _run_action(request, workplace: Workplace, action: str) -> str | None:
         t = _ticket_at(request, workplace, [Ticket.Status.PARKED])
         services.return_parked(t, actor=actor)
         return _("%(ticket)s is back in the queue.") % {"ticket": t.code}
+    if action not in TICKET_ACTIONS:
+        raise DomainError(_("Unknown action."), code="unknown_action")
     t = _ticket_at(request, workplace, ACTIVE)
     if action == "recall":
         services.recall(t, actor=actor)

@@ -36,6 +36,7 @@ def kpi_page(request):
         data = form.cleaned_data if form.is_bound else {}
         office = data.get("office")
         try:
+            kpi.check_parameters(request.GET.keys(), list(form.fields))
             result = kpi.report(
                 request.user,
                 date_from=data.get("date_from"),

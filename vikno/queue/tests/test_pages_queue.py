@@ -95,3 +95,16 @@ def test_events_view_answers_an_event_stream(client, q):
     first = next(iter(response.streaming_content)).decode()
     assert "event: state" in first
     response.close()
+
+
+def test_the_ticket_does_not_promise_a_wait_of_0_minutes(client, q, login_as, world):
+    staff = login_as(world.admin_a)
+    staff.post(f"/queue/console/{q.window.pk}/action/", {"action": "open"})
+    staff.logout()
+    taken = client.post(f"/queue/kiosk/{q.office.pk}/", {"queue": q.registration.pk, "priority": ""}, follow=True)
+    body = taken.content.decode()
+    assert "Вас незабаром запросять" in body and "близько 0" not in body
+    english = client.get(taken.redirect_chain[-1][0], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "You will be called shortly" in english and "about 0 minutes" not in english
+    second = client.post(f"/queue/kiosk/{q.office.pk}/", {"queue": q.registration.pk, "priority": ""}, follow=True)
+    assert "Вас незабаром запросять" not in second.content.decode()
