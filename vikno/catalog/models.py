@@ -8,8 +8,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext, pgettext_lazy
 
 from vikno.core.scoping import ScopedManager
 from vikno.orgs.models import Center, Hromada, Office, Provider, Region
@@ -161,6 +161,11 @@ class ServiceVersion(models.Model):
     @property
     def term_display(self) -> str:
         return term_display(self.term_value, self.term_unit)
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language: the English one on English pages when it is set."""
+        return self.name_en if self.name_en and (get_language() or "").startswith("en") else self.name_uk
 
     class FeeKind(models.TextChoices):
         FREE = "free", _("Free of charge")
