@@ -60,3 +60,18 @@ def test_a_very_long_search_keeps_the_page_title_short(world, client):
     html = client.get("/c/center-a/search/", {"q": "дитина " * 100}).content.decode()
     title = html.split("<title>", 1)[1].split("</title>", 1)[0]
     assert len(title) < 120, title
+
+
+def test_the_question_form_lists_services_by_their_english_names(client, service):
+    html = client.get("/c/center-a/ask/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"{service.code} Registration of the place of residence" in html
+
+
+@pytest.mark.parametrize(
+    ("days", "language", "shown"),
+    [(1, "en", "1 working day<"), (3, "en", "3 working days<"), (1, "uk", "1 робочий день<"), (3, "uk", "3 робочі дні<")],
+)
+def test_the_information_card_gives_the_term_with_the_right_plural(world, client, days, language, shown):
+    service = online_service(world, term_value=days)
+    html = client.get(f"/c/center-a/services/{service.code}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert shown in html
