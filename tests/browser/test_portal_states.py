@@ -19,7 +19,7 @@ from vikno.testing.browser import assert_accessible, js_errors
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 375, "height": 667}
+PHONE_SCREEN = {"width": 375, "height": 667}
 TOO_WIDE = """() => {
   const width = document.documentElement.clientWidth;
   return [...document.querySelectorAll("body *")]
@@ -32,8 +32,9 @@ def _citizen_world(world) -> SimpleNamespace:
     from vikno.cases.models import Case
     from vikno.cases.tests.core_factories import make_service, register
     from vikno.portal.tests.citizen_factories import online_service
+    from vikno.queue import booking
     from vikno.queue import services as queue_services
-    from vikno.queue.tests.booking_world import SYSTEM, bookable_queue, hand_ticket
+    from vikno.queue.tests.booking_world import MONDAY, NOW, PHONE, SYSTEM, bookable_queue, hand_ticket, kyiv
 
     portal = build_portal(world)
     queue = bookable_queue(world.office_a, minutes=60, name="Реєстрація народження")
@@ -45,6 +46,8 @@ def _citizen_world(world) -> SimpleNamespace:
     open_case = register(world, make_service(providers=[world.provider_a]))
     closed_case = register(world, make_service(providers=[world.provider_a]))
     Case.objects.filter(pk=closed_case.pk).update(status="issued", closed_at=now)
+    # A time held on the booking service's own clock (in 2030): its details form is still to fill in.
+    held = booking.hold(queue, kyiv(MONDAY, 9), phone=PHONE, now=NOW, actor=SYSTEM)
     # build_portal closes the main office three days from today (a «sanitary day»): no free time then.
     closed_day = portal.today + dt.timedelta(days=3)
     return SimpleNamespace(
@@ -55,6 +58,7 @@ def _citizen_world(world) -> SimpleNamespace:
         open_case=open_case,
         closed_case=closed_case,
         closed_day=closed_day,
+        held=held,
     )
 
 
@@ -77,7 +81,7 @@ def test_citizen_pages_in_every_state_on_a_phone(new_page, world, settings, loca
     settings.QUEUE_FORM_MIN_SECONDS = 0
     w = _citizen_world(world)
     office = world.office_a.pk
-    page = new_page(locale=locale, viewport=PHONE)
+    page = new_page(locale=locale, viewport=PHONE_SCREEN)
     visits = [
         ("/c/center-a/search/?q=zzzzqqq", None),  # no results
         ("/c/center-a/search/?q=" + "дитина" * 400, None),  # a very long query
@@ -97,6 +101,7 @@ def test_citizen_pages_in_every_state_on_a_phone(new_page, world, settings, loca
         (f"/booking/{office}/{w.queue.pk}/?day={w.closed_day.isoformat()}", None),  # no free time
         (f"/booking/{office}/{w.queue.pk}/?day=2000-01-01", None),
         (f"/booking/{office}/{w.queue.pk}/?day={timezone.localdate().isoformat()}", None),
+        (f"/booking/details/{w.held.manage_token}/", _submit_empty),
         (f"/queue/kiosk/{office}/", None),
         (f"/queue/ticket/{w.waiting.token}/", None),
         (f"/queue/my/{w.waiting.token}/", None),
@@ -139,7 +144,7 @@ def test_apply_online_without_javascript(new_page, world, tmp_path):
     scan, photo = tmp_path / "zayava.pdf", tmp_path / "pasport.png"
     scan.write_bytes(PDF)
     photo.write_bytes(PNG)
-    page = new_page(java_script_enabled=False, viewport=PHONE)
+    page = new_page(java_script_enabled=False, viewport=PHONE_SCREEN)
     page.goto("/c/center-a/apply/")
     page.get_by_role("link", name=re.compile(service.code)).click()
     page.wait_for_url(f"**/apply/{service.code}/")
@@ -174,7 +179,7 @@ def test_take_a_ticket_and_rate_the_visit_without_javascript(new_page, world):
     # Open round the clock, so the kiosk gives a ticket whenever the test runs.
     set_weekly_hours(world.office_a, {day: [(dt.time(0), dt.time(23, 59))] for day in range(7)}, actor=SYSTEM)
     queue = create_queue(world.office_a, name="Реєстрація", prefix="Р", actor=SYSTEM)
-    page = new_page(java_script_enabled=False, viewport=PHONE)
+    page = new_page(java_script_enabled=False, viewport=PHONE_SCREEN)
     page.goto(f"/queue/kiosk/{world.office_a.pk}/")
     with page.expect_navigation():
         page.locator("button[name=queue]").first.click()
