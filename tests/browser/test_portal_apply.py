@@ -34,6 +34,7 @@ def test_online_application_reaches_the_intake_inbox(new_page, world, service, t
         citizen.locator("main form button[type=submit]").click()
     number = citizen.locator("#case-number").inner_text().strip()
     assert citizen.locator("#access-code").inner_text().strip()
+    assert_accessible(citizen)  # the page with the number and the code
 
     staff = new_page()
     log_in(staff, world.admin_a)

@@ -92,7 +92,7 @@ class QuestionForm(forms.Form):
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].choices = [("", _("— not about a particular service —"))] + [
-            (s.code, f"{s.code} {s.name_uk}") for s in services
+            (s.code, f"{s.code} {s.shown_name}") for s in services
         ]
 
 

@@ -54,7 +54,7 @@ def listed_services(center: Center) -> QuerySet:
     service_list = service_list_in_force(center, timezone.localdate())
     if service_list is None:
         return Service.objects.none()
-    return service_list.services.filter(is_active=True).order_by("code")
+    return service_list.services.filter(is_active=True).select_related("current_version").order_by("code")
 
 
 def online_services(center: Center) -> list[Service]:
