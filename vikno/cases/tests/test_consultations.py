@@ -59,10 +59,13 @@ def test_the_consultations_page_lists_the_day_with_counts_and_records_one_more(w
     )
     assert recorded.status_code == 302 and recorded["Location"] == "/staff/cases/consultations/"
     assert Consultation.objects.filter(service=service).count() == 2
+    done = admin.get("/staff/cases/consultations/").content.decode()
+    assert '<p class="message success" role="status">' in done  # a confirmation is a status…
     # a wrong code gets one message, not a second one asking for a code or topic
     admin.post("/staff/cases/consultation/", {"consultation-service": "NOPE-1", "consultation-channel": "phone"})
     after = admin.get("/staff/cases/consultations/").content.decode()
     assert "Немає чинної послуги з таким кодом" in after
+    assert '<p class="message error" role="alert">' in after  # …a refusal an alert, read out on arrival
     assert "Зазначте код послуги або тему" not in after
     # another day; another center sees nothing of ours
     assert "Графік роботи" not in admin.get("/staff/cases/consultations/?day=2020-01-01").content.decode()
