@@ -30,7 +30,7 @@ def questions(request):
 @staff_required(*QUESTION_ROLES)
 def question_detail(request, pk):
     question = get_object_or_404(Question.objects.visible_to(request.user).select_related("service", "center"), pk=pk)
-    form = AnswerForm(request.POST or None)
+    form = AnswerForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and not question.answered_at:
         if form.is_valid():
@@ -58,7 +58,7 @@ def complaints(request):
 @staff_required(*COMPLAINT_ROLES)
 def complaint_detail(request, pk):
     complaint = get_object_or_404(Complaint.objects.visible_to(request.user).select_related("center"), pk=pk)
-    form = AnswerForm(request.POST or None)
+    form = AnswerForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and complaint.status == Complaint.State.OPEN:
         if form.is_valid():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from vikno.core.errors import DomainError, NotFound
 from vikno.orgs.models import Center
@@ -27,6 +27,12 @@ def _no_store(response):
     return response
 
 
+def _posted(request) -> tuple:
+    """The data and files of a POST (bound even when empty: a POST with no fields shows the required-field
+    errors — ``request.POST or None`` would leave the form unbound and answer a 400 without a message)."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def _show_error(form, exc: DomainError) -> None:
     field = exc.field if exc.field in form.fields else None
     form.add_error(field, exc.message)
@@ -44,7 +50,7 @@ def apply(request, slug, code):
     except NotFound:
         raise Http404 from None
     documents = list(version.documents.order_by("position"))
-    form = ApplyForm(request.POST or None, request.FILES or None, documents=documents)
+    form = ApplyForm(*_posted(request), documents=documents)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -69,9 +75,12 @@ def apply_done(request, slug):
     return _no_store(render(request, "portal/apply_done.html", {"center": center, **applied}))
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def add_document(request):
-    """The upload form shown on the status page while the case needs clarification."""
+    """The upload form shown on the status page while the case needs clarification. A GET (a reload, a
+    bookmark, a link) leads back to the status form instead of an empty «405» page."""
+    if request.method != "POST":
+        return redirect(reverse("portal:status"))
     form = MissingDocumentForm(request.POST, request.FILES, auto_id="id_doc_%s")
     if _too_many(request):
         return render(request, "portal/status_limited.html", {"minutes": 10}, status=429)

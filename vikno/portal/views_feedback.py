@@ -27,7 +27,7 @@ def _submit(request, form, action, template: str, done_template: str, context: d
 
 def ask(request, slug):
     center = public_center(slug)
-    form = QuestionForm(request.POST or None, services=services.listed_services(center))
+    form = QuestionForm(request.POST if request.method == "POST" else None, services=services.listed_services(center))
     return _submit(
         request,
         form,
@@ -40,7 +40,7 @@ def ask(request, slug):
 
 def complaint(request, slug):
     center = public_center(slug)
-    form = ComplaintForm(request.POST or None)
+    form = ComplaintForm(request.POST if request.method == "POST" else None)
     return _submit(
         request,
         form,
@@ -53,7 +53,7 @@ def complaint(request, slug):
 
 def survey(request, slug):
     center = public_center(slug)
-    form = SurveyForm(request.POST or None)
+    form = SurveyForm(request.POST if request.method == "POST" else None)
     return _submit(
         request,
         form,

@@ -186,7 +186,9 @@ class WorkplaceKpiOut(Schema):
     name: str = Field(..., examples=["Вікно 3"])
     open_hours: float = Field(..., examples=[7.5])
     serving_hours: float = Field(..., examples=[5.25])
-    utilisation: float | None = Field(None, examples=[0.7], description="Serving time / open session time.")
+    utilisation: float | None = Field(
+        None, examples=[0.7], description="Serving time (a service in progress counted up to now) / open session time."
+    )
 
 
 class RatingSummaryOut(Schema):

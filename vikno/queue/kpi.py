@@ -13,8 +13,12 @@ time; days and hours are local, Europe/Kyiv):
 - service level of a queue: tickets first called within ``queue.target_wait_minutes`` / (tickets called +
   tickets cancelled without a call after waiting longer than the target); the queue meets its target when
   that share is at least ``queue.target_share``;
-- workplace utilisation: serving time at the window (service intervals started there) / the time operator
-  sessions were open at it (``OperatorSession``), both clipped to the period.
+- workplace utilisation: serving time at the window / the time operator sessions were open at it
+  (``OperatorSession``), both clipped to the period and to ``now``. Serving time is the service intervals
+  started there, and also the interval still in progress — a ticket being served at the window now (its
+  last ``started`` event not yet followed by an end), counted up to ``now``: a window serving someone right
+  now is not idle. Service *time* (the average) counts finished intervals only, as the stored roll-ups do
+  (``vikno/reports/rollup.py``); they keep no utilisation, so a past day's roll-ups do not change.
 Averages are in minutes, shares are 0…1, ``None`` where nothing was counted.
 """
 
@@ -35,7 +39,7 @@ from vikno.core.scoping import Role
 from vikno.orgs.models import Office
 
 from . import ratings as ratings_module
-from .models import OperatorSession, Queue, Rating, VisitEvent, Workplace
+from .models import OperatorSession, Queue, Rating, Ticket, VisitEvent, Workplace
 
 KPI_READERS = (Role.CENTER_HEAD, Role.OBLAST_MONITOR, Role.SYSADMIN)
 MAX_DAYS = 366
@@ -94,6 +98,8 @@ class TicketFacts:
     cancelled_at: datetime | None = None
     no_show: bool = False
     services: list[tuple[datetime, datetime, int | None]] = field(default_factory=list)
+    # The service interval still open (a ``started`` event with no end yet): (started, workplace).
+    in_service: tuple[datetime, int | None] | None = None
 
 
 @dataclass
@@ -207,6 +213,14 @@ def _facts(events: QuerySet, start: datetime, end: datetime) -> list[TicketFacts
         elif kind in SERVICE_ENDS and ticket_id in open_service:
             started, workplace = open_service.pop(ticket_id)
             item.services.append((started, at, workplace))
+    # An interval left open counts only while the ticket is really being served (not one a lost event
+    # left open): its status is «being served» now.
+    serving_now = set(
+        Ticket.objects.filter(pk__in=list(open_service), status=Ticket.Status.SERVING).values_list("pk", flat=True)
+    )
+    for ticket_id, interval in open_service.items():
+        if ticket_id in serving_now:
+            facts[ticket_id].in_service = interval
     return list(facts.values())
 
 
@@ -243,6 +257,9 @@ def compute(
         for started, finished, workplace_id in item.services:
             if workplace_id is not None:
                 serving[workplace_id] += _clip(started, finished, start, end)
+        if item.in_service is not None and item.in_service[1] is not None:
+            started, workplace_id = item.in_service
+            serving[workplace_id] += _clip(started, min(now, end), start, end)
     places = {w.pk: WorkplaceLine(w.pk, w.name) for w in workplaces}
     for workplace_id, opened, closed in (
         sessions.filter(opened_at__lt=end)

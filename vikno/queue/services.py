@@ -873,6 +873,11 @@ def call_next(workplace: Workplace | int, user=None, *, actor: Actor | None = No
     ``_CALL_SQL``; ``_candidates`` is the same rule in the ORM for the screens that list the line)."""
     actor, user = _who(user, actor)
     workplace = _workplace_for(user, workplace)
+    if not workplace.is_active:  # switched off with a session still open: its operator may only leave
+        raise Conflict(
+            _("The window «%(window)s» is switched off in the settings.") % {"window": workplace.name},
+            code="workplace_inactive",
+        )
     now = now or timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_sql(_SESSION_SQL), {"wp": workplace.pk})

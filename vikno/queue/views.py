@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.handlers.asgi import ASGIRequest
 from django.db import transaction
-from django.http import HttpResponseNotAllowed, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -237,10 +237,17 @@ def console_home(request):
     return render(request, "queue/console_home.html", {"workplaces": workplaces})
 
 
-def _workplace(request, workplace_id: int) -> Workplace:
-    return get_object_or_404(
-        Workplace.objects.visible_to(request.user).select_related("office"), pk=workplace_id, is_active=True
-    )
+def _workplace(request, workplace_id: int, *, closing: bool = False) -> Workplace:
+    """The window, active — or switched off while a work session is still open there: its operator (or a
+    supervisor) must be able to finish with the visitor and close that session (a 404 would trap them).
+    ``closing``: a close request, answered even after the session is gone (a stale page)."""
+    found = get_object_or_404(Workplace.objects.visible_to(request.user).select_related("office"), pk=workplace_id)
+    if (
+        not (found.is_active or closing)
+        and not OperatorSession.objects.filter(workplace=found, closed_at__isnull=True).exists()
+    ):
+        raise Http404
+    return found
 
 
 def _current_ticket(workplace: Workplace) -> Ticket | None:
@@ -286,6 +293,7 @@ def console(request, workplace_id: int):
             "workplace": workplace,
             "session": session,
             "mine": session is not None and session.user_id == request.user.pk,
+            "inactive": not workplace.is_active,
             "supervisor": request.user.role in services.SUPERVISORS,
             "current": current,
             "case_link": _case_link(current),
@@ -303,6 +311,12 @@ def console(request, workplace_id: int):
 
 
 TICKET_ACTIONS = {"recall", "no_show", "start", "finish", "park", "transfer"}
+# At a window switched off with a session still open: only what lets the operator leave it.
+INACTIVE_ACTIONS = TICKET_ACTIONS | {"close"}
+
+
+class Info(str):
+    """A console message that reports no change (shown as information, not as a success)."""
 
 
 def _posted_id(request, name: str) -> int | None:
@@ -335,8 +349,15 @@ def _run_action(request, workplace: Workplace, action: str) -> str | None:
     if action == "open":
         services.open_session(workplace, actor=actor)
         return _("Session opened.")
+    if not workplace.is_active and action not in INACTIVE_ACTIONS:
+        raise DomainError(
+            _("The window «%(window)s» is switched off in the settings: only closing the session is possible.")
+            % {"window": workplace.name},
+            code="workplace_inactive",
+        )
     if action == "close":
-        services.close_session(workplace, actor=actor)
+        if services.close_session(workplace, actor=actor) is None:
+            return Info(_("The session was already closed."))
         return _("Session closed.")
     if action == "call":
         called = services.call_next(workplace, actor=actor)
@@ -402,14 +423,21 @@ def _run_action(request, workplace: Workplace, action: str) -> str | None:
 @staff_required()
 @require_POST
 def console_action(request, workplace_id: int):
-    workplace = _workplace(request, workplace_id)
     action = request.POST.get("action", "")
+    workplace = _workplace(request, workplace_id, closing=action == "close")
     try:
         with transaction.atomic():
             done = _run_action(request, workplace, action)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        if done:
+        if isinstance(done, Info):
+            messages.info(request, done)
+        elif done:
             messages.success(request, done)
+    if (
+        not workplace.is_active
+        and not OperatorSession.objects.filter(workplace=workplace, closed_at__isnull=True).exists()
+    ):
+        return redirect("queue:console-home")  # the switched-off window has no console once its session is closed
     return redirect("queue:console", workplace_id=workplace.pk)

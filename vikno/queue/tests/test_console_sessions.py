@@ -61,6 +61,20 @@ def test_call_at_a_closed_window_changes_nothing(world, desk):
     assert list(VisitEvent.objects.values_list("kind", flat=True)) == ["issued"]
 
 
+def test_no_call_at_a_window_switched_off_with_its_session_open(world, desk):
+    queue, w1, _w2 = desk
+    ticket = issue(queue)
+    services.open_session(w1, world.admin_a, now=at(9))
+    w1.is_active = False
+    w1.save(update_fields=["is_active"])
+    with pytest.raises(Conflict) as off:
+        services.call_next(w1, world.admin_a, now=at(10, 1))
+    assert off.value.code == "workplace_inactive"
+    ticket.refresh_from_db()
+    assert ticket.status == "waiting"
+    assert services.close_session(w1, world.admin_a, now=at(10, 2)) is not None  # leaving it is possible
+
+
 def test_call_by_someone_else_or_with_a_ticket_in_progress(world, desk):
     queue, w1, _w2 = desk
     issue(queue), issue(queue, now=at(10, 1))

@@ -122,3 +122,35 @@ def test_an_empty_period_has_no_figures(world):
     report = kpi.report(world.head_a, date_from=MONDAY, date_to=MONDAY)
     assert report.total.as_dict()["average_wait_minutes"] is None
     assert report.queues == [] and report.workplaces == [] and report.ratings["loyalty_index"] is None
+
+
+def test_a_service_in_progress_counts_up_to_now(world):
+    """A window serving someone right now is not idle: the open interval counts as serving time up to
+    ``now`` (utilisation), while the average service time still counts finished services only."""
+    office = world.office_a
+    open_office(office)
+    queue = services.create_queue(office, name="Реєстрація", prefix="Р", actor=SYSTEM)
+    place = services.create_workplace(office, name="Вікно 1", queues=[queue], actor=SYSTEM)
+    m = lambda h, mi=0: kyiv(MONDAY, h, mi)  # noqa: E731
+    OperatorSession.objects.create(workplace=place, user=world.admin_a, opened_at=m(11), closed_at=None)
+    serving = hand_ticket(queue, m(10, 50), number=1, workplace=place, status="serving")
+    for kind, at in (("issued", m(10, 50)), ("called", m(10, 58)), ("started", m(11))):
+        event(serving, kind, at, place)
+    # A ticket whose end event got lost (status «done»): its open interval is not counted.
+    lost = hand_ticket(queue, m(10, 40), number=2, workplace=place, status="done")
+    for kind, at in (("issued", m(10, 40)), ("called", m(10, 45)), ("started", m(10, 46))):
+        event(lost, kind, at, place)
+
+    report = kpi.report(world.head_a, date_from=MONDAY, date_to=MONDAY, now=m(11, 30))
+    (line,) = report.workplaces
+    assert line.as_dict() | {"workplace_id": 0} == {
+        "workplace_id": 0,
+        "name": "Вікно 1",
+        "open_hours": 0.5,
+        "serving_hours": 0.5,
+        "utilisation": 1.0,
+    }
+    assert report.total.services == 0 and report.total.average_service_minutes is None
+    # Half an hour later, the same visitor still at the window: an hour of an hour.
+    later = kpi.report(world.head_a, date_from=MONDAY, date_to=MONDAY, now=m(12))
+    assert (later.workplaces[0].serving_seconds, later.workplaces[0].open_seconds) == (3600, 3600)
