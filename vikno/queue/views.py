@@ -362,7 +362,7 @@ def _run_action(request, workplace: Workplace, action: str) -> str | None:
     if action == "call":
         called = services.call_next(workplace, actor=actor)
         if called is None:
-            return _("Nobody is waiting.")
+            return Info(_("Nobody is waiting."))
         return _("Called %(ticket)s.") % {"ticket": called.code}
     if action == "issue":
         queue_id = _posted_id(request, "queue")

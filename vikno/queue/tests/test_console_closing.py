@@ -62,3 +62,10 @@ def test_a_switched_off_window_lets_its_operator_finish_and_close(client, q, log
     assert _act(staff, q.window, "open").status_code == 404
     # A stale page closing it again is told so, without a 404.
     assert _messages(_act(staff, q.window, "close")) == [(levels.INFO, "Сесію вже було закрито.")]
+
+
+def test_calling_when_nobody_waits_is_information_not_success(q, login_as, world):
+    staff = login_as(world.admin_a)
+    _act(staff, q.window, "open")
+    assert not Ticket.objects.filter(status="waiting").exists()
+    assert _messages(_act(staff, q.window, "call")) == [(levels.INFO, "Ніхто не очікує.")]
