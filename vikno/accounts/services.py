@@ -238,9 +238,7 @@ def _check_may_create(actor: Actor, role: str, center) -> None:
     if manager.role != Role.CENTER_HEAD:
         raise PermissionDenied(_("Only a system administrator or a center head creates staff accounts."))
     if role != Role.ADMINISTRATOR or getattr(center, "pk", None) != manager.center_id:
-        raise PermissionDenied(
-            _("A center head creates only administrators of their own center."), field="role"
-        )
+        raise PermissionDenied(_("A center head creates only administrators of their own center."), field="role")
 
 
 def generate_initial_password() -> str:
@@ -366,7 +364,9 @@ def _lockouts(username_ref) -> QuerySet:
     from axes.models import AccessAttempt
     from django.conf import settings
 
-    attempts = AccessAttempt.objects.filter(username=username_ref, failures_since_start__gte=settings.AXES_FAILURE_LIMIT)
+    attempts = AccessAttempt.objects.filter(
+        username=username_ref, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    )
     cool_off = get_cool_off()
     if cool_off is not None:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
