@@ -24,7 +24,7 @@ class AccountsConfig(AppConfig):
                 "staff.changed_in_admin": gettext_noop("Staff account changed in the admin site"),
                 "staff.deactivated": gettext_noop("Staff account deactivated"),
                 "staff.reactivated": gettext_noop("Staff account reactivated"),
-                "staff.second_factor_reset": gettext_noop("Staff second factor reset"),
+                "staff.second_factor_reset": gettext_noop("Second factor of a staff account removed"),
                 "staff.unlocked": gettext_noop("Staff account unlocked"),
                 "api_token.issued": gettext_noop("API token issued"),
                 "api_token.revoked": gettext_noop("API token revoked"),
