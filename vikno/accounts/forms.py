@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 
 from vikno.core.errors import DomainError
@@ -14,7 +15,7 @@ class StaffCreateForm(forms.Form):
     """A new staff account. A system administrator chooses any role and the scope it needs; a
     center head creates administrators of their own center (role and center are fixed)."""
 
-    username = forms.CharField(label=_("Login"), max_length=150)
+    username = forms.CharField(label=_("Login"), max_length=150, validators=[UnicodeUsernameValidator()])
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     first_name = forms.CharField(label=_("First name"), max_length=150)
     patronymic = forms.CharField(label=_("Patronymic"), max_length=150, required=False)

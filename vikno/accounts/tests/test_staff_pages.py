@@ -93,6 +93,8 @@ def test_the_list_shows_second_factor_lockout_and_last_login(client, world):
 
 
 def test_a_head_deactivates_and_reactivates_an_administrator_of_their_center(client, world):
+    session = Client()
+    login(session, world.admin_a)
     login(client, world.head_a)
     response = client.post(_url(world.admin_a, "deactivate"))
     assert response.status_code == 302
@@ -101,6 +103,7 @@ def test_a_head_deactivates_and_reactivates_an_administrator_of_their_center(cli
     event = _audited("staff.deactivated", world.admin_a)
     assert event.actor_id == world.head_a.pk and event.chain == f"center:{world.center_a.pk}"
     assert Client().post("/accounts/login/", {"username": "admin_a", "password": PASSWORD}).status_code == 200
+    assert session.get("/staff/")["Location"].startswith("/accounts/login/")  # the open session ended
 
     again = client.post(_url(world.admin_a, "deactivate"))
     assert again.status_code == 400
@@ -270,6 +273,7 @@ def test_a_system_administrator_creates_any_role_with_a_typed_password(client, w
         ({"role": "officer"}, "потрібно вказати СНАП"),
         ({"role": "nonsense"}, "Зробить коректний вибір"),
         ({"username": ""}, "Це поле обов"),
+        ({"username": "two words"}, "Введіть коректне"),
         ({"email": "not-an-email"}, "Введіть коректну email адресу."),
     ],
 )
