@@ -176,6 +176,21 @@ def test_staff_management_refusals_in_english(world):
 
 
 @pytest.mark.django_db
+def test_staff_account_page_refusals_in_english_and_in_ukrainian(world):
+    head = Actor(user=world.head_a)
+    with translation.override("en"):
+        assert _refusal(accounts.deactivate_staff, world.head_a, actor=head).message == (
+            "You cannot deactivate your own account."
+        )
+        assert _refusal(accounts.unlock_staff, world.admin_a, actor=head).message == "The account is not locked out."
+        assert _refusal(accounts.deactivate_staff, world.admin_b, actor=head).message == "Staff account not found."
+    with translation.override("uk"):
+        assert _refusal(accounts.reactivate_staff, world.admin_a, actor=head).message == (
+            "Обліковий запис уже активний."
+        )
+
+
+@pytest.mark.django_db
 def test_portal_refusals_follow_the_visitors_language(world, client):
     with translation.override("en"):
         assert _refusal(portal.ask_question, world.center_a, {}).message == "Enter how we should address you."

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("vikno.accounts.urls")),
     path("staff/", staff_home, name="staff-home"),
     path("staff/audit/", audit_views.audit_log, name="audit-log"),
+    path("staff/people/", include("vikno.accounts.urls_people")),
     path("staff/orgs/", include("vikno.orgs.urls")),
     path("staff/catalog/", include("vikno.catalog.urls")),
     path("staff/cases/", include("vikno.cases.urls")),

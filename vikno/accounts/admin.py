@@ -1,7 +1,8 @@
 """The Django admin asks for the second factor (django-otp's OTPAdminSite) and lists staff and tokens.
 
-Staff are created with ``manage.py create_staff`` (scope validated, audited) and tokens with
-``manage.py issue_api_token`` (the secret is shown once); the admin is for looking and small fixes.
+Staff are created and managed on the «Staff» pages (``/staff/people/``) or with ``manage.py
+create_staff`` (scope validated, audited), tokens there or with ``manage.py issue_api_token`` (the
+secret is shown once); the admin is for looking and small fixes.
 """
 
 from __future__ import annotations

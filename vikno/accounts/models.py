@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from vikno.core.scoping import Role
+from vikno.core.scoping import Role, ScopedQuerySet
 from vikno.core.ttlcache import TtlCache
 from vikno.orgs.models import Center, Office, Provider, Region
 
@@ -41,6 +41,10 @@ def default_office(user: User) -> Office | None:
 
 class User(AbstractUser):
     """A staff member. Citizens do not have accounts here."""
+
+    # Staff accounts are scoped like other objects (``staff_visible_to``): a center's staff by its
+    # column; providers and oblasts do not manage accounts.
+    SCOPE_FIELDS = {"center": "center_id"}
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.ADMINISTRATOR)
     patronymic = models.CharField(max_length=150, blank=True)
@@ -82,6 +86,13 @@ class User(AbstractUser):
     @property
     def scope_label(self) -> str:
         return str(self.center or self.provider or self.region or gettext("All"))
+
+
+def staff_visible_to(user) -> models.QuerySet:
+    """The staff accounts in ``user``'s scope (``core.scoping``): everyone for a system
+    administrator, their center's staff for an administrator or head, none for the others. The
+    manager stays Django's ``UserManager`` (it is part of the migrations)."""
+    return ScopedQuerySet(model=User).visible_to(user)
 
 
 class ApiToken(models.Model):

@@ -6,19 +6,25 @@ Contract:
 - ``confirm_totp_device(device, actor) -> list[str]`` (the new backup codes, shown once)
 - ``create_staff(*, username, role, center=None, provider=None, region=None, offices=(), actor, **names) -> User``
 - ``issue_api_token(user, name, *, days=None, actor) -> (ApiToken, secret)``
-- ``revoke_api_token(prefix, *, actor) -> ApiToken``
+- ``revoke_api_token(prefix, *, actor) -> ApiToken``; ``revoke_token(token, *, actor) -> ApiToken``
+- managing accounts (the «Staff» pages): ``manageable_staff(user)``, ``staff_overview(user)``,
+  ``deactivate_staff``, ``reactivate_staff``, ``reset_second_factor``, ``unlock_staff``
+  (each ``(target, *, actor)``; a system administrator may act on anyone, a center head on the
+  administrators of their own center, nobody on another center's accounts: 404)
 """
 
 from __future__ import annotations
 
 import base64
 import re
+import secrets
 from datetime import timedelta
 
 import segno
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,11 +33,11 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vikno.core.audit import Actor, record
-from vikno.core.errors import DomainError, NotFound
+from vikno.core.errors import DomainError, NotFound, PermissionDenied
 from vikno.core.scoping import ROLE_SCOPE_KIND, Role
 from vikno.orgs.models import Center, Office, Provider, Region
 
-from .models import ApiToken, User
+from .models import ApiToken, User, staff_visible_to
 
 BACKUP_CODE_COUNT = 10
 BACKUP_DEVICE_NAME = "Резервні коди"  # stored as the device's name
@@ -178,6 +184,7 @@ def create_staff(
         )
     offices = list(offices)
     _validate_scope(role, center, provider, region, offices)
+    _check_may_create(actor, role, center)
     if User.objects.filter(username__iexact=username).exists():
         raise DomainError(
             _("The username «%(username)s» is already taken.") % {"username": username},
@@ -222,6 +229,23 @@ def create_staff(
     return user
 
 
+def _check_may_create(actor: Actor, role: str, center) -> None:
+    """A person creating an account in the web pages: a system administrator any, a center head only
+    administrators of their own center. Without a user (the command line, the demo) nothing is checked."""
+    manager = actor.user if actor is not None else None
+    if manager is None or manager.role == Role.SYSADMIN:
+        return
+    if manager.role != Role.CENTER_HEAD:
+        raise PermissionDenied(_("Only a system administrator or a center head creates staff accounts."))
+    if role != Role.ADMINISTRATOR or getattr(center, "pk", None) != manager.center_id:
+        raise PermissionDenied(_("A center head creates only administrators of their own center."), field="role")
+
+
+def generate_initial_password() -> str:
+    """A one-time initial password (about 96 bits), shown once to the person creating the account."""
+    return secrets.token_urlsafe(12)
+
+
 def resolve_scope(*, center: str = "", provider: str = "", region: str = "", offices=()) -> dict:
     """Look up scope objects by slug / ЄДРПОУ / КАТОТТГ (or numeric id) for the command line."""
     found: dict = {"offices": []}
@@ -260,9 +284,16 @@ def _lookup(model, ref: str, field: str, form_field: str):
 # --- API tokens ----------------------------------------------------------------------------------
 
 
+def _check_token_manager(actor: Actor) -> None:
+    manager = actor.user if actor is not None else None
+    if manager is not None and manager.role != Role.SYSADMIN:
+        raise PermissionDenied(_("Only a system administrator issues and revokes API tokens."))
+
+
 @transaction.atomic
 def issue_api_token(user: User, name: str, *, days: int | None = None, actor: Actor) -> tuple[ApiToken, str]:
     """A new token acting as ``user``; returns it with the secret, which is never stored."""
+    _check_token_manager(actor)
     name = (name or "").strip()
     if not name:
         raise DomainError(
@@ -297,11 +328,146 @@ def revoke_api_token(prefix: str, *, actor: Actor) -> ApiToken:
             code="ambiguous",
             field="prefix",
         )
-    token = matches[0]
+    return revoke_token(matches[0], actor=actor)
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken, *, actor: Actor) -> ApiToken:
+    """Revoke one token (already revoked: refused)."""
+    _check_token_manager(actor)
+    token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
+    if token.revoked:
+        raise DomainError(_("The token is already revoked."), code="already_revoked", field="token")
     token.revoked = True
     token.save(update_fields=["revoked"])
     record(actor, "api_token.revoked", token.user, data={"token": token.prefix, "name": token.name})
     return token
+
+
+# --- Managing staff accounts ----------------------------------------------------------------------
+
+STAFF_MANAGERS = (Role.SYSADMIN, Role.CENTER_HEAD)
+
+
+def manageable_staff(user) -> QuerySet:
+    """The accounts ``user`` may see on the «Staff» pages: all for a system administrator, their
+    center's for a center head, none for anyone else."""
+    if getattr(user, "role", None) not in STAFF_MANAGERS:
+        return User.objects.none()
+    return staff_visible_to(user)
+
+
+def _lockouts(username_ref) -> QuerySet:
+    """django-axes records that lock ``username_ref`` out now (a failure count at the limit within
+    the cool-off time)."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    attempts = AccessAttempt.objects.filter(
+        username=username_ref, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    )
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return attempts
+
+
+def staff_overview(user) -> QuerySet:
+    """``manageable_staff`` with ``has_second_factor`` and ``locked_out`` (bools) on each row."""
+    confirmed_totp = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    confirmed_codes = StaticDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    return (
+        manageable_staff(user)
+        .select_related("center", "provider", "region")
+        .annotate(
+            has_totp=Exists(confirmed_totp),
+            has_codes=Exists(confirmed_codes),
+            locked_out=Exists(_lockouts(OuterRef("username"))),
+        )
+    )
+
+
+def is_locked_out(target: User) -> bool:
+    return _lockouts(target.username).exists()
+
+
+def check_may_manage(actor: Actor, target: User) -> None:
+    """Refuse ``actor`` changing ``target``'s account: an account outside the actor's scope is not
+    found (404); a center head may change only the administrators of their own center (403)."""
+    manager = actor.user if actor is not None else None
+    if manager is None or manager.role == Role.SYSADMIN:
+        return
+    if manager.role != Role.CENTER_HEAD or target.center_id is None or target.center_id != manager.center_id:
+        raise NotFound(_("Staff account not found."))
+    if target.role != Role.ADMINISTRATOR:
+        raise PermissionDenied(
+            _("A center head changes only the accounts of administrators; ask a system administrator.")
+        )
+
+
+def _refuse_self(actor: Actor, target: User, message: str) -> None:
+    if actor is not None and actor.user_id == target.pk:
+        raise PermissionDenied(message, code="own_account")
+
+
+@transaction.atomic
+def deactivate_staff(target: User, *, actor: Actor) -> User:
+    """Disable an account: its sessions end at their next request and its API tokens stop working."""
+    _refuse_self(actor, target, _("You cannot deactivate your own account."))
+    check_may_manage(actor, target)
+    target = User.objects.select_for_update().get(pk=target.pk)
+    if not target.is_active:
+        raise DomainError(_("The account is already deactivated."), code="already_inactive")
+    target.is_active = False
+    target.save(update_fields=["is_active"])
+    record(actor, "staff.deactivated", target)
+    return target
+
+
+@transaction.atomic
+def reactivate_staff(target: User, *, actor: Actor) -> User:
+    check_may_manage(actor, target)
+    target = User.objects.select_for_update().get(pk=target.pk)
+    if target.is_active:
+        raise DomainError(_("The account is already active."), code="already_active")
+    target.is_active = True
+    target.save(update_fields=["is_active"])
+    record(actor, "staff.reactivated", target)
+    return target
+
+
+@transaction.atomic
+def reset_second_factor(target: User, *, actor: Actor) -> int:
+    """Delete the authenticator apps and backup codes of ``target`` (a lost phone): they enrol a new
+    app at their next login. Returns the number of devices removed."""
+    _refuse_self(
+        actor,
+        target,
+        _("You cannot reset your own second factor here; ask another administrator or a system administrator."),
+    )
+    check_may_manage(actor, target)
+    removed = 0
+    for model in (TOTPDevice, StaticDevice):
+        removed += model.objects.filter(user=target).delete()[1].get(model._meta.label, 0)
+    if not removed:
+        raise DomainError(_("The account has no second factor to reset."), code="no_second_factor")
+    record(actor, "staff.second_factor_reset", target, data={"devices": removed})
+    return removed
+
+
+@transaction.atomic
+def unlock_staff(target: User, *, actor: Actor) -> int:
+    """Lift django-axes' lockout of ``target``'s username (every address). Returns the number of
+    failure records removed."""
+    from axes.utils import reset
+
+    check_may_manage(actor, target)
+    if not is_locked_out(target):
+        raise DomainError(_("The account is not locked out."), code="not_locked")
+    removed = reset(username=target.username)
+    record(actor, "staff.unlocked", target, data={"attempts": removed})
+    return removed
 
 
 def lockout_username(request, credentials: dict | None = None) -> str | None:
