@@ -71,7 +71,7 @@ def verify(request):
         return redirect(_safe_next(request))
     if not services.has_second_factor(request.user):
         return redirect("accounts:totp-setup")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         device = services.verify_second_factor(request.user, form.cleaned_data["token"])
         if device is not None:
@@ -92,7 +92,7 @@ def totp_setup(request):
     if services.has_second_factor(request.user) and not request.user.is_verified():
         return redirect(f"{reverse('accounts:verify')}?{urlencode({'next': request.path})}")
     device = services.pending_totp_device(request.user)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"].strip()):
             codes = services.confirm_totp_device(device, actor_from_request(request))

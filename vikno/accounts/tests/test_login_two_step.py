@@ -189,3 +189,12 @@ def test_repeated_wrong_codes_are_throttled(client, world):
     device.refresh_from_db()
     assert device.throttling_failure_count >= 1
     assert client.get("/staff/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_empty_code_form_says_the_code_is_required(client, world):
+    _device(world.head_a)
+    _password_step(client, world.head_a)
+    response = client.post("/accounts/verify/", {})
+    assert response.status_code == 200 and response.context["form"].errors["token"]
+    assert client.get("/staff/").status_code == 302
