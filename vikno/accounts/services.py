@@ -175,6 +175,12 @@ def create_staff(
     username = (username or "").strip()
     if not username:
         raise DomainError(_("Enter the username."), code="required", field="username")
+    try:  # letters, digits and @ . + - _ (Django's rule), whether the account comes from the web or the CLI
+        User.username_validator(username)
+        if len(username) > User._meta.get_field("username").max_length:
+            raise ValidationError(_("The username is too long (up to 150 characters)."))
+    except ValidationError as exc:
+        raise DomainError(" ".join(exc.messages), code="invalid_username", field="username") from None
     unknown = set(names) - NAME_FIELDS
     if unknown:
         raise DomainError(

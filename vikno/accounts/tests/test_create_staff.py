@@ -117,3 +117,14 @@ def test_create_staff_command(world):
         call_command("create_staff", "mon", "oblast_monitor", stdout=StringIO())
     with pytest.raises(CommandError, match="не знайдено"):
         call_command("create_staff", "mon", "oblast_monitor", "--region", "UA99999999999999999", stdout=StringIO())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["two words", "олена!", "x" * 151])
+def test_a_login_outside_the_rule_is_refused_from_the_command_line_too(world, username):
+    with pytest.raises(DomainError) as caught:
+        create_staff(username=username, role=Role.ADMINISTRATOR, center=world.center_a, actor=ACTOR)
+    assert caught.value.field == "username" and caught.value.code == "invalid_username"
+    assert not User.objects.filter(username=username).exists()
+    with pytest.raises(CommandError):
+        call_command("create_staff", username, "administrator", "--center", world.center_a.slug)
