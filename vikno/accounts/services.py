@@ -417,15 +417,15 @@ def _refuse_self(actor: Actor, target: User, message: str) -> None:
         raise PermissionDenied(message, code="own_account")
 
 
-def _set_active(target: User, active: bool, *, actor: Actor, action: str, already: DomainError) -> User:
-    """Switch ``target``'s account on or off under a row lock, refusing a switch to the state it has."""
+def _set_active(target: User, active: bool, *, actor: Actor, already: DomainError) -> User:
+    """Switch ``target``'s account on or off under a row lock, refusing a switch to the state it has
+    (the caller audits it, in the same transaction)."""
     check_may_manage(actor, target)
     target = User.objects.select_for_update().get(pk=target.pk)
     if target.is_active == active:
         raise already
     target.is_active = active
     target.save(update_fields=["is_active"])
-    record(actor, action, target)
     return target
 
 
@@ -434,13 +434,17 @@ def deactivate_staff(target: User, *, actor: Actor) -> User:
     """Disable an account: its sessions end at their next request and its API tokens stop working."""
     _refuse_self(actor, target, _("You cannot deactivate your own account."))
     already = DomainError(_("The account is already deactivated."), code="already_inactive")
-    return _set_active(target, False, actor=actor, action="staff.deactivated", already=already)
+    target = _set_active(target, False, actor=actor, already=already)
+    record(actor, "staff.deactivated", target)
+    return target
 
 
 @transaction.atomic
 def reactivate_staff(target: User, *, actor: Actor) -> User:
     already = DomainError(_("The account is already active."), code="already_active")
-    return _set_active(target, True, actor=actor, action="staff.reactivated", already=already)
+    target = _set_active(target, True, actor=actor, already=already)
+    record(actor, "staff.reactivated", target)
+    return target
 
 
 @transaction.atomic
