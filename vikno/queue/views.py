@@ -242,10 +242,7 @@ def _workplace(request, workplace_id: int, *, closing: bool = False) -> Workplac
     supervisor) must be able to finish with the visitor and close that session (a 404 would trap them).
     ``closing``: a close request, answered even after the session is gone (a stale page)."""
     found = get_object_or_404(Workplace.objects.visible_to(request.user).select_related("office"), pk=workplace_id)
-    if (
-        not (found.is_active or closing)
-        and not OperatorSession.objects.filter(workplace=found, closed_at__isnull=True).exists()
-    ):
+    if not (found.is_active or closing) and services.current_session(found) is None:
         raise Http404
     return found
 
@@ -435,9 +432,6 @@ def console_action(request, workplace_id: int):
             messages.info(request, done)
         elif done:
             messages.success(request, done)
-    if (
-        not workplace.is_active
-        and not OperatorSession.objects.filter(workplace=workplace, closed_at__isnull=True).exists()
-    ):
+    if not workplace.is_active and services.current_session(workplace) is None:
         return redirect("queue:console-home")  # the switched-off window has no console once its session is closed
     return redirect("queue:console", workplace_id=workplace.pk)
