@@ -92,9 +92,7 @@ def nice_ticks(maximum: Decimal | float, count: int = 5) -> list[float]:
 def number(value) -> str:
     """As the page prints it in the active language: whole numbers without decimals, the locale's
     decimal and thousands separators."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(localized(Decimal(str(value)) if isinstance(value, float) else value))
+    return str(localized(value))
 
 
 def _text_width(text: str, size: float = FONT_SIZE) -> float:
