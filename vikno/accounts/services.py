@@ -24,7 +24,7 @@ import segno
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -379,12 +379,18 @@ def _lockouts(username_ref) -> QuerySet:
     return attempts
 
 
-def staff_overview(user) -> QuerySet:
-    """``manageable_staff`` with ``has_second_factor`` and ``locked_out`` (bools) on each row."""
+def staff_overview(user, query: str = "") -> QuerySet:
+    """``manageable_staff`` with ``has_second_factor`` and ``locked_out`` (bools) on each row; with
+    ``query``, only the accounts whose login or name contains it."""
     confirmed_totp = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
     confirmed_codes = StaticDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+    people = manageable_staff(user)
+    if query:
+        people = people.filter(
+            Q(username__icontains=query) | Q(last_name__icontains=query) | Q(first_name__icontains=query)
+        )
     return (
-        manageable_staff(user)
+        people
         .select_related("center", "provider", "region")
         .annotate(
             has_totp=Exists(confirmed_totp),
@@ -396,6 +402,15 @@ def staff_overview(user) -> QuerySet:
 
 def is_locked_out(target: User) -> bool:
     return _lockouts(target.username).exists()
+
+
+def may_manage(manager: User, target: User) -> bool:
+    """Whether ``manager`` may change ``target``'s account (``check_may_manage`` without the refusal)."""
+    try:
+        check_may_manage(Actor(user=manager), target)
+    except DomainError:
+        return False
+    return True
 
 
 def check_may_manage(actor: Actor, target: User) -> None:

@@ -5,7 +5,6 @@ outside the user's scope answers 404; every change goes through ``services``."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -26,12 +25,8 @@ SHOWN_ONCE_KEY = "people_shown_once"  # {"user": pk, "password" | "token": secre
 
 @staff_required(*services.STAFF_MANAGERS)
 def people_list(request):
-    people = services.staff_overview(request.user)
     query = request.GET.get("q", "").strip()[:150]
-    if query:
-        people = people.filter(
-            Q(username__icontains=query) | Q(last_name__icontains=query) | Q(first_name__icontains=query)
-        )
+    people = services.staff_overview(request.user, query)
     try:
         page = paginate(people, key=("username", "id"), cursor=request.GET.get("cursor") or None, limit=50)
     except DomainError:
@@ -41,7 +36,7 @@ def people_list(request):
 
 @staff_required(*services.STAFF_MANAGERS)
 def people_create(request):
-    form = StaffCreateForm(request.POST or None, manager=request.user)
+    form = StaffCreateForm(request.POST if request.method == "POST" else None, manager=request.user)
     status = 200
     if request.method == "POST":
         status = 400
@@ -76,7 +71,7 @@ def _detail_page(request, person, *, token_form=None, status=200):
         "person": person,
         "shown": shown,
         "is_self": person.pk == request.user.pk,
-        "can_change": request.user.role == Role.SYSADMIN or person.role == Role.ADMINISTRATOR,
+        "can_change": services.may_manage(request.user, person),
         "tokens": person.api_tokens.order_by("-created_at") if is_sysadmin else None,
         "token_form": (token_form or TokenIssueForm()) if is_sysadmin else None,
     }

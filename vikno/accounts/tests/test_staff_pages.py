@@ -328,3 +328,10 @@ def test_token_bad_input_and_roles(client, world):
     assert "Видати токен" not in head.get(_url(world.admin_a)).content.decode()
     with pytest.raises(services.PermissionDenied):
         services.issue_api_token(world.admin_a, "Кіоск", actor=Actor(user=world.head_a))
+
+
+@pytest.mark.django_db
+def test_an_empty_create_form_shows_what_is_required(world, login_as):
+    response = login_as(world.sysadmin).post(NEW, {})
+    assert response.status_code == 400
+    assert response.context["form"].errors["username"]
