@@ -44,6 +44,7 @@ from vikno.catalog import intake
 from vikno.catalog.models import Service
 from vikno.core import audit
 from vikno.core.audit import Actor, record
+from vikno.core.db.ordered import run_in_order
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied, Problems
 from vikno.core.i18n import in_ukrainian
 from vikno.core.pagination import Page, newest_first
@@ -684,15 +685,15 @@ def _take_number(center_id: int, year: int) -> int:
     )
     chain = audit.center_chain(center_id)
     head, head_params = audit.head_query(chain)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtext(%s)); " + upsert + "; " + head,
-            [audit.chain_lock_key(chain), center_id, year, *head_params],
-        )
-        cursor.nextset()
-        seq = cursor.fetchone()[0]
-        cursor.nextset()
-        audit.remember_head(chain, cursor.fetchone())
+    _lock, (counter,), last = run_in_order(
+        [
+            ("SELECT pg_advisory_xact_lock(hashtext(%s))", [audit.chain_lock_key(chain)]),
+            (upsert, [center_id, year]),
+            (head, head_params),
+        ]
+    )
+    seq = counter
+    audit.remember_head(chain, last)
     return seq
 
 

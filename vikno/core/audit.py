@@ -14,10 +14,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
+
+from vikno.core.db.ordered import run_in_order
 
 from . import pagination
 from .i18n import in_ukrainian
@@ -272,10 +274,10 @@ def _lock_and_read_last(chain: str) -> tuple[int, str] | None:
     snapshot, so the read runs after the lock is granted and sees the last row committed by the
     previous holder."""
     last, params = head_query(chain)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s)); " + last, [chain_lock_key(chain), *params])
-        cursor.nextset()
-        return cursor.fetchone()
+    _lock, head = run_in_order(
+        [("SELECT pg_advisory_xact_lock(hashtext(%s))", [chain_lock_key(chain)]), (last, params)]
+    )
+    return head
 
 
 def _object_scope(obj: Any) -> dict[str, Any]:

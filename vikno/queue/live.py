@@ -194,7 +194,10 @@ def conninfo() -> str:
     usable = {
         key: value
         for key, value in params.items()
-        if isinstance(value, str | int) and not isinstance(value, bool) and value != ""
+        if isinstance(value, str | int)
+        and not isinstance(value, bool)
+        and value != ""
+        and key != "prepare_threshold"  # psycopg's, not libpq's
     }
     usable["application_name"] = "vikno-live"
     return make_conninfo(**usable)

@@ -27,6 +27,7 @@ from django.db import connection
 
 from vikno.cases.models import Case
 from vikno.catalog.models import Service, Sphere
+from vikno.core.db.ordered import server_side_binding
 from vikno.orgs.models import Center
 
 from .casemetrics import (
@@ -92,6 +93,9 @@ def record(case_id: int, sign: int) -> None:
     transaction of the change. The statement is prepared once per database connection: planning it took
     three times longer than running it (bench/RESULTS.md)."""
     with connection.cursor() as cursor:
+        if server_side_binding():  # psycopg prepares it after VIKNO_DB_PREPARE_THRESHOLD runs
+            cursor.execute(_record_sql(), {"pk": case_id, "sign": sign, "zone": settings.TIME_ZONE})
+            return
         raw = connection.connection
         if raw not in _prepared:
             text = _record_sql().replace("%(pk)s", "$1").replace("%(sign)s", "$2").replace("%(zone)s", "$3")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -52,7 +53,13 @@ PGDATA = env(
     "Data folder of the embedded PostgreSQL server (used only when `DATABASE_URL` is empty).",
     group="Database",
 )
-DB_NAME = env("VIKNO_DB_NAME", "vikno", "Database name on the embedded server.", group="Database")
+DB_NAME = env(
+    "VIKNO_DB_NAME",
+    "vikno",
+    "Database name on the embedded server; when set, it also replaces the name in `DATABASE_URL` "
+    "(the benchmarks use it to work in their own database on either server).",
+    group="Database",
+)
 TEST_DB_NAME = env(
     "VIKNO_TEST_DB_NAME",
     "test_vikno",
@@ -63,6 +70,8 @@ DB_CONN_MAX_AGE = env("VIKNO_DB_CONN_MAX_AGE", 60, "Seconds a database connectio
 
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE)}
+    if os.environ.get("VIKNO_DB_NAME"):
+        DATABASES["default"]["NAME"] = DB_NAME
 else:
     DATABASES = {
         "default": {
@@ -74,6 +83,19 @@ else:
         }
     }
 DATABASES["default"]["TEST"] = {"NAME": TEST_DB_NAME}
+DB_PREPARE_THRESHOLD = env(
+    "VIKNO_DB_PREPARE_THRESHOLD",
+    5,
+    "Server-side parameter binding with prepared statements: a statement run this many times on one "
+    "connection is prepared on the server and not planned again (psycopg's `prepare_threshold`; it "
+    "saves about a quarter of PostgreSQL's CPU per registration, bench/RESULTS.md). 0 turns both off "
+    "(client-side binding, Django's default).",
+    group="Database",
+)
+if DB_PREPARE_THRESHOLD > 0:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=DB_PREPARE_THRESHOLD
+    )
 DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = "vikno"
 # JIT compilation pays off for long analytic scans, not for the short OLTP statements of a request;
 # left on, the planner's estimates on million-row tables make it compile (tens of ms) per query.
