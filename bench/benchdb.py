@@ -1,4 +1,5 @@
-"""Django set-up for a benchmark script on its own database of the embedded (or DATABASE_URL) server."""
+"""Django set-up for a benchmark script on its own database of the embedded server, or of the
+``DATABASE_URL`` server when that is set (``VIKNO_DB_NAME`` replaces the name in the URL)."""
 
 from __future__ import annotations
 
@@ -23,20 +24,32 @@ def setup_bench_django(env_var: str, default: str, *, settings_module: str = "vi
     import django
 
     django.setup()
-    if fresh:
-        import psycopg
-        from django.db import connection
-        from psycopg import sql
+    from django.db import connection
 
-        params = connection.get_connection_params()  # starts the embedded server, creates the database
-        with psycopg.connect(host=params["host"], user=params["user"], dbname="postgres", autocommit=True) as c:
-            c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-            c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        connection.close()
+    if connection.settings_dict.get("PGDATA"):
+        connection.get_connection_params()  # starts the embedded server (it creates a missing database itself)
+    _create_database(name, drop_first=fresh)
+    connection.close()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     return name
+
+
+def _create_database(name: str, *, drop_first: bool) -> None:
+    """Create the bench database on the configured server if it is missing (dropping it first when
+    ``drop_first``), through that server's ``postgres`` database."""
+    import psycopg
+    from django.db import connection
+    from psycopg import sql
+
+    params = {k: v for k, v in connection.settings_dict.items() if k in ("HOST", "PORT", "USER", "PASSWORD") and v}
+    keys = {"HOST": "host", "PORT": "port", "USER": "user", "PASSWORD": "password"}
+    with psycopg.connect(dbname="postgres", autocommit=True, **{keys[k]: v for k, v in params.items()}) as c:
+        if drop_first:
+            c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        if not c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 # The apps whose tables a bench generator empties (the catalog and Django's own tables stay).

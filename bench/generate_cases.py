@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchdb import edrpou_maker, truncate_bench_tables
+from benchdb import edrpou_maker, setup_bench_django, truncate_bench_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = "vikno_bench_cases"
@@ -42,21 +42,8 @@ YEAR_GROWTH = {2023: 1.0, 2024: 1.15, 2025: 1.3, 2026: 1.45}
 
 
 def setup_django(settings_module: str = "vikno.settings.dev") -> str:
-    """Point Django at the bench database (never the application's one) and set it up."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    name = os.environ.get("VIKNO_BENCH_CASES_DB", DEFAULT_DB)
-    if not name.startswith("vikno_bench"):
-        raise SystemExit(f"Refusing to use database {name!r}: its name must start with 'vikno_bench'.")
-    os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
-    os.environ["VIKNO_DB_NAME"] = name
-    os.environ["VIKNO_DEBUG"] = "false"  # no query log in memory
-    import django
-    from django.core.management import call_command
-
-    django.setup()
-    call_command("migrate", verbosity=0)  # the schema moves on between runs; migrating is idempotent
-    return name
+    """Point Django at the bench database (never the application's one; created if missing) and migrate it."""
+    return setup_bench_django("VIKNO_BENCH_CASES_DB", DEFAULT_DB, settings_module=settings_module, fresh=False)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -1166,8 +1153,8 @@ class Generator:
         return self.sql(
             """
             INSERT INTO cases_casedocument (case_id, position, name, original, copy, pages, provided, file,
-                                            content_type, size, sha256, uploaded_at)
-            SELECT c.id, d.position, d.name, d.original, d.copy, d.pages, true, NULL, '', NULL, '', NULL
+                                            content_type, size, sha256, uploaded_at, extra)
+            SELECT c.id, d.position, d.name, d.original, d.copy, d.pages, true, NULL, '', NULL, '', NULL, false
             FROM cases_case c JOIN catalog_requireddocument d ON d.version_id = c.service_version_id
             ORDER BY c.id, d.position
             """

@@ -25,35 +25,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vikno.settings.dev")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+SETTINGS = os.environ.get("DJANGO_SETTINGS_MODULE", "vikno.settings.dev")
 DB_NAME = os.environ.get("VIKNO_BENCH_PORTAL_DB", "vikno_bench_portal")
-if not DB_NAME.startswith("vikno_bench"):
-    sys.exit("VIKNO_BENCH_PORTAL_DB must start with vikno_bench")
-os.environ["VIKNO_DB_NAME"] = DB_NAME
-os.environ["VIKNO_DEBUG"] = "false"
+
+from benchdb import setup_bench_django  # noqa: E402
 
 TARGET = 100 * 1024
 _ASSET_RE = re.compile(r"""<(?:link[^>]*rel=["']stylesheet["'][^>]*href|script[^>]*src)=["']([^"']+)["']""")
 
 
 def _prepare(fresh: bool) -> None:
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    if fresh:
-        import psycopg
-        from psycopg import sql
-
-        params = connection.get_connection_params()  # starts the embedded server
-        with psycopg.connect(host=params["host"], user=params["user"], dbname="postgres", autocommit=True) as c:
-            c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DB_NAME)))
-            c.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DB_NAME)))
-        connection.close()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_bench_django("VIKNO_BENCH_PORTAL_DB", "vikno_bench_portal", settings_module=SETTINGS, fresh=fresh)
     from vikno.orgs.models import Center
 
     if not Center.objects.exists():

@@ -27,16 +27,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vikno.settings.dev")
-os.environ["VIKNO_DB_NAME"] = os.environ.get("VIKNO_BENCH_DB_NAME", "vikno_bench")
-os.environ["VIKNO_DEBUG"] = "false"  # no query log in memory
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import django  # noqa: E402
+from benchdb import setup_bench_django  # noqa: E402
 
-django.setup()
+# its own database (created if missing, migrated), never the application's one; no query log in memory
+setup_bench_django(
+    "VIKNO_BENCH_DB_NAME",
+    "vikno_bench",
+    settings_module=os.environ.get("DJANGO_SETTINGS_MODULE", "vikno.settings.dev"),
+    fresh=False,
+)
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from vikno.catalog import importers, search  # noqa: E402
@@ -277,7 +280,6 @@ def main() -> None:
     rng = random.Random(args.seed)
     started = time.perf_counter()
 
-    call_command("migrate", verbosity=0)
     with transaction.atomic():
         wipe_catalog()
         if hasattr(importers, "import_shared_catalog"):
