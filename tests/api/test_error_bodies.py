@@ -4,6 +4,7 @@ outside its own handlers — and refuses characters the database cannot store wi
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 
 from vikno.cases.tests.core_factories import ApiCaller
 from vikno.core.api_errors import field_message
@@ -101,8 +102,12 @@ def test_nul_in_the_query_or_the_path_is_refused_before_any_view(world, client):
     response = client.get("/api/v1/cases/1-26-%00", headers=api.headers)
     assert response.status_code == 400 and response.json()["code"] == "bad_character"
     page = client.get("/status/", {"number": "1\x00"})
-    assert page.status_code == 400
-    assert "недопустимий символ" in page.content.decode()
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+    html = page.content.decode()
+    assert '<html lang="uk">' in html and "<h1>" in html and "недопустимий символ" in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/status/", {"number": "1\x00"}).content.decode()
+    assert '<html lang="en">' in html and "invalid character" in html
 
 
 @pytest.mark.django_db

@@ -17,6 +17,8 @@ import json
 import re
 
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.template.loader import render_to_string
+from django.utils import translation
 from ninja.parser import Parser
 
 from .api_errors import API_PREFIX
@@ -58,7 +60,9 @@ class TextGuardMiddleware:
                 return JsonResponse(
                     {"code": "bad_character", "message": MESSAGE}, status=400, json_dumps_params={"ensure_ascii": False}
                 )
-            return HttpResponseBadRequest(MESSAGE, content_type="text/plain; charset=utf-8")
+            # before the locale middleware: the reader's language from the cookie or the browser
+            with translation.override(translation.get_language_from_request(request)):
+                return HttpResponseBadRequest(render_to_string("errors/bad_character.html"))
         return self.get_response(request)
 
 
