@@ -45,6 +45,7 @@ run: demo
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(PY) manage.py i18ncheck
 	DJANGO_SETTINGS_MODULE=vikno.settings.test $(BIN)/pytest -m "not browser"
@@ -56,6 +57,7 @@ test-server:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 docs: install

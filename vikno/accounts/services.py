@@ -389,14 +389,10 @@ def staff_overview(user, query: str = "") -> QuerySet:
         people = people.filter(
             Q(username__icontains=query) | Q(last_name__icontains=query) | Q(first_name__icontains=query)
         )
-    return (
-        people
-        .select_related("center", "provider", "region")
-        .annotate(
-            has_totp=Exists(confirmed_totp),
-            has_codes=Exists(confirmed_codes),
-            locked_out=Exists(_lockouts(OuterRef("username"))),
-        )
+    return people.select_related("center", "provider", "region").annotate(
+        has_totp=Exists(confirmed_totp),
+        has_codes=Exists(confirmed_codes),
+        locked_out=Exists(_lockouts(OuterRef("username"))),
     )
 
 

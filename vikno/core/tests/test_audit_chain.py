@@ -216,4 +216,3 @@ def test_record_many_appends_in_order_with_one_insert_across_chains(world):
     assert not any(verify_all().values())
     after = record(SYSTEM, "center.changed", world.center_b, data={"n": 2})
     assert after.seq == 2
-

@@ -71,7 +71,12 @@ def test_the_question_form_lists_services_by_their_english_names(client, service
 
 @pytest.mark.parametrize(
     ("days", "language", "shown"),
-    [(1, "en", "1 working day<"), (3, "en", "3 working days<"), (1, "uk", "1 робочий день<"), (3, "uk", "3 робочі дні<")],
+    [
+        (1, "en", "1 working day<"),
+        (3, "en", "3 working days<"),
+        (1, "uk", "1 робочий день<"),
+        (3, "uk", "3 робочі дні<"),
+    ],
 )
 def test_the_information_card_gives_the_term_with_the_right_plural(world, client, days, language, shown):
     service = online_service(world, term_value=days)
