@@ -44,7 +44,7 @@ from vikno.catalog import intake
 from vikno.catalog.models import Service
 from vikno.core import audit
 from vikno.core.audit import Actor, record
-from vikno.core.db.ordered import run_in_order
+from vikno.core.db.ordered import reuse_plans, run_in_order
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied, Problems
 from vikno.core.i18n import in_ukrainian
 from vikno.core.pagination import Page, newest_first
@@ -685,8 +685,9 @@ def _take_number(center_id: int, year: int) -> int:
     )
     chain = audit.center_chain(center_id)
     head, head_params = audit.head_query(chain)
-    _lock, (counter,), last = run_in_order(
+    *_set, _lock, (counter,), last = run_in_order(
         [
+            *reuse_plans(),  # registration's statements keep their plans (see core.db.ordered)
             ("SELECT pg_advisory_xact_lock(hashtext(%s))", [audit.chain_lock_key(chain)]),
             (upsert, [center_id, year]),
             (head, head_params),

@@ -87,9 +87,10 @@ DB_PREPARE_THRESHOLD = env(
     "VIKNO_DB_PREPARE_THRESHOLD",
     5,
     "Server-side parameter binding with prepared statements: a statement run this many times on one "
-    "connection is prepared on the server and not planned again (psycopg's `prepare_threshold`; it "
-    "saves about a quarter of PostgreSQL's CPU per registration, bench/RESULTS.md). 0 turns both off "
-    "(client-side binding, Django's default).",
+    "connection is prepared on the server. Each run is still planned for its values, except in a "
+    "registration's transaction, whose statements reuse their plans (`core.db.ordered.reuse_plans`): about "
+    "a quarter less PostgreSQL CPU per registration (bench/RESULTS.md). 0 turns both off (client-side "
+    "binding, Django's default).",
     group="Database",
 )
 if DB_PREPARE_THRESHOLD > 0:
@@ -102,6 +103,11 @@ DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = "vikno"
 # Parallel workers likewise cost more to start (10–40 ms on 2 cores) than they save on index-driven
 # staff searches; report roll-ups run in their own jobs and may set it back per session.
 DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
+if DB_PREPARE_THRESHOLD > 0:
+    # A prepared statement is still planned for its values (a generic plan chosen after five runs made
+    # the surname search 8× slower: a LIKE prefix of unknown selectivity); the registration's few
+    # statements, whose plans do not depend on the values, reuse theirs (core.db.ordered.REUSE_PLANS).
+    DATABASES["default"]["OPTIONS"]["options"] += " -c plan_cache_mode=force_custom_plan"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Applications --------------------------------------------------------------------------------

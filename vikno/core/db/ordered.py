@@ -10,6 +10,14 @@ def server_side_binding(using=None) -> bool:
     return (using or default_connection).settings_dict.get("OPTIONS", {}).get("server_side_binding") is True
 
 
+def reuse_plans(using=None) -> list[tuple[str, list]]:
+    """The statement that lets the rest of the current transaction run its prepared statements on their
+    generic plans (planned once per connection) instead of planning them for each run — for a write
+    path whose statements' plans do not depend on the values (inserts, look-ups by key). Nothing under
+    client-side binding, where nothing is prepared. Put it at the head of a :func:`run_in_order` list."""
+    return [("SET LOCAL plan_cache_mode = auto", [])] if server_side_binding(using) else []
+
+
 def run_in_order(statements: list[tuple[str, list]], *, using=None) -> list[tuple | None]:
     """Run ``statements`` in order and return the first row of each (None for none). With client-side
     binding they go to the server as one multi-statement query (one round trip); the server then

@@ -7,9 +7,9 @@ import copy
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
-from vikno.core.db.ordered import run_in_order, server_side_binding
+from vikno.core.db.ordered import reuse_plans, run_in_order, server_side_binding
 
 TABLE = "vikno_test_ordered"
 
@@ -71,3 +71,20 @@ def test_the_read_after_the_lock_sees_what_the_holder_committed(table, server_bi
         assert len(seen) == 2 and seen[1] == (1,)
     finally:
         holder.close()
+
+
+def _plan_cache_mode(using) -> str:
+    with using.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)  # the transaction below is the outermost one
+def test_prepared_statements_are_planned_for_their_values_except_where_plans_are_reused():
+    if not server_side_binding():
+        pytest.skip("VIKNO_DB_PREPARE_THRESHOLD=0: nothing is prepared")
+    assert _plan_cache_mode(connection) == "force_custom_plan"  # e.g. a search: planned for its pattern
+    with transaction.atomic():
+        run_in_order([*reuse_plans(), ("SELECT 1", [])])
+        assert _plan_cache_mode(connection) == "auto"  # the registration's statements
+    assert _plan_cache_mode(connection) == "force_custom_plan"  # SET LOCAL: only that transaction
