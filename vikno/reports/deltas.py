@@ -27,7 +27,7 @@ from django.db import connection
 
 from vikno.cases.models import Case
 from vikno.catalog.models import Service, Sphere
-from vikno.core.db.ordered import server_side_binding
+from vikno.core.db.ordered import reuse_plans, server_side_binding
 from vikno.orgs.models import Center
 
 from .casemetrics import (
@@ -93,7 +93,10 @@ def record(case_id: int, sign: int) -> None:
     transaction of the change. The statement is prepared once per database connection: planning it took
     three times longer than running it (bench/RESULTS.md)."""
     with connection.cursor() as cursor:
-        if server_side_binding():  # psycopg prepares it after VIKNO_DB_PREPARE_THRESHOLD runs
+        if server_side_binding():  # psycopg prepares it after VIKNO_DB_PREPARE_THRESHOLD runs; the
+            # session plans prepared statements for their values, this one keeps its plan (reuse_plans)
+            for statement, params in reuse_plans():
+                cursor.execute(statement, params)
             cursor.execute(_record_sql(), {"pk": case_id, "sign": sign, "zone": settings.TIME_ZONE})
             return
         raw = connection.connection
