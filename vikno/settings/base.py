@@ -105,8 +105,8 @@ DATABASES["default"].setdefault("OPTIONS", {})["application_name"] = "vikno"
 DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
 if DB_PREPARE_THRESHOLD > 0:
     # A prepared statement is still planned for its values (a generic plan chosen after five runs made
-    # the surname search 8× slower: a LIKE prefix of unknown selectivity); the registration's few
-    # statements, whose plans do not depend on the values, reuse theirs (core.db.ordered.REUSE_PLANS).
+    # the surname search 8× slower: a LIKE prefix of unknown selectivity); the registration's and the
+    # roll-ups' statements, whose plans do not depend on the values, reuse theirs (core.db.ordered.reuse_plans).
     DATABASES["default"]["OPTIONS"]["options"] += " -c plan_cache_mode=force_custom_plan"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
