@@ -63,9 +63,17 @@ lint: install
 docs: install
 	$(PY) manage.py configdocs
 
+# Every benchmark once at its documented size (~20 min; report_load at one oblast, not the 30M national
+# run, which takes ~33 min on its own: .venv/bin/python bench/report_load.py).
 bench: install
 	$(PY) bench/search_latency.py
 	$(PY) bench/page_weight.py
+	$(PY) bench/generate_cases.py
+	$(PY) bench/case_load.py
+	$(PY) bench/case_inprocess.py
+	$(PY) bench/case_search.py
+	$(PY) bench/queue_load.py
+	$(PY) bench/report_load.py --national-cases 2200000 --oblast-cases 1100000 --fresh
 
 db-stop:
 	$(PY) manage.py embeddeddb stop
