@@ -13,7 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from vikno.cases import deadlines, services
-from vikno.cases.models import Case, ResultDocument, Status
+from vikno.cases.models import Case, CaseEvent, Representative, ResultDocument, Status
 from vikno.core.audit import Actor
 from vikno.core.models import AuditEvent
 from vikno.core.scoping import Role
@@ -246,11 +246,51 @@ def test_issue_to_the_representative_pressed_twice_records_one_issuance(world):
     assert case.issuance.identity_document == "ID-картка № 009876543" and case.issuance.to_representative
     assert _audited(case, "case.issue") == 1
     page = _text(admin.get(_url(case)))
+    assert "представникові Коваль Андрій Іванович · ID-картка № 009876543" in page
     assert "Це вже зроблено: справа має статус «Видано»." in page
 
 
 @pytest.mark.django_db
-def test_the_new_texts_read_in_english(world):
+def test_a_refused_issuance_is_summed_up_once(world):
+    """The refusal shows at the top of the page and beside the field: not in two summaries with one id."""
+    rep = Representative.objects.create(
+        center=world.center_a,
+        full_name="Коваль Андрій Іванович",
+        authority_document="Довіреність № 12",
+        authority_valid_until=timezone.localdate() - dt.timedelta(days=1),
+    )
+    case = _ready(world, representative=rep)
+    response = _client(world.admin_a).post(
+        _url(case, "issue/"),
+        {"issue-recipient_name": "Коваль", "issue-identity_document": "ID", "issue-to_representative": "on"},
+    )
+    assert response.status_code == 400
+    page = _text(response)
+    assert page.count('id="error-summary"') == 1 and "Дію не виконано" in page
+    assert "Довіреність представника діяла до" in page
+
+
+@pytest.mark.django_db
+def test_a_result_waiting_too_long_is_flagged_and_the_reminder_shown(world, settings):
+    settings.UNCOLLECTED_REMINDER_DAYS = 14
+    case = _ready(world)
+    fresh = _ready(world)
+    long_ago = timezone.now() - dt.timedelta(days=15)
+    Case.objects.filter(pk=case.pk).update(result_ready_at=long_ago)
+    admin = _client(world.admin_a)
+    inbox = _text(admin.get("/staff/cases/inbox/"))
+    assert inbox.count("Не отримано з") == 1 and f"Не отримано з {timezone.localtime(long_ago):%d.%m.%Y}" in inbox
+    assert fresh.number in inbox
+    deadlines.sweep()
+    page = _text(admin.get(_url(case)))
+    assert "Не отримано з" in page and f"заявникові нагадано {timezone.localdate():%d.%m.%Y}" in page
+    assert CaseEvent.objects.filter(case=case, action="collect_reminded").count() == 1
+    assert "Не отримано з" not in _text(admin.get(_url(fresh)))
+
+
+@pytest.mark.django_db
+def test_the_new_texts_read_in_english(world, settings):
+    settings.UNCOLLECTED_REMINDER_DAYS = 14
     case = _sent(world)
     officer = _client(world.officer_a)
     officer.post("/i18n/setlang/", {"language": "en", "next": "/staff/cases/"})
@@ -260,7 +300,9 @@ def test_the_new_texts_read_in_english(world):
     case.refresh_from_db()
     services.attach_result(case, pdf(), name="Витяг", actor=Actor(user=world.officer_a))
     case = services.transition(case, "mark_result_ready", actor=Actor(user=world.officer_a))
+    Case.objects.filter(pk=case.pk).update(result_ready_at=timezone.now() - dt.timedelta(days=20))
     admin = _client(world.admin_a)
     admin.post("/i18n/setlang/", {"language": "en", "next": "/staff/cases/"})
+    assert "Not collected since" in _text(admin.get("/staff/cases/inbox/"))
     wrong = admin.post(_url(case, "transfer/"), {"transfer-to_office": world.office_b.pk})
     assert "Choose another active office of the center from the list." in _text(wrong)
