@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 from typing import Literal
 
+from django.db import transaction
 from ninja import File, Form, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
@@ -360,7 +361,7 @@ class TransitionIn(Schema):
         ...,
         examples=["send_to_provider"],
         description="accept, send_to_provider, take_into_work, request_clarification, resume, mark_result_ready, "
-        "refuse, issue, issue_refusal, withdraw, dismiss.",
+        "refuse, return_to_center, issue, issue_refusal, withdraw, dismiss.",
     )
     comment: str = Field("", examples=["Заявник звернувся особисто"])
     provider_id: int | None = Field(None, description="send_to_provider: the СНАП chosen; default: picked by service.")
@@ -652,9 +653,10 @@ def post_result(
 ):
     case = _case(request, number)
     actor = _actor(request)
-    result = services.attach_result(case, file, name=name, is_refusal=is_refusal, actor=actor)
-    if mark_ready and not is_refusal:
-        services.transition(case, "mark_result_ready", actor=actor)
+    with transaction.atomic():  # a refused «mark ready» keeps no half-done attachment
+        result = services.attach_result(case, file, name=name, is_refusal=is_refusal, actor=actor)
+        if mark_ready and not is_refusal:
+            services.transition(case, "mark_result_ready", actor=actor)
     return HttpStatus(201, result)
 
 

@@ -336,7 +336,13 @@ class IssueForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    to_office = forms.ModelChoiceField(label=_("To office"), queryset=None, empty_label=None)
+    to_office = forms.ModelChoiceField(
+        label=_("To office"),
+        queryset=None,
+        empty_label=None,
+        # Django's own Ukrainian text for this has a typo («Зробить»); and it says nothing of offices.
+        error_messages={"invalid_choice": _("Choose another active office of the center from the list.")},
+    )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=2000)
 
     def __init__(self, *args, offices=None, **kwargs):

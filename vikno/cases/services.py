@@ -51,6 +51,7 @@ from vikno.core.pagination import Page, newest_first
 from vikno.core.scoping import Role, scope_of
 from vikno.orgs.models import Center, Office, Settlement
 from vikno.payments import services as payments
+from vikno.payments.models import Payment
 
 from . import workflow
 from .models import (
@@ -89,6 +90,7 @@ __all__ = [
     "register_case",
     "search_cases",
     "transfer",
+    "transferred_by",
     "transition",
     "view_applicant",
 ]
@@ -1045,16 +1047,40 @@ def record_payment(
             % {"number": case.number, "status": case.get_status_display()},
             code="case_closed",
         )
+    paid_on = _as_date(paid_on, "paid_on")
     with transaction.atomic():
+        workflow.lock_center_chain(case.center_id)
+        Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).values_list("pk", flat=True).first()
+        same = _same_payment(case, method, amount, receipt_number, paid_on, exemption_ground)
+        if same is not None:
+            return same  # the same receipt sent again (a button pressed twice, a retried request)
         return _record_payment(
             case,
             actor=actor,
             method=method,
             amount=amount,
             receipt_number=receipt_number,
-            paid_on=_as_date(paid_on, "paid_on"),
+            paid_on=paid_on,
             exemption_ground=exemption_ground,
         )
+
+
+def _same_payment(case: Case, method, amount, receipt_number, paid_on, exemption_ground):
+    """The payment of the case already recorded from the same receipt (or the same exemption), if any."""
+    payments_of_case = Payment.objects.filter(case_id=case.pk, method=method)
+    if method == Payment.Method.EXEMPTION:
+        ground = (exemption_ground or "").strip()[:500]
+        return payments_of_case.filter(exemption_ground=ground).first() if ground else None
+    receipt_number = (receipt_number or "").strip()
+    try:
+        amount = Decimal(str(amount).replace(",", ".").replace(" ", "")).quantize(CENT)
+    except (ArithmeticError, ValueError):
+        return None  # the payments room refuses it with its message
+    if not receipt_number or not amount.is_finite():
+        return None
+    return payments_of_case.filter(
+        receipt_number=receipt_number[:80], amount=amount, paid_on=paid_on or timezone.localdate()
+    ).first()
 
 
 def add_document_file(case: Case, position: int, uploaded_file, *, actor: Actor | None) -> CaseDocument:
@@ -1127,6 +1153,13 @@ def attach_result(
     name = " ".join((name or "").split())[:300] or ("Рішення про відмову" if is_refusal else "Результат послуги")
     checked = check_upload(uploaded_file)
     with transaction.atomic():
+        # One file is one document: the same file sent again (a button pressed twice, a retried request)
+        # is the result already attached. The case's row lock makes a second request wait for the first.
+        workflow.lock_center_chain(case.center_id)
+        Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).values_list("pk", flat=True).first()
+        same = ResultDocument.objects.filter(case=case, sha256=checked.sha256, is_refusal=bool(is_refusal)).first()
+        if same is not None:
+            return same
         result = ResultDocument(
             case=case,
             name=name,
@@ -1220,6 +1253,24 @@ def transfer(case: Case, *, to_office: Office, actor: Actor | None, comment: str
             data={"from_office": previous.pk, "to_office": to_office.pk, "comment": comment},
         )
     return case
+
+
+def transferred_by(case: Case, office_id, user) -> bool:
+    """Whether the case's last event is ``user``'s transfer of it to ``office_id``, where it still is
+    (a transfer sent twice is answered as done)."""
+    office_id = str(office_id or "").strip()
+    if not office_id.isdigit() or user is None or not getattr(user, "pk", None):
+        return False
+    case.refresh_from_db(fields=["current_office"])
+    if case.current_office_id != int(office_id):
+        return False
+    last = case.events.order_by("-at", "-id").values("action", "actor_id", "data").first()
+    return (
+        last is not None
+        and last["action"] == "transferred"
+        and last["actor_id"] == user.pk
+        and str((last["data"] or {}).get("to_office")) == office_id
+    )
 
 
 def record_consultation(

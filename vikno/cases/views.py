@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
@@ -472,9 +473,17 @@ def _case_or_404(request, number: str) -> Case:
     return get_object_or_404(queryset, number=number)
 
 
+WAITING_TO_BE_COLLECTED = (Status.RESULT_READY, Status.REFUSED)
+
+
 def _due_state(case: Case, now, soon_limit: dt.date | None = None) -> str:
     """``overdue``, ``soon`` (due by the end of the second working day from today) or ``""``; only while
-    the term runs (a decided case — result ready, refused — is past its term's concern)."""
+    the term runs (a decided case — result ready, refused — is past its term's concern). A result or a
+    refusal waiting at the center for ``UNCOLLECTED_REMINDER_DAYS`` days or more is ``uncollected``."""
+    if case.status in WAITING_TO_BE_COLLECTED:
+        days = getattr(settings, "UNCOLLECTED_REMINDER_DAYS", 14)
+        waiting = case.result_ready_at is not None and case.result_ready_at <= now - dt.timedelta(days=days)
+        return "uncollected" if waiting else ""
     if case.due_at is None or case.status not in deadlines.TERM_RUNNING_STATUSES or case.suspended_since:
         return ""
     if case.due_at < now:
@@ -628,10 +637,35 @@ def _done(request, case: Case, message: str):
     return redirect("cases:detail", number=case.number)
 
 
+def _repeated(request, case: Case, actions: tuple[str, ...]) -> bool:
+    """A refused transition that the same user has just made: the button was pressed twice, or the page
+    was sent again. The case is read again, since the first request may have changed it meanwhile."""
+    case.refresh_from_db(fields=["status", "current_office"])
+    return workflow.done_by(case, actions, request.user)
+
+
+def _already_done(request, case: Case):
+    messages.info(
+        request, _("This has already been done: the case is «%(status)s».") % {"status": case.get_status_display()}
+    )
+    return redirect("cases:detail", number=case.number)
+
+
+def _returned_by_user(request, number: str) -> Case | None:
+    """The case, if the user has just returned it to the center (and so no longer sees it)."""
+    if request.user.role != Role.OFFICER:
+        return None
+    case = Case.objects.filter(number=number, status=Status.ACCEPTED).first()
+    return case if case is not None and workflow.done_by(case, ("return_to_center",), request.user) else None
+
+
+def _returned_message(request, case: Case) -> None:
+    messages.success(request, _("Case %(number)s was returned to the center.") % {"number": case.number})
+
+
 @staff_required()
 @require_POST
 def case_action(request, number: str):
-    case = _case_or_404(request, number)
     name = request.POST.get("action", "")
     for key in request.POST:
         if key.endswith("-action"):
@@ -639,6 +673,12 @@ def case_action(request, number: str):
             break
     if name not in workflow.ACTIONS:
         raise Http404
+    if name == "return_to_center" and not Case.objects.visible_to(request.user).filter(number=number).exists():
+        returned = _returned_by_user(request, number)
+        if returned is not None:  # «Return» pressed twice: the first press returned it
+            _returned_message(request, returned)
+            return redirect("cases:inbox")
+    case = _case_or_404(request, number)
     providers = workflow.covering_providers(case) if name == "send_to_provider" else None
     form = TransitionForm(request.POST, providers=providers, prefix=name)
     if not form.is_valid():
@@ -648,11 +688,16 @@ def case_action(request, number: str):
             case, name, actor=actor_from_request(request), comment=form.cleaned_data["comment"], **form.details()
         )
     except DomainError as error:
+        if error.code == "illegal_transition" and _repeated(request, case, (name,)):
+            return _already_done(request, case)
+        if name == "return_to_center" and (returned := _returned_by_user(request, number)) is not None:
+            _returned_message(request, returned)  # pressed twice at once: the other press returned it
+            return redirect("cases:inbox")
         _add_error(form, error)
         return _render_case(request, case, bound={name: form}, error=error.message, status=_error_status(error))
     if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
         # returned to the center: the СНАП no longer sees it
-        messages.success(request, _("Case %(number)s was returned to the center.") % {"number": case.number})
+        _returned_message(request, case)
         return redirect("cases:inbox")
     return _done(request, case, _("The case is now «%(status)s».") % {"status": case.get_status_display()})
 
@@ -714,6 +759,8 @@ def case_issue(request, number: str):
     try:
         case = cases.issue(case, actor=actor, office=office, **details)
     except DomainError as error:
+        if error.code == "illegal_transition" and _repeated(request, case, ("issue", "issue_refusal")):
+            return _already_done(request, case)
         _add_error(form, error)
         return _render_case(request, case, bound={"issue": form}, error=error.message, status=_error_status(error))
     return _done(request, case, _("The case is now «%(status)s».") % {"status": case.get_status_display()})
@@ -727,6 +774,8 @@ def case_transfer(request, number: str):
     offices = Office.objects.filter(center=case.center, is_active=True).exclude(pk=case.current_office_id)
     form = TransferForm(request.POST, offices=offices)
     if not form.is_valid():
+        if cases.transferred_by(case, form["to_office"].value(), request.user):
+            return _transferred(request, case)  # «Transfer» pressed twice: the case is there already
         return _render_case(request, case, bound={"transfer": form}, status=400)
     try:
         case = cases.transfer(
@@ -736,8 +785,15 @@ def case_transfer(request, number: str):
             comment=form.cleaned_data["comment"],
         )
     except DomainError as error:
+        if error.code == "same_office" and cases.transferred_by(case, form["to_office"].value(), request.user):
+            return _transferred(request, case)
         _add_error(form, error)
         return _render_case(request, case, bound={"transfer": form}, error=error.message, status=_error_status(error))
+    return _transferred(request, case)
+
+
+def _transferred(request, case: Case):
+    case.refresh_from_db(fields=["current_office"])
     return _done(request, case, _("Case transferred to %(office)s.") % {"office": case.current_office})
 
 

@@ -715,6 +715,20 @@ AFTER = {
 }
 
 
+def done_by(case: Case, actions: tuple[str, ...], user) -> bool:
+    """Whether the case's last status change was one of ``actions``, made by ``user`` — so that a
+    button pressed twice (or a page sent again) is answered as done, not as an illegal transition."""
+    if user is None or not getattr(user, "pk", None):
+        return False
+    last = case.events.exclude(to_status="").order_by("-at", "-id").values("action", "actor_id", "to_status").first()
+    return (
+        last is not None
+        and last["action"] in actions
+        and last["actor_id"] == user.pk
+        and last["to_status"] == case.status
+    )
+
+
 def allowed_actions(case: Case, user) -> list[str]:
     """The actions ``user`` may take on ``case`` now (for buttons in the UI and the API)."""
     result = []
