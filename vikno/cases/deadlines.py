@@ -432,6 +432,8 @@ def _case_context(case: Case) -> dict:
         "service_name": case.service_version.name_uk,
         "center_name": case.center.name,
         "office_name": case.current_office.name,
+        "office_address": case.current_office.address,  # where to collect the result (the reminder)
+        "center_phone": case.current_office.phone or case.center.phone,
         "provider_name": case.provider.name if case.provider_id else "",
         "status": in_ukrainian(Status(case.status).label),  # the messages are Ukrainian
         "due_date": due_date,

@@ -186,14 +186,21 @@ def inventory_pdf(case: Case, *, administrator_name: str = "", printed_on: dt.da
     return bytes(pdf.output())
 
 
-def _fee_line(case: Case, paid_total) -> str:
-    if case.fee_amount is None:
-        return "Розмір плати повідомляє адміністратор."
+def _fee_line(case: Case, paid_total, exemption_ground: str = "") -> str:
     if case.fee_amount == 0:
         return "Безоплатно"
+    if exemption_ground:
+        exempt = f"звільнено від сплати ({exemption_ground})"
+        return f"{format_uah(case.fee_amount)} — {exempt}" if case.fee_amount else "З" + exempt[1:]
+    if case.fee_amount is None:
+        if paid_total:
+            return f"Сплачено {format_uah(paid_total)}"
+        return "Розмір плати повідомляє адміністратор."
     text = format_uah(case.fee_amount)
     if paid_total is not None and paid_total >= case.fee_amount:
         return f"{text} — сплачено"
+    if paid_total:
+        return f"{text} — сплачено {format_uah(paid_total)}, до сплати {format_uah(case.fee_amount - paid_total)}"
     return f"{text} — не сплачено"
 
 
@@ -203,6 +210,7 @@ def receipt_pdf(
     *,
     collection: CollectionPoint,
     paid_total=None,
+    exemption_ground: str = "",
     administrator_name: str = "",
     printed_on: dt.date | None = None,
 ) -> bytes:
@@ -223,7 +231,7 @@ def receipt_pdf(
     pdf.pair("Суб'єкт звернення", case.applicant.display_name)
     pdf.pair("Послуга", f"{case.service.code} {case.service_version.name_uk}")
     pdf.pair("Результат буде готовий до", _local(case.due_at, "%d.%m.%Y") or "—")
-    pdf.pair("Адміністративний збір", _fee_line(case, paid_total))
+    pdf.pair("Адміністративний збір", _fee_line(case, paid_total, exemption_ground))
     pdf.set_right_margin(15)
     pdf.set_y(max(pdf.get_y(), top + QR_SIZE_MM + 2))
     pdf.ln(2)

@@ -598,7 +598,9 @@ def _case_context(request, case: Case, *, bound: dict | None = None, error: str 
         "issue_action": issue_action,
         "issue_form": bound.get("issue")
         or IssueForm(prefix="issue", initial={"recipient_name": case.applicant.display_name}),
-        "can_pay": front and not case.is_closed and not fully_paid,
+        # a fee that depends on the case is never "covered": its payments can always be recorded
+        "can_pay": front and not case.is_closed and (case.fee_amount is None or not fully_paid),
+        "exempt": any(p.method == Payment.Method.EXEMPTION for p in case_payments),
         "payment_form": bound.get("payment")
         or PaymentForm(required=True, initial={"amount": case.fee_amount or None, "paid_on": timezone.localdate()}),
         # the refusal decision is attached after the refusal too, until it is handed out
@@ -807,6 +809,9 @@ def case_notification_resend(request, number: str, pk: int):
     try:
         notify_services.resend(note, actor=actor_from_request(request))
     except DomainError as error:
+        if error.code == "resend_pending":  # a second press: the first one's copy is on its way
+            messages.info(request, error.message)
+            return redirect("cases:detail", number=case.number)
         return _render_case(request, case, error=error.message, status=_error_status(error))
     return _done(request, case, _("The notification will be sent again."))
 
@@ -893,7 +898,8 @@ def receipt_pdf(request, number: str):
     content = pdf.receipt_pdf(
         case,
         collection=collection,
-        paid_total=None if not payments.is_paid(case) else (case.fee_amount or 0),
+        paid_total=payments.paid_total(case),
+        exemption_ground=payments.exemption_ground(case),
         administrator_name=_staff_name(case.created_by_id) or request.user.full_name(),
     )
     return _pdf_response(content, f"receipt-{case.number}.pdf")

@@ -31,7 +31,7 @@ from .adapters.base import (
     TransientDeliveryError,
 )
 from .adapters.registry import sms_gateway
-from .models import Channel, Notification, OptOut, Status
+from .models import OPTED_OUT, Channel, Notification, OptOut, Status
 from .optout import opt_out_url
 
 logger = logging.getLogger("vikno.notify")
@@ -102,7 +102,7 @@ def _claim(notification_id: int) -> Notification | None:
             return None
         if OptOut.objects.filter(channel=row.channel, address=row.recipient).exists():
             row.status = Status.CANCELLED
-            row.last_error = "Отримувач відмовився від повідомлень."
+            row.last_error = OPTED_OUT
             row.save(update_fields=["status", "last_error", "updated_at"])
             audit.record(None, "notify.cancelled", row, data={"reason": "opt_out"})
             return row

@@ -13,8 +13,8 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from vikno.core.scoping import ScopedManager
 
@@ -46,6 +46,11 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.QUEUED, Status.SENDING)
+
+# Reasons kept in ``last_error`` by the outbox itself (in Ukrainian, like the gateways' answers); the
+# case page shows them in the reader's language (``Notification.reason``).
+OPTED_OUT = "Отримувач відмовився від повідомлень."
+INTERRUPTED = "Спробу перервано (обробник зупинився); повторюємо."
 
 
 class Notification(models.Model):
@@ -100,6 +105,24 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} ({self.get_channel_display()}) #{self.pk}"
+
+    def reason(self) -> str:
+        """Why the message is not (yet) delivered, in the active language; empty when there is nothing
+        to explain. A gateway's own answer is quoted as it came."""
+        if self.status == Status.SENT or not self.last_error:
+            return ""
+        if self.last_error == OPTED_OUT:
+            return gettext("the recipient unsubscribed from notifications on this channel")
+        if self.status == Status.CANCELLED and not self.body:
+            return gettext("the address «%(address)s» is not valid") % {"address": self.recipient}
+        if self.last_error == INTERRUPTED:
+            return gettext("the attempt was interrupted; it will be repeated")
+        if self.status == Status.QUEUED:
+            return gettext("attempt %(attempts)s failed, it will be repeated; answer: %(error)s") % {
+                "attempts": self.attempts,
+                "error": self.last_error,
+            }
+        return gettext("answer: %(error)s") % {"error": self.last_error}
 
 
 class OptOut(models.Model):

@@ -37,7 +37,7 @@ from vikno.core import audit
 from vikno.core.errors import Conflict, DomainError
 
 from . import addresses, rendering
-from .models import Channel, Event, Notification, OptOut, Status
+from .models import INTERRUPTED, OPEN_STATUSES, OPTED_OUT, Channel, Event, Notification, OptOut, Status
 from .optout import opt_out_url
 
 logger = logging.getLogger("vikno.notify")
@@ -95,7 +95,7 @@ def enqueue(
     # however many channels: a registration writes the SMS and the email together.
     with transaction.atomic(savepoint=False):  # all rows or none; no savepoint round trips
         for row in _opted_out([r for r in rows if r.status == Status.QUEUED]):
-            row.status, row.last_error = Status.CANCELLED, "Отримувач відмовився від повідомлень."
+            row.status, row.last_error = Status.CANCELLED, OPTED_OUT
         for row in rows:
             data = dict(context)
             if row.channel == Channel.EMAIL and row.status == Status.QUEUED and event != Event.OVERDUE_ESCALATION:
@@ -169,8 +169,17 @@ def defer_delivery(notification_id: int) -> bool:
     return True
 
 
+# A copy made less than this long ago answers a second press of "Send again" (a double click, a form
+# sent twice) instead of a second message.
+RESEND_GUARD_SECONDS = 60
+
+
 def resend(notification: Notification, *, actor: audit.Actor) -> Notification:
-    """Send the same message again as a new row linked to ``notification`` (staff action)."""
+    """Send the same message again as a new row linked to ``notification`` (staff action).
+
+    Pressing twice does not send twice: while a copy of the same message to the same address is
+    waiting, or was made less than ``RESEND_GUARD_SECONDS`` ago, ``Conflict`` (code
+    ``resend_pending``) is raised and nothing is written."""
     with transaction.atomic():
         original = Notification.objects.select_for_update().get(pk=notification.pk)
         if original.status in (Status.QUEUED, Status.SENDING):
@@ -182,6 +191,24 @@ def resend(notification: Notification, *, actor: audit.Actor) -> Notification:
             raise DomainError(
                 _("This message was not composed (incorrect address), so it cannot be resent."),
                 code="notification_empty",
+            )
+        # The whole family (the message and its copies) is locked in one order, so two presses on
+        # different rows of it wait for each other and the second sees the first one's copy.
+        family = Notification.objects.filter(
+            Q(case_id=original.case_id) if original.case_id else Q(case_id__isnull=True),
+            event=original.event,
+            channel=original.channel,
+            recipient=original.recipient,
+        )
+        list(family.select_for_update().order_by("id").values_list("pk", flat=True))
+        recent = timezone.now() - timedelta(seconds=RESEND_GUARD_SECONDS)
+        if (
+            family.filter(original__isnull=False, body=original.body)
+            .filter(Q(status__in=OPEN_STATUSES) | Q(created_at__gte=recent))
+            .exists()
+        ):
+            raise Conflict(
+                _("This message has just been sent again; it will not be sent twice."), code="resend_pending"
             )
         try:
             recipient = addresses.normalise(original.channel, original.recipient)
@@ -228,9 +255,7 @@ def opt_out(channel: str, address: str, *, actor: audit.Actor | None = None, sou
     with transaction.atomic():
         entry, created = OptOut.objects.get_or_create(channel=channel, address=address, defaults={"source": source})
         waiting = Notification.objects.filter(channel=channel, recipient=address, status=Status.QUEUED)
-        cancelled = waiting.update(
-            status=Status.CANCELLED, last_error="Отримувач відмовився від повідомлень.", updated_at=timezone.now()
-        )
+        cancelled = waiting.update(status=Status.CANCELLED, last_error=OPTED_OUT, updated_at=timezone.now())
         if created:
             audit.record(
                 actor,
@@ -255,7 +280,7 @@ def sweep(*, now=None) -> int:
         if Notification.objects.filter(pk=pk, status=Status.SENDING, sending_since__lt=limit).update(
             status=Status.QUEUED,
             sending_since=None,
-            last_error="Спробу перервано (обробник зупинився); повторюємо.",
+            last_error=INTERRUPTED,
             updated_at=now,
         ):
             again.append(pk)

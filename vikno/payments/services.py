@@ -1,8 +1,10 @@
 """Fee payments on a case (owner: cases-core).
 
 - ``record_payment(case, *, method, amount, receipt_number="", paid_on, exemption_ground="", actor)``:
-  a POS or bank payment, or an exemption with its legal ground; audited.
-- ``paid_total(case)``; ``is_paid(case)``: no fee due, or payments cover it, or an exemption is recorded.
+  a POS or bank payment, or an exemption with its legal ground; audited. Refused: an amount above the
+  fee still due, any payment once the fee is covered or exempted (or for a free service), and a
+  receipt number already recorded with the same method in the center.
+- ``paid_total(case)``; ``exemption_ground(case)``; ``is_paid(case)``: no fee due, or payments cover it, or an exemption is recorded.
 
 The case comes from the cases room, which sits above this one: it is passed in and used by its
 attributes only (``center_id``, ``region_id``, ``fee_amount``, ``fee_budget_code``).
@@ -14,12 +16,13 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vikno.catalog.fees import format_money
 from vikno.core.audit import Actor, record
-from vikno.core.errors import DomainError
+from vikno.core.errors import Conflict, DomainError
 
 from .models import Payment
 
@@ -81,6 +84,7 @@ def record_payment(
                 code="receipt_number_required",
                 field="receipt_number",
             )
+    _check_against_fee(case, method=method, amount=amount, receipt_number=receipt_number)
     # savepoint=False: inside a registration or a staff action the caller's transaction is the unit; a
     # savepoint would add two round trips and nothing to undo separately.
     with transaction.atomic(savepoint=False):
@@ -112,9 +116,50 @@ def record_payment(
     return payment
 
 
+def _check_against_fee(case, *, method: str, amount: Decimal, receipt_number: str) -> None:
+    """Refuse a payment the case does not need: more than the fee still due, anything once the fee is
+    paid or exempted, and a receipt already recorded in the center (a double entry). One query."""
+    fee = case.fee_amount
+    on_case = Q(case_id=case.pk)
+    checks = {"paid": Sum("amount", filter=on_case & ~Q(method=Payment.Method.EXEMPTION), default=Decimal("0"))}
+    checks["exempt"] = Count("id", filter=on_case & Q(method=Payment.Method.EXEMPTION))
+    wanted = on_case
+    same_receipt = Q(center_id=case.center_id, method=method, receipt_number__iexact=receipt_number)
+    if receipt_number and method != Payment.Method.EXEMPTION:
+        checks["duplicate"] = Min("case__number", filter=same_receipt)
+        wanted |= same_receipt
+    found = Payment.objects.filter(wanted).aggregate(**checks)
+    if found.get("duplicate"):
+        raise Conflict(
+            _("Receipt No. %(receipt)s is already recorded (case No. %(number)s); one receipt pays one fee.")
+            % {"receipt": receipt_number, "number": found["duplicate"]},
+            code="duplicate_receipt",
+        )
+    if fee is None:
+        return  # the fee depends on the case: staff know what is due
+    if fee == 0:
+        raise Conflict(_("This service is free: there is no fee to pay."), code="no_fee_due")
+    due = fee - found["paid"]
+    if found["exempt"] or due <= 0:
+        raise Conflict(_("The fee for this case is already paid."), code="already_paid")
+    if method != Payment.Method.EXEMPTION and amount > due:
+        raise DomainError(
+            _("The amount %(amount)s is more than the fee still due, %(due)s. Enter at most %(due)s.")
+            % {"amount": format_money(amount), "due": format_money(due)},
+            code="amount_over_due",
+            field="amount",
+        )
+
+
 def paid_total(case) -> Decimal:
     total = Payment.objects.filter(case_id=case.pk).exclude(method=Payment.Method.EXEMPTION).aggregate(s=Sum("amount"))
     return total["s"] or Decimal("0.00")
+
+
+def exemption_ground(case) -> str:
+    """The legal ground of the case's exemption from the fee; empty when none is recorded."""
+    found = Payment.objects.filter(case_id=case.pk, method=Payment.Method.EXEMPTION).order_by("id").first()
+    return found.exemption_ground if found else ""
 
 
 def is_paid(case) -> bool:

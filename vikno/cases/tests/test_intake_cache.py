@@ -31,7 +31,7 @@ def test_a_second_registration_of_a_service_reads_nothing_from_the_catalog(world
     applicant = person(world)
     with CaptureQueriesContext(connection) as queries:
         case = register(
-            world, service, applicant=applicant, payment={"method": "pos", "amount": "40", "receipt_number": "R-1"}
+            world, service, applicant=applicant, payment={"method": "pos", "amount": "40", "receipt_number": "R-2"}
         )
     assert _catalog_queries(queries.captured_queries) == []
     assert case.fee_amount == 40
