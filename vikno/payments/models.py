@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from vikno.core.scoping import ScopedManager
@@ -32,7 +33,12 @@ class Payment(models.Model):
     objects = ScopedManager()
 
     class Meta:
-        indexes = [models.Index(fields=["center", "paid_on"], name="payment_center_paid_on")]
+        indexes = [
+            models.Index(fields=["center", "paid_on"], name="payment_center_paid_on"),
+            # the double-entry check of a receipt (payments.services._check_against_fee): without it, a
+            # scan of the center's payments on every payment taken (66 ms on the 1M-case bench database)
+            models.Index("center", "method", Upper("receipt_number"), name="payment_center_receipt"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_non_negative"),
             models.CheckConstraint(
