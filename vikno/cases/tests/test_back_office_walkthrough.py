@@ -198,12 +198,12 @@ def test_return_to_the_center_pressed_twice_lands_on_the_inbox_not_on_not_found(
 def test_a_payment_sent_twice_is_recorded_once(world):
     case = register(world, make_service(fee="85.00", providers=[world.provider_a]))
     admin = _client(world.admin_a)
-    body = {"payment-method": "pos", "payment-amount": "85.00", "payment-receipt_number": "Ч-1", "payment-paid_on": ""}
+    body = {"payment-method": "pos", "payment-amount": "50.00", "payment-receipt_number": "Ч-1", "payment-paid_on": ""}
     assert admin.post(_url(case, "payment/"), body).status_code == 302
     assert admin.post(_url(case, "payment/"), body).status_code == 302
     assert Payment.objects.filter(case_id=case.pk).count() == 1
     assert AuditEvent.objects.filter(action="payment.recorded", data__case=case.number).count() == 1
-    # Another receipt is another payment.
+    # Another receipt is another payment (a part of the fee still due: 35 of 85).
     services.record_payment(case, method="bank", amount="10.00", receipt_number="Б-7", actor=Actor(user=world.admin_a))
     assert Payment.objects.filter(case_id=case.pk).count() == 2
 
