@@ -11,7 +11,6 @@ import json
 from decimal import Decimal
 from typing import Literal
 
-from django.db import transaction
 from ninja import File, Form, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
@@ -652,11 +651,9 @@ def post_result(
     mark_ready: bool = Form(False, description="Also move the case to result_ready (not for a refusal)."),
 ):
     case = _case(request, number)
-    actor = _actor(request)
-    with transaction.atomic():  # a refused «mark ready» keeps no half-done attachment
-        result = services.attach_result(case, file, name=name, is_refusal=is_refusal, actor=actor)
-        if mark_ready and not is_refusal:
-            services.transition(case, "mark_result_ready", actor=actor)
+    result = services.attach_result(
+        case, file, name=name, is_refusal=is_refusal, mark_ready=mark_ready, actor=_actor(request)
+    )
     return HttpStatus(201, result)
 
 

@@ -554,6 +554,24 @@ def _guarded(report: SweepReport, step, pk: int, *args) -> None:
         logger.error("Deadline sweep: case %s skipped: %s", pk, exc.message)
 
 
+# A result or a refusal decision waiting at the center to be handed out.
+WAITING_TO_BE_COLLECTED = (Status.RESULT_READY, Status.REFUSED)
+
+
+def uncollected_cutoff(now: datetime) -> datetime:
+    """Ready before this moment and still not handed out: uncollected (``UNCOLLECTED_REMINDER_DAYS``)."""
+    return now - timedelta(days=settings.UNCOLLECTED_REMINDER_DAYS)
+
+
+def is_uncollected(case: Case, now: datetime) -> bool:
+    """Whether the case's result (or refusal) has waited at the center past the reminder's term."""
+    return (
+        case.status in WAITING_TO_BE_COLLECTED
+        and case.result_ready_at is not None
+        and case.result_ready_at <= uncollected_cutoff(now)
+    )
+
+
 def sweep(now: datetime | None = None) -> SweepReport:
     """The daily pass. Overdue running cases not yet escalated get ``escalated_at`` and an email to each
     head of their center who has an address (event ``overdue_escalation``). Cases in ``result_ready``
@@ -572,7 +590,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
     for pk in overdue_ids:
         _guarded(report, _escalate, pk, now, report, heads_cache)
 
-    cutoff = now - timedelta(days=getattr(settings, "UNCOLLECTED_REMINDER_DAYS", 14))
+    cutoff = uncollected_cutoff(now)
     remind_ids = list(
         Case.objects.filter(
             status=Status.RESULT_READY, result_ready_at__lte=cutoff, uncollected_reminded_at__isnull=True

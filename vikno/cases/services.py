@@ -1128,10 +1128,19 @@ RESULT_STATUSES = (Status.IN_PROGRESS, Status.RESULT_READY, Status.REFUSED)
 
 
 def attach_result(
-    case: Case, uploaded_file, *, name: str, is_refusal: bool = False, actor: Actor | None, at=None
+    case: Case,
+    uploaded_file,
+    *,
+    name: str,
+    is_refusal: bool = False,
+    mark_ready: bool = False,
+    actor: Actor | None,
+    at=None,
 ) -> ResultDocument:
     """Attach the result (or the refusal decision) of the case, with its SHA-256. ``at``: when it was
-    attached, for history brought in from elsewhere (default now; the audit record keeps the real time)."""
+    attached, for history brought in from elsewhere (default now; the audit record keeps the real time).
+    ``mark_ready``: also move the case to «result ready», in the same transaction — a refused move keeps
+    no attachment."""
     workflow.require_side(case, actor, workflow.EITHER, _("attach the result"))
     if case.status not in RESULT_STATUSES:
         raise Conflict(
@@ -1157,36 +1166,42 @@ def attach_result(
         # is the result already attached. The case's row lock makes a second request wait for the first.
         workflow.lock_center_chain(case.center_id)
         Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).values_list("pk", flat=True).first()
-        same = ResultDocument.objects.filter(case=case, sha256=checked.sha256, is_refusal=bool(is_refusal)).first()
-        if same is not None:
-            return same
-        result = ResultDocument(
-            case=case,
-            name=name,
-            is_refusal=bool(is_refusal),
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-            uploaded_at=at or timezone.now(),
-            uploaded_by_id=actor.user_id if actor else None,
-        )
-        result.file.save(f"{case.number}-result{checked.extension}", uploaded_file, save=False)
-        result.save()
-        add_event(
-            case,
-            "result_attached",
-            actor=actor,
-            at=result.uploaded_at,
-            visible_to_applicant=False,
-            comment=name,
-            data={"sha256": checked.sha256, "is_refusal": bool(is_refusal)},
-        )
-        record(
-            actor,
-            "case.result_attached",
-            case,
-            data={"name": name, "sha256": checked.sha256, "size": checked.size, "is_refusal": bool(is_refusal)},
-        )
+        result = ResultDocument.objects.filter(case=case, sha256=checked.sha256, is_refusal=bool(is_refusal)).first()
+        if result is None:
+            result = _new_result(case, uploaded_file, checked, name=name, is_refusal=is_refusal, actor=actor, at=at)
+        if mark_ready and not is_refusal:
+            transition(case, "mark_result_ready", actor=actor)
+    return result
+
+
+def _new_result(case: Case, uploaded_file, checked, *, name: str, is_refusal: bool, actor, at) -> ResultDocument:
+    result = ResultDocument(
+        case=case,
+        name=name,
+        is_refusal=bool(is_refusal),
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_at=at or timezone.now(),
+        uploaded_by_id=actor.user_id if actor else None,
+    )
+    result.file.save(f"{case.number}-result{checked.extension}", uploaded_file, save=False)
+    result.save()
+    add_event(
+        case,
+        "result_attached",
+        actor=actor,
+        at=result.uploaded_at,
+        visible_to_applicant=False,
+        comment=name,
+        data={"sha256": checked.sha256, "is_refusal": bool(is_refusal)},
+    )
+    record(
+        actor,
+        "case.result_attached",
+        case,
+        data={"name": name, "sha256": checked.sha256, "size": checked.size, "is_refusal": bool(is_refusal)},
+    )
     return result
 
 

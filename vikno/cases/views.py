@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Q
@@ -473,17 +472,12 @@ def _case_or_404(request, number: str) -> Case:
     return get_object_or_404(queryset, number=number)
 
 
-WAITING_TO_BE_COLLECTED = (Status.RESULT_READY, Status.REFUSED)
-
-
 def _due_state(case: Case, now, soon_limit: dt.date | None = None) -> str:
     """``overdue``, ``soon`` (due by the end of the second working day from today) or ``""``; only while
     the term runs (a decided case — result ready, refused — is past its term's concern). A result or a
     refusal waiting at the center for ``UNCOLLECTED_REMINDER_DAYS`` days or more is ``uncollected``."""
-    if case.status in WAITING_TO_BE_COLLECTED:
-        days = getattr(settings, "UNCOLLECTED_REMINDER_DAYS", 14)
-        waiting = case.result_ready_at is not None and case.result_ready_at <= now - dt.timedelta(days=days)
-        return "uncollected" if waiting else ""
+    if case.status in deadlines.WAITING_TO_BE_COLLECTED:
+        return "uncollected" if deadlines.is_uncollected(case, now) else ""
     if case.due_at is None or case.status not in deadlines.TERM_RUNNING_STATUSES or case.suspended_since:
         return ""
     if case.due_at < now:
