@@ -27,7 +27,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 SETTINGS = os.environ.get("DJANGO_SETTINGS_MODULE", "vikno.settings.dev")
-DB_NAME = os.environ.get("VIKNO_BENCH_PORTAL_DB", "vikno_bench_portal")
 
 from benchdb import setup_bench_django  # noqa: E402
 
@@ -35,8 +34,9 @@ TARGET = 100 * 1024
 _ASSET_RE = re.compile(r"""<(?:link[^>]*rel=["']stylesheet["'][^>]*href|script[^>]*src)=["']([^"']+)["']""")
 
 
-def _prepare(fresh: bool) -> None:
-    setup_bench_django("VIKNO_BENCH_PORTAL_DB", "vikno_bench_portal", settings_module=SETTINGS, fresh=fresh)
+def _prepare(fresh: bool) -> str:
+    """Set up the bench database (loaded with the demo the first time); returns its name."""
+    name = setup_bench_django("VIKNO_BENCH_PORTAL_DB", "vikno_bench_portal", settings_module=SETTINGS, fresh=fresh)
     from vikno.orgs.models import Center
 
     if not Center.objects.exists():
@@ -46,6 +46,7 @@ def _prepare(fresh: bool) -> None:
         print("Loading the demo…", flush=True)
         load()
         search.reindex()
+    return name
 
 
 def _pages() -> list[tuple[str, str]]:
@@ -135,9 +136,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the bench database first")
     args = parser.parse_args()
-    _prepare(args.fresh)
+    db_name = _prepare(args.fresh)
     rows = measure()
-    print(f"Database {DB_NAME}; KB = 1024 bytes; target < {TARGET // 1024} KB per page (cold visit).")
+    print(f"Database {db_name}; KB = 1024 bytes; target < {TARGET // 1024} KB per page (cold visit).")
     print()
     print("| page | HTML KB | HTML gzip KB | CSS/JS files | total KB | total gzip KB | < 100 KB |")
     print("|---|---:|---:|---:|---:|---:|---|")
