@@ -12,6 +12,10 @@ drawn from that center's own data, in equal shares: a case number, an applicant'
 of at least 4 letters, a surname with a first name, or a surname with one typo). A ``SELECT 1``
 round trip and a case by its primary key are the baselines of the same run. It prints p50/p95/p99
 per kind and ``EXPLAIN (ANALYZE, BUFFERS)`` of the slowest query of each kind.
+
+It also times the counts of the staff workplace page (``services.workload``; for the oblast and the
+system administrator with ``workload_by_center``) for that administrator, the officer of the busiest
+provider, the monitor of the center's region and the system administrator, 50 times each.
 """
 
 from __future__ import annotations
@@ -137,6 +141,26 @@ def main() -> None:
         start = time.perf_counter()
         by_pk(pk)
         timings.setdefault("baseline: case by id", []).append((time.perf_counter() - start) * 1000)
+    provider_id = (
+        Case.objects.exclude(provider=None)
+        .values("provider_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[0]["provider_id"]
+    )
+    viewers = {
+        "administrator": (user, False),
+        "officer": (User(role="officer", provider_id=provider_id, username="bench-officer"), False),
+        "oblast monitor": (User(role="oblast_monitor", region_id=center.region_id, username="bench-monitor"), True),
+        "system administrator": (User(role="sysadmin", username="bench-sysadmin"), True),
+    }
+    for label, (viewer, by_center) in viewers.items():
+        for attempt in range(55):  # five to warm up
+            start = time.perf_counter()
+            services.workload(viewer)
+            if by_center:
+                services.workload_by_center(viewer)
+            if attempt >= 5:
+                timings.setdefault(f"workplace: {label}", []).append((time.perf_counter() - start) * 1000)
     mixed = [(kind, q) for kind in KINDS for q in queries[kind]]
     rng.shuffle(mixed)
     for kind, q in mixed:
@@ -158,16 +182,18 @@ def main() -> None:
     )
     print(f"Searches: {len(mixed)} ({', '.join(f'{k} {len(queries[k])}' for k in KINDS)}), first page of {args.limit}")
     print()
-    print(f"{'what':<26}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'hits/q':>8}")
+    print(f"{'what':<34}{'n':>6}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'hits/q':>8}")
 
     def row(label, values, hits=None):
         print(
-            f"{label:<26}{len(values):>6}{statistics.median(values):>9.2f}{percentile(values, 95):>9.2f}"
+            f"{label:<34}{len(values):>6}{statistics.median(values):>9.2f}{percentile(values, 95):>9.2f}"
             f"{percentile(values, 99):>9.2f}{max(values):>9.2f}" + (f"{hits:>8.1f}" if hits is not None else "")
         )
 
     row("baseline: SELECT 1", timings["baseline: SELECT 1"])
     row("baseline: case by id", timings["baseline: case by id"])
+    for label in viewers:
+        row(f"workplace: {label}", timings[f"workplace: {label}"])
     row("search: all", everything)
     for kind in KINDS:
         values = timings[f"search: {kind}"]

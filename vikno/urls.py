@@ -7,14 +7,14 @@ from django.urls import include, path
 from vikno.api import api
 from vikno.core import audit_views
 from vikno.core import views as core_views
-from vikno.core.staff import staff_home
+from vikno.workplace import views as workplace_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("vikno.accounts.urls")),
-    path("staff/", staff_home, name="staff-home"),
+    path("staff/", workplace_views.home, name="staff-home"),
     path("staff/audit/", audit_views.audit_log, name="audit-log"),
     path("staff/people/", include("vikno.accounts.urls_people")),
     path("staff/orgs/", include("vikno.orgs.urls")),

@@ -47,9 +47,22 @@ def test_totp_verify_page(page, world):
     assert js_errors(page) == []
 
 
-def test_staff_home(page, world):
-    log_in(page, world.admin_a)
+@pytest.mark.parametrize("who", ["admin_a", "head_a", "officer_a", "monitor_1"])
+def test_staff_home(page, world, who):
+    """The workplace of each role, with counts that need action (outlined in red) on the page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vikno.cases.models import Status
+    from vikno.cases.tests.deadline_factories import make_case
+
+    now = timezone.now()
+    make_case(world, provider=world.provider_a, due_at=now - timedelta(days=1))
+    make_case(world, status=Status.RESULT_READY, result_ready_at=now - timedelta(days=40))
+    log_in(page, getattr(world, who))
     assert page.url.endswith("/staff/")
+    expect(page.locator("main .counters a.alert").first).to_be_visible()
     assert_accessible(page)
     assert js_errors(page) == []
 

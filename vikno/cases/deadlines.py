@@ -5,7 +5,8 @@
 - ``compute_due(filed_at, term_value, term_unit, *, office=None) -> datetime``: the term starts the day after
   filing; a term ending on a day off moves to the next working day; hour terms count office hours.
 - ``suspend(case, *, at)`` / ``resume(case, *, at)`` / ``extend(case, *, working_days)``: adjust ``due_at``.
-- ``due_today(qs, now)``, ``due_within(qs, now, working_days=2)``, ``overdue(qs, now)``: querysets for staff lists.
+- ``due_today(qs, now)``, ``due_within(qs, now, working_days=2)``, ``overdue(qs, now)``: querysets for staff lists;
+  ``due_today_q(now)``, ``due_within_q(now, ...)``, ``overdue_q(now)``: the same conditions, for counting.
 - ``sweep(now) -> SweepReport``: escalate overdue cases to the center head, remind applicants of uncollected
   results; run daily by the task queue (vikno/cases/tasks.py).
 
@@ -54,7 +55,7 @@ import holidays
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -378,29 +379,52 @@ def extend(case: Case, *, working_days: int, cal=None) -> Case:
 # --- staff lists -------------------------------------------------------------------------------
 
 
+def running_q() -> Q:
+    """Cases whose term is running (see ``TERM_RUNNING_STATUSES``) and not suspended, as a condition."""
+    return Q(status__in=TERM_RUNNING_STATUSES, suspended_since__isnull=True, due_at__isnull=False)
+
+
+def due_today_q(now: datetime) -> Q:
+    """Running cases due on ``now``'s day (Kyiv), including those already past their hour today."""
+    start = datetime.combine(_local(now).date(), time.min, tzinfo=KYIV)
+    return running_q() & Q(due_at__gte=start, due_at__lt=start + timedelta(days=1))
+
+
+def soon_limit(now: datetime, working_days: int = 2, *, cal=None) -> datetime:
+    """The end of the ``working_days``-th working day after ``now``'s day: the horizon of «due soon»."""
+    cal = cal or calendar()
+    return end_of_day(cal.add_working_days(_local(now).date(), working_days))
+
+
+def due_within_q(now: datetime, working_days: int = 2, *, cal=None) -> Q:
+    """Running cases not yet overdue and due by the end of the ``working_days``-th working day after today
+    (today included)."""
+    return running_q() & Q(due_at__gte=now, due_at__lte=soon_limit(now, working_days, cal=cal))
+
+
+def overdue_q(now: datetime) -> Q:
+    """Running cases whose due time has passed."""
+    return running_q() & Q(due_at__lt=now)
+
+
 def running(qs: QuerySet) -> QuerySet:
     """Cases of ``qs`` whose term is running (see ``TERM_RUNNING_STATUSES``) and not suspended."""
-    return qs.filter(status__in=TERM_RUNNING_STATUSES, suspended_since__isnull=True, due_at__isnull=False)
+    return qs.filter(running_q())
 
 
 def due_today(qs: QuerySet, now: datetime) -> QuerySet:
-    """Running cases due on ``now``'s day (Kyiv), including those already past their hour today."""
-    day = _local(now).date()
-    start = datetime.combine(day, time.min, tzinfo=KYIV)
-    return running(qs).filter(due_at__gte=start, due_at__lt=start + timedelta(days=1)).order_by("due_at", "pk")
+    """``due_today_q`` as a list in due order."""
+    return qs.filter(due_today_q(now)).order_by("due_at", "pk")
 
 
 def due_within(qs: QuerySet, now: datetime, working_days: int = 2, *, cal=None) -> QuerySet:
-    """Running cases not yet overdue and due by the end of the ``working_days``-th working day after today
-    (today included)."""
-    cal = cal or calendar()
-    last = end_of_day(cal.add_working_days(_local(now).date(), working_days))
-    return running(qs).filter(due_at__gte=now, due_at__lte=last).order_by("due_at", "pk")
+    """``due_within_q`` as a list in due order."""
+    return qs.filter(due_within_q(now, working_days, cal=cal)).order_by("due_at", "pk")
 
 
 def overdue(qs: QuerySet, now: datetime) -> QuerySet:
-    """Running cases whose due time has passed."""
-    return running(qs).filter(due_at__lt=now).order_by("due_at", "pk")
+    """``overdue_q`` as a list in due order."""
+    return qs.filter(overdue_q(now)).order_by("due_at", "pk")
 
 
 # --- the daily sweep ---------------------------------------------------------------------------

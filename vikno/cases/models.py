@@ -38,6 +38,11 @@ class Status(models.TextChoices):
 
 
 CLOSED_STATUSES = (Status.ISSUED, Status.REFUSAL_ISSUED, Status.WITHDRAWN, Status.DISMISSED)
+# Every status a case can still move from: its term is running, or the result waits to be handed out.
+OPEN_STATUSES = tuple(status for status in Status if status not in CLOSED_STATUSES)
+# What the staff workplace counts over open cases (vikno/cases/services.py ``workload``): kept in the
+# open-case indexes so the counts are index-only scans, however many closed cases a center holds.
+OPEN_CASE_COUNTED = ["due_at", "suspended_since", "result_ready_at", "escalated_at"]
 # the provider has decided: a result or a refusal, waiting in the center or handed over
 DECIDED_STATUSES = (Status.RESULT_READY, Status.ISSUED, Status.REFUSED, Status.REFUSAL_ISSUED)
 
@@ -223,6 +228,19 @@ class Case(models.Model):
             models.Index(fields=["center", "status", "due_at"], name="case_center_status_due"),
             models.Index(fields=["applicant"], name="case_applicant"),
             models.Index(fields=["center", "closed_at"], name="case_center_closed"),
+            # the open cases of a center and of a region, for the workplace's counts (small: open cases only)
+            models.Index(
+                fields=["center", "status"],
+                include=OPEN_CASE_COUNTED,
+                condition=Q(status__in=OPEN_STATUSES),
+                name="case_center_open",
+            ),
+            models.Index(
+                fields=["region", "status"],
+                include=OPEN_CASE_COUNTED,
+                condition=Q(status__in=OPEN_STATUSES),
+                name="case_region_open",
+            ),
             # the service-timing roll-up reads the cases of a center decided on a day (vikno/reports/rollup.py)
             models.Index(
                 F("center"),

@@ -17,7 +17,8 @@ Contract used by views, API, portal, queue and reports:
 - ``search_cases(user, query) -> QuerySet`` (number, РНОКПП, phone, surname)
 
 Also: ``create_representative``, ``get_case``, ``get_applicant``, ``view_applicant`` (audited reads),
-``officer_inbox``, ``page_cases`` (keyset pages, newest first), ``normalise_phone``.
+``officer_inbox``, ``front_offices``, ``page_cases`` (keyset pages, newest first), ``normalise_phone``; ``workload(user)`` and
+``workload_by_center(user)``: the counters of the staff workplace (vikno/workplace).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
@@ -53,8 +54,9 @@ from vikno.orgs.models import Center, Office, Settlement
 from vikno.payments import services as payments
 from vikno.payments.models import Payment
 
-from . import workflow
+from . import deadlines, workflow
 from .models import (
+    OPEN_STATUSES,
     Applicant,
     Case,
     CaseDocument,
@@ -1335,9 +1337,126 @@ def get_case(user, number: str) -> Case:
     return case
 
 
+def front_offices(user) -> QuerySet:
+    """The active offices where a front-office user works: an administrator's own offices (all the
+    center's offices when none is set), every office of the center for a head."""
+    offices = Office.objects.visible_to(user).filter(is_active=True)
+    if user.role == Role.ADMINISTRATOR:
+        own = offices.filter(pk__in=user.offices.values("pk"))
+        if own.exists():
+            return own
+    return offices
+
+
 def officer_inbox(user) -> QuerySet:
     """Cases waiting at the officer's provider: sent, in work or waiting for clarification."""
     return Case.objects.visible_to(user).filter(status__in=INBOX_STATUSES)
+
+
+# --- what waits today (the staff workplace) ---------------------------------------------------
+
+ONE = Value(1)  # COUNT(1) FILTER (…): unlike COUNT(id), it needs no column outside the open-case indexes
+
+
+def _open_by_status(queryset, now: datetime, *by: str) -> list[dict]:
+    """The open cases of ``queryset`` per status (and per the fields ``by``), with those of them waiting
+    to be collected past the reminder's term: one index-only scan of ``case_center_open`` /
+    ``case_region_open``, two counters per row."""
+    late = Q(status__in=deadlines.WAITING_TO_BE_COLLECTED, result_ready_at__lte=deadlines.uncollected_cutoff(now))
+    return list(
+        queryset.filter(status__in=OPEN_STATUSES)
+        .values(*by, "status")
+        .annotate(cases=Count(ONE), uncollected=Count(ONE, filter=late))
+        .order_by()
+    )
+
+
+def _terms(queryset, now: datetime):
+    """``queryset`` narrowed to the running cases due by the end of the second working day (overdue
+    included: a range of ``case_center_status_due``), and the counters of the term lists over them."""
+    due = queryset.filter(deadlines.running_q(), due_at__lte=deadlines.soon_limit(now, WORKLOAD_SOON_DAYS))
+    overdue = deadlines.overdue_q(now)
+    counters = {
+        "due_today": Count(ONE, filter=deadlines.due_today_q(now)),
+        "due_soon": Count(ONE, filter=deadlines.due_within_q(now, WORKLOAD_SOON_DAYS)),
+        "overdue": Count(ONE, filter=overdue),
+        "escalated": Count(ONE, filter=overdue & Q(escalated_at__isnull=False)),
+    }
+    return due, counters
+
+
+WORKLOAD_SOON_DAYS = 2  # as the staff list «due within 2 working days»
+# status → the workplace counter that counts it
+WORKLOAD_STATUSES = {
+    Status.SUBMITTED_ONLINE: "online_to_accept",
+    Status.ACCEPTED: "to_send",
+    Status.SENT_TO_PROVIDER: "with_provider",
+    Status.IN_PROGRESS: "in_progress",
+    Status.NEEDS_CLARIFICATION: "clarification",
+}
+
+
+def workload(user, now: datetime | None = None) -> dict[str, int]:
+    """What waits for ``user`` today over the cases in their scope: open cases by where they stand, the
+    results and refusals to hand out (``uncollected``: past the reminder's term), the term lists' sizes
+    (due today, within two working days, overdue, of them escalated), and today's registrations, issues
+    and consultations (``registered_by_me`` and ``consulted_by_me``: the user's own). Counts only, no
+    personal data; five small aggregate queries on indexes."""
+    now = now or timezone.now()
+    start = datetime.combine(timezone.localdate(now, deadlines.KYIV), dt.time.min, tzinfo=deadlines.KYIV)
+    cases = Case.objects.visible_to(user)
+    counts = dict.fromkeys([*WORKLOAD_STATUSES.values(), "to_hand_out", "uncollected"], 0)
+    for row in _open_by_status(cases, now):
+        if row["status"] in deadlines.WAITING_TO_BE_COLLECTED:
+            counts["to_hand_out"] += row["cases"]
+            counts["uncollected"] += row["uncollected"]
+        else:
+            counts[WORKLOAD_STATUSES[row["status"]]] = row["cases"]
+    due, counters = _terms(cases, now)
+    counts.update(due.aggregate(**counters))
+    counts.update(
+        cases.filter(filed_at__gte=start).aggregate(
+            registered_today=Count(ONE), registered_by_me=Count(ONE, filter=Q(created_by_id=user.pk))
+        )
+    )
+    counts["issued_today"] = cases.filter(
+        closed_at__gte=start, status__in=(Status.ISSUED, Status.REFUSAL_ISSUED)
+    ).count()
+    counts.update(
+        Consultation.objects.visible_to(user)
+        .filter(at__gte=start)
+        .aggregate(consulted_today=Count(ONE), consulted_by_me=Count(ONE, filter=Q(by_id=user.pk)))
+    )
+    return counts
+
+
+def workload_by_center(user, now: datetime | None = None) -> list[dict]:
+    """For the oblast and the system administrator: per center of their scope, the open cases that need a
+    head's eye (overdue, due today, results waiting, of them uncollected), busiest first: centers with none
+    of these are left out. Three small queries."""
+    now = now or timezone.now()
+    cases = Case.objects.visible_to(user)
+    table: dict[int, dict] = {}
+
+    def row_of(center_id: int) -> dict:
+        return table.setdefault(
+            center_id, {"center_id": center_id, "overdue": 0, "due_today": 0, "to_hand_out": 0, "uncollected": 0}
+        )
+
+    for row in _open_by_status(cases, now, "center_id"):
+        if row["status"] in deadlines.WAITING_TO_BE_COLLECTED:
+            target = row_of(row["center_id"])
+            target["to_hand_out"] += row["cases"]
+            target["uncollected"] += row["uncollected"]
+    due, counters = _terms(cases, now)
+    wanted = {key: counters[key] for key in ("overdue", "due_today")}
+    for row in due.values("center_id").annotate(**wanted).order_by():
+        row_of(row["center_id"]).update(overdue=row["overdue"], due_today=row["due_today"])
+    rows = list(table.values())
+    names = dict(Center.objects.filter(pk__in=[row["center_id"] for row in rows]).values_list("pk", "name"))
+    result = [{**row, "center": names.get(row["center_id"], "")} for row in rows]
+    result.sort(key=lambda row: (-row["overdue"], -row["uncollected"], -row["due_today"], row["center"]))
+    return result
 
 
 # What a list of cases shows (CaseOut): views add the offices or the provider they display.

@@ -93,16 +93,6 @@ def _error_status(error: DomainError) -> int:
     return error.status if 400 <= error.status < 500 else 400
 
 
-def _offices_for(user):
-    """The offices an administrator works at (all the center's offices for a head or when none is set)."""
-    offices = Office.objects.visible_to(user).filter(is_active=True)
-    if user.role == Role.ADMINISTRATOR:
-        own = offices.filter(pk__in=user.offices.values("pk"))
-        if own.exists():
-            return own
-    return offices
-
-
 def _audit_listed(request, applicant_ids, view: str) -> None:
     """One audit event for a page that lists applicants' names."""
     ids = sorted({i for i in applicant_ids if i})
@@ -212,7 +202,7 @@ def intake(request):
     """Register a case: service → applicant → documents → fee → Register. Works with GET steps without JS."""
     user = request.user
     today = timezone.localdate()
-    offices = _offices_for(user)
+    offices = cases.front_offices(user)
     service = _chosen_service(request)
     search_form = ServiceSearchForm(request.GET or None, initial={"q": ""})
     query = search_form.cleaned_data["q"].strip() if search_form.is_valid() else ""
@@ -987,7 +977,7 @@ def case_list(request):
     _audit_listed(request, [row.applicant_id for row in rows], f"case_list.{tab}")
     soon = _soon_limit(now)
     front = user.role in FRONT_ROLES
-    offices = _offices_for(user) if front else Office.objects.none()
+    offices = cases.front_offices(user) if front else Office.objects.none()
     context = {
         "tabs": [(key, _(label)) for key, label in TABS],
         "tab": tab,
@@ -1008,10 +998,18 @@ def inbox(request):
     online applications to accept and the results to hand out."""
     user = request.user
     now = timezone.now()
-    if user.role == Role.OFFICER:
-        queryset = cases.officer_inbox(user)
-    else:
-        queryset = Case.objects.visible_to(user).filter(status__in=FRONT_WORK)
+    officer = user.role == Role.OFFICER
+    queryset = cases.officer_inbox(user) if officer else Case.objects.visible_to(user).filter(status__in=FRONT_WORK)
+    # The workplace's counts link here narrowed: ?status=… (repeatable) and, at the front desk, ?uncollected=1.
+    offered = cases.INBOX_STATUSES if officer else FRONT_WORK
+    shown = [value for value in offered if value in request.GET.getlist("status")]
+    if shown:
+        queryset = queryset.filter(status__in=shown)
+    uncollected = not officer and request.GET.get("uncollected") == "1"
+    if uncollected:
+        queryset = queryset.filter(
+            status__in=deadlines.WAITING_TO_BE_COLLECTED, result_ready_at__lte=deadlines.uncollected_cutoff(now)
+        )
     with_due = queryset.filter(due_at__isnull=False)
     rows, next_cursor = _list_rows(request, _with_relations(with_due), newest_first=False)
     without_due = []
@@ -1026,7 +1024,9 @@ def inbox(request):
         {
             "rows": [(row, _due_state(row, now, soon)) for row in all_rows],
             "next_query": _next_query(request, next_cursor),
-            "officer": user.role == Role.OFFICER,
+            "officer": officer,
+            "narrowed_to": [_status_label(value) for value in shown],
+            "uncollected": uncollected,
         },
     )
 
@@ -1036,7 +1036,7 @@ def inbox(request):
 def consultation(request):
     user = request.user
     form = ConsultationForm(request.POST)
-    offices = _offices_for(user)
+    offices = cases.front_offices(user)
     office_id = request.session.get("office_id")
     office = offices.filter(pk=office_id).first() if office_id else None
     office = office or offices.first()
@@ -1079,7 +1079,7 @@ def consultation_list(request):
     for channel, number in cases.consultations_on(user, day).order_by().values_list("channel").annotate(n=Count("id")):
         counts[channel] = number
     staff = _staff_names({row.by_id for row in rows})
-    front = user.role in FRONT_ROLES and _offices_for(user).exists()
+    front = user.role in FRONT_ROLES and cases.front_offices(user).exists()
     context = {
         "filter_form": filter_form,
         "day": day,

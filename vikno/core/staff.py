@@ -1,4 +1,4 @@
-"""The staff start page and the decorator every staff view uses."""
+"""The decorator every staff view uses (the staff start page is vikno/workplace)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
-
-from .scoping import Role
 
 
 def staff_required(*roles: str):
@@ -26,8 +23,3 @@ def staff_required(*roles: str):
         return wrapped
 
     return decorator
-
-
-@staff_required()
-def staff_home(request):
-    return render(request, "core/staff_home.html", {"roles": Role})

@@ -32,7 +32,7 @@ optional ``now`` for tests):
   user, to_queue=None, to_workplace=None)`` and ``link_case(ticket, case, user)`` (cases registered
   during the visit).
 - ``office_state(office)``: waiting counts per queue, current calls and windows, for the console and
-  display.
+  display; ``waiting_by_office(office_ids)``: tickets waiting now per office (the staff workplace).
 
 The call rule. The candidates of a window are the waiting tickets of its office that were transferred
 to this very window, and the waiting tickets of the queues in its work profile that were not transferred
@@ -628,6 +628,19 @@ def waiting_counts(office_id: int, *, day=None) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(sql, [day or timezone.localdate(), office_id])
         return dict(cursor.fetchall())
+
+
+def waiting_by_office(office_ids, *, day=None) -> dict[int, int]:
+    """Tickets waiting now per office of ``office_ids`` (``day``: today by default); offices with none are
+    left out. One grouped query on the index ``ticket_office_day``."""
+    rows = (
+        Ticket.objects.filter(office_id__in=list(office_ids), day=day or timezone.localdate())
+        .filter(status=Ticket.Status.WAITING)
+        .values_list("office_id")
+        .annotate(waiting=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def _ticket_event(ticket: Ticket, **extra) -> dict:

@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "vikno.payments",
     "vikno.reports",
     "vikno.monitoring",
+    "vikno.workplace",
     "vikno.demo",
 ]
 AUTH_USER_MODEL = "accounts.User"
