@@ -35,6 +35,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--profile-out", metavar="FILE", help="with --profile, also save the raw profile (pstats format)"
+    )
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     setup_django("vikno.settings.dev")
@@ -89,6 +92,8 @@ def main() -> None:
         for _ in range(args.requests):
             register()
         profile.disable()
+        if args.profile_out:
+            profile.dump_stats(args.profile_out)
         stats = pstats.Stats(profile)
         stats.sort_stats("cumulative").print_stats(40)
         stats.sort_stats("tottime").print_stats(40)
