@@ -1358,13 +1358,13 @@ def officer_inbox(user) -> QuerySet:
 ONE = Value(1)  # COUNT(1) FILTER (…): unlike COUNT(id), it needs no column outside the open-case indexes
 
 
-def _open_by_status(queryset, now: datetime, *by: str) -> list[dict]:
+def _open_by_status(queryset, now: datetime, *by: str, statuses=OPEN_STATUSES) -> list[dict]:
     """The open cases of ``queryset`` per status (and per the fields ``by``), with those of them waiting
     to be collected past the reminder's term: one index-only scan of ``case_center_open`` /
     ``case_region_open``, two counters per row."""
     late = Q(status__in=deadlines.WAITING_TO_BE_COLLECTED, result_ready_at__lte=deadlines.uncollected_cutoff(now))
     return list(
-        queryset.filter(status__in=OPEN_STATUSES)
+        queryset.filter(status__in=statuses)
         .values(*by, "status")
         .annotate(cases=Count(ONE), uncollected=Count(ONE, filter=late))
         .order_by()
@@ -1406,7 +1406,11 @@ def workload(user, now: datetime | None = None) -> dict[str, int]:
     start = datetime.combine(timezone.localdate(now, deadlines.KYIV), dt.time.min, tzinfo=deadlines.KYIV)
     cases = Case.objects.visible_to(user)
     counts = dict.fromkeys([*WORKLOAD_STATUSES.values(), "to_hand_out", "uncollected"], 0)
-    for row in _open_by_status(cases, now):
+    # A provider's results wait at the centers, not with it: its count stays on the (small) undecided cases
+    # that the index case_provider_status finds.
+    provider = scope_of(user).kind == "provider"
+    statuses = deadlines.TERM_RUNNING_STATUSES if provider else OPEN_STATUSES
+    for row in _open_by_status(cases, now, statuses=statuses):
         if row["status"] in deadlines.WAITING_TO_BE_COLLECTED:
             counts["to_hand_out"] += row["cases"]
             counts["uncollected"] += row["uncollected"]
