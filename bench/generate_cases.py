@@ -1161,7 +1161,9 @@ class Generator:
         )
 
     def payments(self) -> int:
-        """One payment for each case with a fee, except withdrawn cases and unpaid pay-later ones."""
+        """One payment for each case with a fee, except withdrawn cases and unpaid pay-later ones. Receipt
+        numbers carry the case id whole, so none repeats (a receipt is unique per center and method:
+        payments.0005; ``lpad`` alone would cut ids longer than its width)."""
         return self.sql(
             """
             INSERT INTO payments_payment (case_id, center_id, region_id, method, amount, budget_code, receipt_number,
@@ -1171,8 +1173,9 @@ class Generator:
                    CASE WHEN h < 0.05 THEN 0 ELSE c.fee_amount END,
                    c.fee_budget_code,
                    CASE WHEN h < 0.05 THEN ''
-                        WHEN h < 0.60 THEN 'POS-' || lpad(mod(c.id, 1000000)::text, 6, '0')
-                        ELSE 'P24' || upper(substr(md5(c.id::text || 'pay'), 1, 12)) END,
+                        WHEN h < 0.60 THEN 'POS-' || lpad(c.id::text, greatest(6, length(c.id::text)), '0')
+                        ELSE 'P24' || upper(substr(md5(c.id::text || 'pay'), 1, 6))
+                             || lpad(c.id::text, greatest(6, length(c.id::text)), '0') END,
                    (CASE WHEN c.pay_later_allowed THEN COALESCE(c.result_ready_at, c.filed_at) ELSE c.filed_at END
                         AT TIME ZONE 'Europe/Kyiv')::date,
                    CASE WHEN h < 0.05 THEN 'Особа з інвалідністю I групи (ст. 38 Закону № 875-XII)' ELSE '' END,

@@ -66,3 +66,31 @@ def test_register_a_case_with_the_keyboard_only(page, world):
     assert case.applicant.rnokpp == RNOKPP
     assert_accessible(page)
     assert js_errors(page) == []
+
+
+def test_errors_in_two_forms_focus_the_first_summary_and_link_to_the_fields(page, world):
+    """Each form in error has a summary with an id of its own: the first has the focus, and a link of
+    another one leads to its field."""
+    service = _passport_service()
+    log_in(page, world.admin_a)
+    page.goto(f"/staff/cases/new/?service={service.code}")
+    page.fill("#id_applicant-last_name", "Коваленко")
+    page.fill("#id_applicant-first_name", "Іван")
+    page.fill("#id_applicant-rnokpp", "1234567890")  # a wrong check digit: the applicant's form
+    page.locator("details.representative summary").click()
+    page.fill("#id_rep-full_name", "Бондар Петро")  # no power of attorney: the representative's form
+    with page.expect_navigation():
+        page.locator(".register-bar button[type=submit]").click()
+
+    applicant, representative = page.locator("#error-summary-applicant"), page.locator("#error-summary-rep")
+    expect(applicant).to_be_visible()
+    expect(representative).to_be_visible()
+    expect(applicant).to_be_focused()  # the first summary of the page, read out first
+    link = representative.locator("a").first
+    target = link.get_attribute("href")
+    assert target.startswith("#id_rep-")
+    link.click()
+    expect(page.locator(target)).to_be_in_viewport()
+    assert Case.objects.count() == 0
+    assert_accessible(page)
+    assert [e for e in js_errors(page) if "status of 400" not in e] == []  # the refused form answers 400

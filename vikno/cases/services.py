@@ -45,6 +45,7 @@ from vikno.catalog import intake
 from vikno.catalog.models import Service
 from vikno.core import audit
 from vikno.core.audit import Actor, record
+from vikno.core.db.errors import violated_constraint
 from vikno.core.db.ordered import reuse_plans, run_in_order
 from vikno.core.errors import Conflict, DomainError, NotFound, PermissionDenied, Problems
 from vikno.core.i18n import in_ukrainian
@@ -809,6 +810,9 @@ def _replay(case: Case, fingerprint: str) -> Case:
     return case
 
 
+IDEMPOTENCY_KEY_CONSTRAINT = "case_idempotency_key"  # Case.Meta.constraints
+
+
 def register_case(
     *,
     office: Office,
@@ -954,8 +958,24 @@ def register_case(
                 _complete_instant(case, actor=actor, issuance=issuance or {}, now=filed_at)
             elif not online:
                 notify("accepted", case, actor=actor)
-    except IntegrityError:
-        if not key:
+    except IntegrityError as error:
+        # Two refusals of the database end the block here, told apart by the constraint's name: the
+        # idempotency key (a repeat: the first case is the answer) and the receipt of the payment (the
+        # same receipt recorded for another case at this very moment: the 409 of a receipt recorded
+        # twice). Either way the whole registration, its number included, has rolled back.
+        refusal = (
+            payments.receipt_refusal(
+                error,
+                center_id=center_id,
+                method=payment.get("method", ""),
+                receipt_number=payment.get("receipt_number", ""),
+            )
+            if payment
+            else None
+        )
+        if refusal is not None:
+            raise refusal from error
+        if not key or violated_constraint(error) != IDEMPOTENCY_KEY_CONSTRAINT:
             raise
         existing = Case.objects.filter(center_id=center_id, idempotency_key=key).first()
         if existing is None:
@@ -1050,21 +1070,30 @@ def record_payment(
             code="case_closed",
         )
     paid_on = _as_date(paid_on, "paid_on")
-    with transaction.atomic():
-        workflow.lock_center_chain(case.center_id)
-        Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).values_list("pk", flat=True).first()
-        same = _same_payment(case, method, amount, receipt_number, paid_on, exemption_ground)
-        if same is not None:
-            return same  # the same receipt sent again (a button pressed twice, a retried request)
-        return _record_payment(
-            case,
-            actor=actor,
-            method=method,
-            amount=amount,
-            receipt_number=receipt_number,
-            paid_on=paid_on,
-            exemption_ground=exemption_ground,
+    try:
+        with transaction.atomic():
+            workflow.lock_center_chain(case.center_id)
+            Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).values_list("pk", flat=True).first()
+            same = _same_payment(case, method, amount, receipt_number, paid_on, exemption_ground)
+            if same is not None:
+                return same  # the same receipt sent again (a button pressed twice, a retried request)
+            return _record_payment(
+                case,
+                actor=actor,
+                method=method,
+                amount=amount,
+                receipt_number=receipt_number,
+                paid_on=paid_on,
+                exemption_ground=exemption_ground,
+            )
+    except IntegrityError as error:
+        # the same receipt recorded for another case at this very moment (the unique index of receipts)
+        refusal = payments.receipt_refusal(
+            error, center_id=case.center_id, method=method, receipt_number=receipt_number
         )
+        if refusal is None:
+            raise
+        raise refusal from error
 
 
 def _same_payment(case: Case, method, amount, receipt_number, paid_on, exemption_ground):

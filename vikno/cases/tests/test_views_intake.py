@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -336,3 +337,64 @@ def test_applicant_representative_and_scan_problems_are_shown_together(world, ad
     assert 'id="id_applicant-rnokpp"' in html and "контрольн" in html.lower()  # the applicant's РНОКПП
     assert "PDF" in html and "перевірено" in html  # the scan, checked by its content
     assert Case.objects.count() == 0 and Applicant.objects.count() == 0 and Representative.objects.count() == 0
+
+
+class _Page(HTMLParser):
+    """Every element id of a page, and each error summary with the targets of its links."""
+
+    def __init__(self):
+        super().__init__()
+        self.ids: list[str] = []
+        self.summaries: list[tuple[str | None, list[str]]] = []
+        self._depth = 0  # open <div>s inside the current summary
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.append(attrs["id"])
+        if self._depth:
+            if tag == "div":
+                self._depth += 1
+            if tag == "a" and (attrs.get("href") or "").startswith("#"):
+                self.summaries[-1][1].append(attrs["href"][1:])
+        elif tag == "div" and "error-summary" in (attrs.get("class") or "").split():
+            self.summaries.append((attrs.get("id"), []))
+            self._depth = 1
+
+    def handle_endtag(self, tag):
+        if self._depth and tag == "div":
+            self._depth -= 1
+
+
+def test_errors_in_several_forms_have_summaries_with_ids_of_their_own(world, admin):
+    """Each form in error has its summary at the top, with its own id (the first is focused by cases.js),
+    and every link of a summary leads to a field of the page."""
+    service = make_service(fee="85.00")
+    data = _post_data(
+        service,
+        office="999999",  # the intake form: no such office
+        **{
+            "applicant-rnokpp": "1234567890",  # the applicant
+            "rep-full_name": "Бондар Петро",  # the representative, without the power of attorney
+            "doc-1-pages": "0",  # a row of the checklist
+            "payment-method": "pos",  # the payment
+            "payment-amount": "abc",
+        },
+    )
+    response = admin.post(URL, data)
+    assert response.status_code == 400
+    page = _Page()
+    page.feed(response.content.decode())
+    duplicated = sorted({i for i in page.ids if page.ids.count(i) > 1})
+    assert duplicated == []
+    assert [summary_id for summary_id, _links in page.summaries] == [
+        "error-summary-applicant",
+        "error-summary-rep",
+        "error-summary-doc",
+        "error-summary-payment",
+        "error-summary-intake",
+    ]
+    for summary_id, links in page.summaries:
+        assert links, summary_id
+        assert set(links) <= set(page.ids), (summary_id, links)
+    assert Case.objects.count() == 0
