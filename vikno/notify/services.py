@@ -223,7 +223,9 @@ def _resend_address(original: Notification, contacts: dict[int, dict[str, Contac
         if contact is not None:
             if not contact.consents:
                 raise Conflict(
-                    _("The applicant has withdrawn consent to notifications on this channel, so the message cannot be sent again."),
+                    _(
+                        "The applicant has withdrawn consent to notifications on this channel, so the message cannot be sent again."
+                    ),
                     code="no_consent",
                 )
             raw = contact.address
