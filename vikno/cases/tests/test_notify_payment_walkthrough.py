@@ -182,6 +182,9 @@ def test_no_send_again_once_the_applicant_withdrew_consent(world, login_as):
     refused = client.post(url)  # a page left open from before
     assert refused.status_code == 409
     assert "Заявник відкликав згоду на повідомлення цим каналом" in refused.content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.post(url).content.decode()
+    assert "The applicant has withdrawn consent to notifications on this channel" in english
     assert case.notifications.count() == 1
     assert not AuditEvent.objects.filter(action="notify.resent").exists()
 
