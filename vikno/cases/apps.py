@@ -12,8 +12,13 @@ class CasesConfig(AppConfig):
         from django.utils.translation import gettext_noop, pgettext_lazy
 
         from vikno.core.audit import describe_actions
+        from vikno.notify.services import set_applicant_contacts
 
-        from .workflow import ACTIONS
+        from .workflow import ACTIONS, applicant_contacts
+
+        # A message of a case sent again goes where its applicant is reached now (the notify room sits
+        # below this one and does not read applicants).
+        set_applicant_contacts(applicant_contacts)
 
         # The audit log names each workflow step as done to its object ("Case sent to the provider"), in
         # the style of every audit label; the case history keeps the shorter ``event_label`` of the step.

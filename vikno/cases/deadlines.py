@@ -8,7 +8,7 @@
 - ``due_today(qs, now)``, ``due_within(qs, now, working_days=2)``, ``overdue(qs, now)``: querysets for staff lists;
   ``due_today_q(now)``, ``due_within_q(now, ...)``, ``overdue_q(now)``: the same conditions, for counting.
 - ``sweep(now) -> SweepReport``: escalate overdue cases to the center head, remind applicants of uncollected
-  results; run daily by the task queue (vikno/cases/tasks.py).
+  results and refusal decisions; run daily by the task queue (vikno/cases/tasks.py).
 
 The rules, as implemented here
 ------------------------------
@@ -39,7 +39,8 @@ next day, as after filing); so the working days *after* the suspension day up to
 day are added to ``due_at``. Suspending and resuming on one day adds nothing.
 
 Staff lists and escalation cover cases whose term is running: not closed, not suspended, and not already
-decided (``result_ready`` and ``refused`` wait only for the applicant, who gets a reminder instead).
+decided (``result_ready`` and ``refused`` wait only for the applicant, who gets a reminder instead: one
+``collect_reminder``, worded for a refusal decision when the case is ``refused``).
 """
 
 from __future__ import annotations
@@ -535,7 +536,10 @@ def _remind(pk: int, now: datetime, cutoff: datetime, report: SweepReport) -> No
     with transaction.atomic():
         case = (
             Case.objects.filter(
-                pk=pk, status=Status.RESULT_READY, result_ready_at__lte=cutoff, uncollected_reminded_at__isnull=True
+                pk=pk,
+                status__in=WAITING_TO_BE_COLLECTED,
+                result_ready_at__lte=cutoff,
+                uncollected_reminded_at__isnull=True,
             )
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("applicant", "center", "current_office", "service_version", "provider")
@@ -550,6 +554,7 @@ def _remind(pk: int, now: datetime, cutoff: datetime, report: SweepReport) -> No
                 **_case_context(case),
                 "result_ready_at": f"{_local(case.result_ready_at):%d.%m.%Y}",
                 "applicant_name": applicant.display_name,
+                "is_refusal": case.status == Status.REFUSED,  # the decision waiting is a refusal
             },
             phone=applicant.phone,
             email=applicant.email,
@@ -598,8 +603,10 @@ def is_uncollected(case: Case, now: datetime) -> bool:
 
 def sweep(now: datetime | None = None) -> SweepReport:
     """The daily pass. Overdue running cases not yet escalated get ``escalated_at`` and an email to each
-    head of their center who has an address (event ``overdue_escalation``). Cases in ``result_ready``
-    for ``UNCOLLECTED_REMINDER_DAYS`` days get one ``collect_reminder`` to the applicant.
+    head of their center who has an address (event ``overdue_escalation``). Cases whose result or refusal
+    decision has waited at the center for ``UNCOLLECTED_REMINDER_DAYS`` days (``result_ready`` or ``refused``,
+    ``WAITING_TO_BE_COLLECTED``) get one ``collect_reminder`` to the applicant, on the channels they agreed to;
+    a refusal's reminder asks them to collect the decision, not a result.
 
     Each case is handled in its own transaction under a row lock, and a flag set in that transaction
     marks it done, so a second run (or two workers at once) sends nothing twice. Until the notification
@@ -617,7 +624,7 @@ def sweep(now: datetime | None = None) -> SweepReport:
     cutoff = uncollected_cutoff(now)
     remind_ids = list(
         Case.objects.filter(
-            status=Status.RESULT_READY, result_ready_at__lte=cutoff, uncollected_reminded_at__isnull=True
+            status__in=WAITING_TO_BE_COLLECTED, result_ready_at__lte=cutoff, uncollected_reminded_at__isnull=True
         ).values_list("pk", flat=True)
     )
     for pk in remind_ids:

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 @app.periodic(cron="0 6 * * *", periodic_id="daily")
 @app.task(name="cases.sweep_deadlines", queueing_lock="cases.sweep_deadlines", retry=3)
 def sweep_deadlines(timestamp: int) -> str:
-    """Escalate overdue cases and remind applicants of uncollected results (idempotent)."""
+    """Escalate overdue cases and remind applicants of uncollected results and refusal decisions (idempotent)."""
     report = deadlines.sweep(timezone.now())
     logger.info("Deadline sweep for the run scheduled at %s: %s", timestamp, report)
     return str(report)

@@ -546,8 +546,14 @@ EVENT_LABELS = {
 ROLE_LABELS = dict(TechStep.Role.choices)
 
 
-def _notifications(case: Case):
-    return list(notify_services.notifications_for_case(case.pk))
+def _notifications(case: Case, *, resendable: bool) -> list:
+    """The case's notifications, newest first. With ``resendable`` each carries ``resend_to``: the address a
+    copy would go to now (the applicant's current one), or "" when it cannot be sent again."""
+    notes = list(notify_services.notifications_for_case(case.pk))
+    targets = notify_services.resend_targets(notes) if resendable else {}
+    for note in notes:
+        note.resend_to = targets.get(note.pk, "")
+    return notes
 
 
 def _case_context(request, case: Case, *, bound: dict | None = None, error: str = "") -> dict:
@@ -576,7 +582,8 @@ def _case_context(request, case: Case, *, bound: dict | None = None, error: str 
         "paid_total": paid,
         "is_paid": fully_paid,
         "issuance": issuance,
-        "notifications": _notifications(case),
+        # nothing to tell the applicant again once the case is closed
+        "notifications": _notifications(case, resendable=front and not case.is_closed),
         "due_state": _due_state(case, now),
         "action_forms": _action_forms(request, case, bound),
         "issue_action": issue_action,
@@ -600,7 +607,6 @@ def _case_context(request, case: Case, *, bound: dict | None = None, error: str 
         "upload_form": bound.get("upload") or DocumentFileForm(prefix="upload"),
         "upload_position": bound.get("upload_position"),
         "can_print": front or user.role == Role.SYSADMIN,
-        "can_resend": front and not case.is_closed,  # nothing to tell the applicant again once it is closed
         "action_error": error,
     }
 
@@ -791,13 +797,22 @@ def case_notification_resend(request, number: str, pk: int):
     _require(workflow.is_front(request.user, case))
     note = get_object_or_404(notify_services.notifications_for_case(case.pk), pk=pk)
     try:
-        notify_services.resend(note, actor=actor_from_request(request))
+        copy = notify_services.resend(note, actor=actor_from_request(request))
     except DomainError as error:
         if error.code == "resend_pending":  # a second press: the first one's copy is on its way
             messages.info(request, error.message)
             return redirect("cases:detail", number=case.number)
         return _render_case(request, case, error=error.message, status=_error_status(error))
-    return _done(request, case, _("The notification will be sent again."))
+    if copy.recipient != note.recipient:
+        return _done(
+            request,
+            case,
+            _(
+                "The applicant's contact has changed: the notification will be sent again to %(address)s, not to %(old)s."
+            )
+            % {"address": copy.recipient, "old": note.recipient},
+        )
+    return _done(request, case, _("The notification will be sent again to %(address)s.") % {"address": copy.recipient})
 
 
 @staff_required()

@@ -219,6 +219,26 @@ def notify(event: str, case: Case, *, actor: Actor | None, **extra) -> None:
     )
 
 
+def applicant_contacts(case_id: int) -> dict[str, notify_services.Contact]:
+    """Where the applicant of a case is reached now, and whether they agree to be, per channel (the notify
+    room asks when staff send a message again: it goes to the current address, and not without consent)."""
+    card = (
+        Case.objects.filter(pk=case_id)
+        .values("applicant__phone", "applicant__email", "applicant__sms_consent", "applicant__email_consent")
+        .first()
+    )
+    if card is None:
+        return {}
+    return {
+        notify_services.Channel.SMS: notify_services.Contact(
+            consents=card["applicant__sms_consent"], address=card["applicant__phone"]
+        ),
+        notify_services.Channel.EMAIL: notify_services.Contact(
+            consents=card["applicant__email_consent"], address=card["applicant__email"]
+        ),
+    }
+
+
 # --- who may act -------------------------------------------------------------------------------
 
 

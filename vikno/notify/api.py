@@ -99,6 +99,13 @@ def get_notification(request, notification_id: int):
     "/notifications/{notification_id}/resend",
     response={201: NotificationOut, 400: ApiError, 403: ApiError, 404: ApiError, 409: ApiError},
     summary="Send a notification again (a new notification linked to the original; audited)",
+    description=(
+        "A message to a case's applicant goes to their current phone or email (the answer's `recipient`, which "
+        "differs from the original's when the applicant's card has changed since) and is refused with 409 "
+        "`no_consent` once they have withdrawn consent to the channel. Other 409 codes: `resend_pending` (a copy "
+        "was made less than a minute ago or still waits), `notification_pending` (the original still waits), "
+        "`opted_out` (the address unsubscribed)."
+    ),
 )
 def resend_notification(request, notification_id: int):
     notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=notification_id)

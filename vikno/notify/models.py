@@ -46,6 +46,8 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.QUEUED, Status.SENDING)
+# Events written to staff, not to the applicant (no opt-out link; a resend goes to the same address).
+STAFF_EVENTS = (Event.OVERDUE_ESCALATION,)
 
 # Reasons kept in ``last_error`` by the outbox itself (in Ukrainian, like the gateways' answers); the
 # case page shows them in the reader's language (``Notification.reason``).

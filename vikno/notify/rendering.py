@@ -19,7 +19,9 @@ from vikno.core.errors import DomainError
 
 from .models import Channel, Event
 
-# Context keys each event needs; the caller may pass more (they are available to the templates).
+# Context keys each event needs; the caller may pass more (they are available to the templates), e.g.
+# ``collect_reminder``'s ``result_ready_at`` and ``is_refusal`` (the decision waiting is a refusal: the
+# texts ask to collect it instead of a result).
 REQUIRED: dict[str, tuple[str, ...]] = {
     Event.ACCEPTED: ("case_number", "service_name", "center_name"),
     Event.CLARIFICATION_NEEDED: ("case_number", "service_name", "center_name"),

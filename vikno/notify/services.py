@@ -3,7 +3,10 @@
 - ``enqueue(*, event, context, phone="", email="", sms_allowed=False, email_allowed=False, case_id=None,
   center_id=None, region_id=None, actor=None) -> list[Notification]``: writes outbox rows in the caller's
   transaction, each with its delivery job (the task queue's job row commits or rolls back with it).
-- ``resend(notification, *, actor) -> Notification``
+- ``resend(notification, *, actor) -> Notification``: a copy, to the applicant's current address for a
+  message of a case (refused once they withdrew consent to the channel); ``resend_targets(notifications)``
+  says which can be sent again and where to. The cases room tells where its applicants are reached
+  (``set_applicant_contacts(source)``, at start-up).
 - events: ``accepted``, ``clarification_needed``, ``result_ready``, ``refused``, ``collect_reminder`` (and more
   for the queue: ``booking_confirmed``, ``booking_reminder``; ``overdue_escalation`` goes to staff).
 - ``notifications_for_case(case_id)``: delivery status shown on the case.
@@ -24,6 +27,8 @@ by hand) or a worker stopped half-way, ``sweep`` re-defers the row.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -37,13 +42,24 @@ from vikno.core import audit
 from vikno.core.errors import Conflict, DomainError
 
 from . import addresses, rendering
-from .models import INTERRUPTED, OPEN_STATUSES, OPTED_OUT, Channel, Event, Notification, OptOut, Status
-from .optout import opt_out_url
+from .models import (
+    INTERRUPTED,
+    OPEN_STATUSES,
+    OPTED_OUT,
+    STAFF_EVENTS,
+    Channel,
+    Event,
+    Notification,
+    OptOut,
+    Status,
+)
+from .optout import opt_out_url, readdressed, without_links
 
 logger = logging.getLogger("vikno.notify")
 
 __all__ = [
     "Channel",
+    "Contact",
     "Event",
     "Notification",
     "Status",
@@ -53,6 +69,8 @@ __all__ = [
     "opt_out",
     "opt_out_url",
     "resend",
+    "resend_targets",
+    "set_applicant_contacts",
     "sweep",
 ]
 
@@ -98,7 +116,7 @@ def enqueue(
             row.status, row.last_error = Status.CANCELLED, OPTED_OUT
         for row in rows:
             data = dict(context)
-            if row.channel == Channel.EMAIL and row.status == Status.QUEUED and event != Event.OVERDUE_ESCALATION:
+            if row.channel == Channel.EMAIL and row.status == Status.QUEUED and event not in STAFF_EVENTS:
                 data["opt_out_url"] = opt_out_url(row.channel, row.recipient)
             rendered = rendering.render(event, row.channel, data)
             row.subject, row.body = rendered.subject[:300], rendered.body
@@ -174,12 +192,83 @@ def defer_delivery(notification_id: int) -> bool:
 RESEND_GUARD_SECONDS = 60
 
 
+@dataclass(frozen=True)
+class Contact:
+    """How the applicant of a case may be reached on one channel now."""
+
+    consents: bool
+    address: str  # as on the applicant's card; "" when there is none
+
+
+# Where the applicant of a case is reached now, by channel (case id -> {channel: Contact}). The cases room,
+# which sits above this one, sets it in its AppConfig.ready (``set_applicant_contacts``); without it a copy
+# goes to the original address.
+_applicant_contacts: Callable[[int], dict[str, Contact]] | None = None
+
+
+def set_applicant_contacts(source: Callable[[int], dict[str, Contact]] | None) -> None:
+    global _applicant_contacts
+    _applicant_contacts = source
+
+
+def _resend_address(original: Notification, contacts: dict[int, dict[str, Contact]]) -> str:
+    """The normalised address a copy of ``original`` goes to: for a message to a case's applicant their
+    current address on the channel (refused with ``Conflict``, code ``no_consent``, when they withdrew
+    their consent to it), otherwise the original one. ``contacts`` keeps the applicants already read."""
+    raw = original.recipient
+    if original.case_id and original.event not in STAFF_EVENTS and _applicant_contacts is not None:
+        if original.case_id not in contacts:
+            contacts[original.case_id] = _applicant_contacts(original.case_id)
+        contact = contacts[original.case_id].get(original.channel)
+        if contact is not None:
+            if not contact.consents:
+                raise Conflict(
+                    _(
+                        "The applicant has withdrawn consent to notifications on this channel, so the message cannot be sent again."
+                    ),
+                    code="no_consent",
+                )
+            raw = contact.address
+    try:
+        return addresses.normalise(original.channel, raw)
+    except DomainError as exc:
+        raise DomainError(exc.message, code=exc.code, field="recipient")
+
+
+def resend_targets(notifications: Iterable[Notification]) -> dict[int, str]:
+    """Which of ``notifications`` can be sent again now, each with the address its copy would go to
+    (notification id -> address), by the rules of ``resend``: composed, not waiting, the applicant's
+    consent, a valid address that has not opted out. The double-press guard is left out: a second
+    press is answered, not hidden. One query per case and one for the opt-outs."""
+    contacts: dict[int, dict[str, Contact]] = {}
+    found: dict[int, tuple[str, str]] = {}
+    for note in notifications:
+        if note.status in OPEN_STATUSES or not note.body:
+            continue
+        try:
+            found[note.pk] = (note.channel, _resend_address(note, contacts))
+        except DomainError:
+            continue
+    if not found:
+        return {}
+    wanted = Q()
+    for channel, address in found.values():
+        wanted |= Q(channel=channel, address=address)
+    refused = set(OptOut.objects.filter(wanted).values_list("channel", "address"))
+    return {pk: address for pk, (channel, address) in found.items() if (channel, address) not in refused}
+
+
 def resend(notification: Notification, *, actor: audit.Actor) -> Notification:
     """Send the same message again as a new row linked to ``notification`` (staff action).
 
-    Pressing twice does not send twice: while a copy of the same message to the same address is
-    waiting, or was made less than ``RESEND_GUARD_SECONDS`` ago, ``Conflict`` (code
-    ``resend_pending``) is raised and nothing is written."""
+    A message to a case's applicant goes to their current address on its channel (the one on their
+    card, which may have changed since; the audit record names both) and is refused (``Conflict``, code
+    ``no_consent``) once they have withdrawn their consent to that channel. The body is the original's,
+    its opt-out link made out to the new address.
+
+    Pressing twice does not send twice: while a copy of the same message to the same address (the
+    original's or the new one) is waiting, or was made less than ``RESEND_GUARD_SECONDS`` ago,
+    ``Conflict`` (code ``resend_pending``) is raised and nothing is written."""
     with transaction.atomic():
         original = Notification.objects.select_for_update().get(pk=notification.pk)
         if original.status in (Status.QUEUED, Status.SENDING):
@@ -192,48 +281,43 @@ def resend(notification: Notification, *, actor: audit.Actor) -> Notification:
                 _("This message was not composed (incorrect address), so it cannot be resent."),
                 code="notification_empty",
             )
-        # The whole family (the message and its copies) is locked in one order, so two presses on
-        # different rows of it wait for each other and the second sees the first one's copy.
+        recipient = _resend_address(original, {})
+        # The whole family (the message and its copies, to the old address and the new) is locked in one
+        # order, so two presses on different rows of it wait for each other and the second sees the first
+        # one's copy.
         family = Notification.objects.filter(
             Q(case_id=original.case_id) if original.case_id else Q(case_id__isnull=True),
             event=original.event,
             channel=original.channel,
-            recipient=original.recipient,
+            recipient__in={original.recipient, recipient},
         )
         list(family.select_for_update().order_by("id").values_list("pk", flat=True))
         recent = timezone.now() - timedelta(seconds=RESEND_GUARD_SECONDS)
-        if (
-            family.filter(original__isnull=False, body=original.body)
-            .filter(Q(status__in=OPEN_STATUSES) | Q(created_at__gte=recent))
-            .exists()
-        ):
+        message = without_links(original.body)
+        copies = family.filter(original__isnull=False).filter(Q(status__in=OPEN_STATUSES) | Q(created_at__gte=recent))
+        if any(without_links(body) == message for body in copies.values_list("body", flat=True)):
             raise Conflict(
                 _("This message has just been sent again; it will not be sent twice."), code="resend_pending"
             )
-        try:
-            recipient = addresses.normalise(original.channel, original.recipient)
-        except DomainError as exc:
-            raise DomainError(exc.message, code=exc.code, field="recipient")
         if is_opted_out(original.channel, recipient):
             raise Conflict(_("The recipient has unsubscribed from notifications on this channel."), code="opted_out")
+        body, data = original.body, {"original_id": original.pk, "channel": original.channel, "event": original.event}
+        if recipient != original.recipient:
+            body = readdressed(original.body, original.channel, original.recipient, recipient)
+            data.update(old_recipient=original.recipient, new_recipient=recipient)
         copy = Notification.objects.create(
             event=original.event,
             channel=original.channel,
             recipient=recipient,
             subject=original.subject,
-            body=original.body,
+            body=body,
             case_id=original.case_id,
             center_id=original.center_id,
             region_id=original.region_id,
             original=original,
             created_by_id=actor.user_id if actor else None,
         )
-        audit.record(
-            actor,
-            "notify.resent",
-            copy,
-            data={"original_id": original.pk, "channel": copy.channel, "event": copy.event},
-        )
+        audit.record(actor, "notify.resent", copy, data=data)
         _defer_new(copy.pk)
     return copy
 

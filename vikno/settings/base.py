@@ -381,7 +381,8 @@ MARTIAL_LAW_UNTIL = env(
 UNCOLLECTED_REMINDER_DAYS = env(
     "VIKNO_UNCOLLECTED_REMINDER_DAYS",
     14,
-    "Days a result may wait in the center before the daily sweep reminds the applicant to collect it (once).",
+    "Days a result or a refusal decision may wait in the center before the daily sweep reminds the applicant "
+    "to collect it (once).",
     group="Deadlines",
 )
 

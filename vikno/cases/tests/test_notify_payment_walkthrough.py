@@ -1,5 +1,6 @@
 """Walk-through of the notification and payment blocks of the case page, as a head of a ЦНАП, an
-administrator and a citizen meet them: the delivery state in both languages, the resend pressed twice,
+administrator and a citizen meet them: the delivery state in both languages, the resend pressed twice
+(and following the applicant's card: their new phone, their withdrawn consent),
 the fee checks (more than due, a receipt already used, free and paid cases), the receipt PDF."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from vikno.cases import services
+from vikno.cases.models import Applicant
 from vikno.core.audit import Actor
 from vikno.core.models import AuditEvent
 from vikno.notify.models import Notification, Status
@@ -134,6 +136,57 @@ def test_a_resend_after_the_guard_time_goes_out_again(world):
     Notification.objects.filter(pk=copy.pk).update(status=Status.SENT, created_at=earlier)
     resend(original, actor=Actor(user=world.admin_a))
     assert case.notifications.filter(original=original).count() == 2
+
+
+def test_send_again_names_where_it_goes(world, login_as):
+    case = _accepted(world, email_consent=False)
+    original = case.notifications.get()
+    Notification.objects.filter(pk=original.pk).update(status=Status.SENT)
+    client = login_as(world.admin_a)
+    answer = client.post(f"/staff/cases/{case.number}/notifications/{original.pk}/resend/", follow=True)
+    assert "Повідомлення буде надіслано ще раз на +380501234567." in answer.content.decode()
+
+
+def test_the_applicants_new_phone_is_shown_and_gets_the_copy_once(world, login_as):
+    case = _accepted(world, email_consent=False)
+    original = case.notifications.get()
+    Notification.objects.filter(pk=original.pk).update(status=Status.SENT)
+    Applicant.objects.filter(pk=case.applicant_id).update(phone="+380671112233")
+    client = login_as(world.admin_a)
+    url = f"/staff/cases/{case.number}/notifications/{original.pk}/resend/"
+    assert "на новий контакт заявника +380671112233" in _page(client, case)
+    assert "to the applicant's new contact +380671112233" in _page(client, case, "en")
+
+    client.cookies["django_language"] = "uk"
+    first = client.post(url, follow=True).content.decode()
+    assert (
+        "Контакт заявника змінився: повідомлення буде надіслано ще раз на +380671112233, а не на +380501234567."
+        in first
+    )
+    second = client.post(url, follow=True).content.decode()
+    assert "вже надіслано повторно" in second
+    copy = case.notifications.get(original=original)
+    assert copy.recipient == "+380671112233" and copy.body == original.body
+    assert case.notifications.count() == 2
+
+
+def test_no_send_again_once_the_applicant_withdrew_consent(world, login_as):
+    case = _accepted(world, email_consent=False)
+    original = case.notifications.get()
+    Notification.objects.filter(pk=original.pk).update(status=Status.SENT)
+    Applicant.objects.filter(pk=case.applicant_id).update(sms_consent=False)
+    client = login_as(world.admin_a)
+    url = f"/staff/cases/{case.number}/notifications/{original.pk}/resend/"
+    assert url not in _page(client, case)
+
+    refused = client.post(url)  # a page left open from before
+    assert refused.status_code == 409
+    assert "Заявник відкликав згоду на повідомлення цим каналом" in refused.content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.post(url).content.decode()
+    assert "The applicant has withdrawn consent to notifications on this channel" in english
+    assert case.notifications.count() == 1
+    assert not AuditEvent.objects.filter(action="notify.resent").exists()
 
 
 # --- payments ---------------------------------------------------------------------------------------------

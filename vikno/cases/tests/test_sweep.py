@@ -1,4 +1,5 @@
-"""The daily sweep: escalation of overdue cases to the center head and reminders to collect results."""
+"""The daily sweep: escalation of overdue cases to the center head and reminders to collect results and
+refusal decisions."""
 
 from datetime import timedelta
 from io import StringIO
@@ -74,6 +75,39 @@ def test_uncollected_results_are_reminded_once(world, settings):
     later = deadlines.sweep(NOW + timedelta(days=2))
     assert later.reminded == 1  # the second case has now waited long enough
     assert Notification.objects.filter(event="collect_reminder", case_id=waiting.pk).count() == 1
+
+
+def test_uncollected_refusals_are_reminded_once_in_their_own_words(world, settings):
+    settings.UNCOLLECTED_REMINDER_DAYS = 14
+    person = applicant(world.center_a, phone="+380671112233", email="olena@example.ua", email_consent=True)
+    refused = make_case(world, status=Status.REFUSED, result_ready_at=NOW - timedelta(days=15), person=person)
+    ready = make_case(world, status=Status.RESULT_READY, result_ready_at=NOW - timedelta(days=20))
+    recent = make_case(world, status=Status.REFUSED, result_ready_at=NOW - timedelta(days=13))
+    handed_out = make_case(world, status=Status.REFUSAL_ISSUED, result_ready_at=NOW - timedelta(days=30))
+
+    report = deadlines.sweep(NOW)
+
+    assert (report.reminded, report.reminder_notices) == (2, 2)
+    assert Case.objects.get(pk=refused.pk).uncollected_reminded_at == NOW
+    assert Case.objects.get(pk=ready.pk).uncollected_reminded_at == NOW
+    for untouched in (recent, handed_out):
+        assert Case.objects.get(pk=untouched.pk).uncollected_reminded_at is None
+    sms = Notification.objects.get(event="collect_reminder", case_id=refused.pk, channel="sms")
+    assert sms.recipient == "+380671112233"
+    assert sms.body.startswith(f"ЦНАП: заберіть рішення за зверненням №{refused.number}.")
+    mail = Notification.objects.get(event="collect_reminder", case_id=refused.pk, channel="email")
+    assert mail.subject == f"Нагадування: заберіть рішення про відмову за зверненням №{refused.number}"
+    assert "Рішення про відмову" in mail.body and "готове з 24.08.2025" in mail.body
+    result = Notification.objects.get(event="collect_reminder", case_id=ready.pk)
+    assert result.body.startswith(f"ЦНАП: заберіть результат за зверненням №{ready.number}.")
+    assert CaseEvent.objects.filter(case=refused, action="collect_reminded", visible_to_applicant=False).exists()
+    assert AuditEvent.objects.filter(action="cases.collect_reminded", object_id=str(refused.pk)).exists()
+
+    assert deadlines.sweep(NOW + timedelta(hours=1)).reminded == 0
+    later = deadlines.sweep(NOW + timedelta(days=2))
+    assert later.reminded == 1  # the recent refusal has now waited long enough
+    assert Notification.objects.filter(event="collect_reminder", case_id=refused.pk).count() == 2  # SMS and email
+    assert Notification.objects.filter(event="collect_reminder", case_id=recent.pk).count() == 1
 
 
 def test_a_result_ready_case_past_its_due_time_is_not_escalated(heads):

@@ -34,7 +34,8 @@ def empty_job_queue(transactional_db):
 
 
 def make_case(world, number: str = "A-2025-000123"):
-    """A minimal case row of center A, written straight through the models."""
+    """A minimal case row of center A, written straight through the models; its applicant agrees to SMS at
+    +380501234567."""
     from datetime import date
 
     from django.apps import apps
@@ -60,7 +61,12 @@ def make_case(world, number: str = "A-2025-000123"):
         },
     )
     applicant = Applicant.objects.create(
-        center=world.center_a, region=world.r1, last_name="Шевченко", first_name="Олена", phone="+380501234567"
+        center=world.center_a,
+        region=world.r1,
+        last_name="Шевченко",
+        first_name="Олена",
+        phone="+380501234567",
+        sms_consent=True,
     )
     now = timezone.now()
     return Case.objects.create(

@@ -78,6 +78,22 @@ def test_the_reminder_says_since_when_the_result_waits():
     assert "готовий з 01.03.2026 і очікує на Вас" in text
 
 
+def test_the_refusal_reminder_asks_for_the_decision_and_fits_two_segments():
+    refusal = {**CONTEXT, "result_ready_at": "01.03.2026", "is_refusal": True}
+    sms = render("collect_reminder", "sms", refusal).body
+    assert sms_encoding(sms) == "ucs2" and len(sms) <= 2 * 67 and sms_segments(sms) <= 2, (len(sms), sms)
+    assert sms.startswith("ЦНАП: заберіть рішення за зверненням №1234-26-000123.") and "результат" not in sms
+    mail = render("collect_reminder", "email", refusal)
+    assert mail.subject == "Нагадування: заберіть рішення про відмову за зверненням №1234-26-000123"
+    assert "Рішення про відмову за зверненням №1234-26-000123 щодо послуги «Державна реєстрація" in mail.body
+    assert "готове з 01.03.2026 і очікує на Вас" in mail.body and "оскаржити" in mail.body
+    assert f"{CONTEXT['center_name']}, {CONTEXT['office_address']}." in mail.body
+    assert "Результат" not in mail.body
+    # without the flag it is the result's reminder, as before
+    assert "заберіть результат" in render("collect_reminder", "sms", CONTEXT).body
+    assert "оскаржити" not in render("collect_reminder", "email", CONTEXT).body
+
+
 def test_the_signature_keeps_the_opt_out_link_unescaped():
     url = f"{LONG_SITE}/notify/opt-out/a&b/"
     text = render("result_ready", "email", {**CONTEXT, "opt_out_url": url}).body
