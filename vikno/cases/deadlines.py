@@ -606,7 +606,9 @@ def sweep(now: datetime | None = None) -> SweepReport:
     head of their center who has an address (event ``overdue_escalation``). Cases whose result or refusal
     decision has waited at the center for ``UNCOLLECTED_REMINDER_DAYS`` days (``result_ready`` or ``refused``,
     ``WAITING_TO_BE_COLLECTED``) get one ``collect_reminder`` to the applicant, on the channels they agreed to;
-    a refusal's reminder asks them to collect the decision, not a result.
+    a refusal's reminder asks them to collect the decision, not a result. A decision that has waited
+    ``UNCOLLECTED_REMINDER_WINDOW_DAYS`` more without a reminder (a backlog after an upgrade or a stopped
+    sweep) gets none: a message about a months-old decision would only puzzle.
 
     Each case is handled in its own transaction under a row lock, and a flag set in that transaction
     marks it done, so a second run (or two workers at once) sends nothing twice. Until the notification
@@ -622,9 +624,13 @@ def sweep(now: datetime | None = None) -> SweepReport:
         _guarded(report, _escalate, pk, now, report, heads_cache)
 
     cutoff = uncollected_cutoff(now)
+    too_old = cutoff - timedelta(days=settings.UNCOLLECTED_REMINDER_WINDOW_DAYS)
     remind_ids = list(
         Case.objects.filter(
-            status__in=WAITING_TO_BE_COLLECTED, result_ready_at__lte=cutoff, uncollected_reminded_at__isnull=True
+            status__in=WAITING_TO_BE_COLLECTED,
+            result_ready_at__lte=cutoff,
+            result_ready_at__gt=too_old,
+            uncollected_reminded_at__isnull=True,
         ).values_list("pk", flat=True)
     )
     for pk in remind_ids:

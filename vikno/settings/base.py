@@ -385,6 +385,14 @@ UNCOLLECTED_REMINDER_DAYS = env(
     "to collect it (once).",
     group="Deadlines",
 )
+UNCOLLECTED_REMINDER_WINDOW_DAYS = env(
+    "VIKNO_UNCOLLECTED_REMINDER_WINDOW_DAYS",
+    30,
+    "Days after VIKNO_UNCOLLECTED_REMINDER_DAYS during which the sweep still sends that reminder. A decision "
+    "that has waited longer without one (the first sweep after an upgrade, or after the sweep was stopped) "
+    "gets no message about it any more; the workplace and the case lists still flag it as not collected.",
+    group="Deadlines",
+)
 
 # --- Electronic queue (vikno/queue/services.py) --------------------------------------------------
 QUEUE_MAX_CALLS = env(

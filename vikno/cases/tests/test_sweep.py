@@ -155,3 +155,18 @@ def test_a_case_notify_refuses_does_not_stop_the_others(heads):
     assert (report.escalated, report.failed) == (1, 1)
     assert Case.objects.get(pk=broken.pk).escalated_at is None  # rolled back, tried again next time
     assert Case.objects.get(pk=fine.pk).escalated_at == NOW
+
+
+def test_a_backlog_of_old_decisions_is_not_reminded(world, settings):
+    """The first sweep after an upgrade does not text everyone whose decision has waited for months."""
+    settings.UNCOLLECTED_REMINDER_DAYS = 14
+    settings.UNCOLLECTED_REMINDER_WINDOW_DAYS = 30
+    in_window = make_case(world, status=Status.REFUSED, result_ready_at=NOW - timedelta(days=43))
+    too_old = make_case(world, status=Status.RESULT_READY, result_ready_at=NOW - timedelta(days=45))
+
+    report = deadlines.sweep(NOW)
+
+    assert report.reminded == 1
+    assert Case.objects.get(pk=in_window.pk).uncollected_reminded_at == NOW
+    assert Case.objects.get(pk=too_old.pk).uncollected_reminded_at is None
+    assert deadlines.is_uncollected(Case.objects.get(pk=too_old.pk), NOW)  # still flagged for the staff
