@@ -44,16 +44,18 @@ def test_healthz_answers_503_when_the_database_is_down():
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        # The port is open before the worker has loaded Django (seconds on a busy machine): until then a
+        # request is refused or waits, so both are retried until the deadline.
+        deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10)
                 pytest.fail("healthz answered 200 without a database")
             except urllib.error.HTTPError as exc:
                 assert exc.code == 503
                 assert json.loads(exc.read())["code"] == "database_unavailable"
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
