@@ -237,7 +237,7 @@ class Case(models.Model):
             ),
             models.Index(
                 fields=["region", "status"],
-                include=OPEN_CASE_COUNTED,
+                include=["center", *OPEN_CASE_COUNTED],  # the oblast's counts go by center
                 condition=Q(status__in=OPEN_STATUSES),
                 name="case_region_open",
             ),

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             index=models.Index(
                 condition=models.Q(("status__in", OPEN)),
                 fields=["region", "status"],
-                include=COUNTED,
+                include=("center", *COUNTED),
                 name="case_region_open",
             ),
         ),
