@@ -531,16 +531,11 @@ def _escalate(pk: int, now: datetime, report: SweepReport, heads_cache: dict) ->
     report.escalation_notices += sent
 
 
-def _remind(pk: int, now: datetime, cutoff: datetime, report: SweepReport) -> None:
+def _remind(pk: int, now: datetime, report: SweepReport) -> None:
     enqueue = notify_services.enqueue
     with transaction.atomic():
         case = (
-            Case.objects.filter(
-                pk=pk,
-                status__in=WAITING_TO_BE_COLLECTED,
-                result_ready_at__lte=cutoff,
-                uncollected_reminded_at__isnull=True,
-            )
+            Case.objects.filter(uncollected_q(now), pk=pk, uncollected_reminded_at__isnull=True)
             .select_for_update(skip_locked=True, of=("self",))
             .select_related("applicant", "center", "current_office", "service_version", "provider")
             .first()
@@ -592,6 +587,11 @@ def uncollected_cutoff(now: datetime) -> datetime:
     return now - timedelta(days=settings.UNCOLLECTED_REMINDER_DAYS)
 
 
+def uncollected_q(now: datetime) -> Q:
+    """``is_uncollected`` as a condition, for lists, counts and the sweep."""
+    return Q(status__in=WAITING_TO_BE_COLLECTED, result_ready_at__lte=uncollected_cutoff(now))
+
+
 def is_uncollected(case: Case, now: datetime) -> bool:
     """Whether the case's result (or refusal) has waited at the center past the reminder's term."""
     return (
@@ -623,16 +623,12 @@ def sweep(now: datetime | None = None) -> SweepReport:
     for pk in overdue_ids:
         _guarded(report, _escalate, pk, now, report, heads_cache)
 
-    cutoff = uncollected_cutoff(now)
-    too_old = cutoff - timedelta(days=settings.UNCOLLECTED_REMINDER_WINDOW_DAYS)
+    too_old = uncollected_cutoff(now) - timedelta(days=settings.UNCOLLECTED_REMINDER_WINDOW_DAYS)
     remind_ids = list(
         Case.objects.filter(
-            status__in=WAITING_TO_BE_COLLECTED,
-            result_ready_at__lte=cutoff,
-            result_ready_at__gt=too_old,
-            uncollected_reminded_at__isnull=True,
+            uncollected_q(now), result_ready_at__gt=too_old, uncollected_reminded_at__isnull=True
         ).values_list("pk", flat=True)
     )
     for pk in remind_ids:
-        _guarded(report, _remind, pk, now, cutoff, report)
+        _guarded(report, _remind, pk, now, report)
     return report

@@ -17,7 +17,7 @@ Contract used by views, API, portal, queue and reports:
 - ``search_cases(user, query) -> QuerySet`` (number, РНОКПП, phone, surname)
 
 Also: ``create_representative``, ``get_case``, ``get_applicant``, ``view_applicant`` (audited reads),
-``officer_inbox``, ``front_offices``, ``page_cases`` (keyset pages, newest first), ``normalise_phone``; ``workload(user)`` and
+``officer_inbox``, ``work_inbox``, ``front_offices``, ``page_cases`` (keyset pages, newest first), ``normalise_phone``; ``workload(user)`` and
 ``workload_by_center(user)``: the counters of the staff workplace (vikno/workplace).
 """
 
@@ -1382,6 +1382,32 @@ def officer_inbox(user) -> QuerySet:
     return Case.objects.visible_to(user).filter(status__in=INBOX_STATUSES)
 
 
+# The front office's inbox: online applications to accept, cases to send (new or returned by a СНАП),
+# cases waiting for the applicant's clarification (the applicant usually brings it to the desk) and
+# results or refusals to hand out.
+FRONT_INBOX_STATUSES = (
+    Status.SUBMITTED_ONLINE,
+    Status.ACCEPTED,
+    Status.NEEDS_CLARIFICATION,
+    Status.RESULT_READY,
+    Status.REFUSED,
+)
+
+
+def work_inbox(user, *, statuses=(), uncollected: bool = False, now: datetime | None = None):
+    """The cases awaiting ``user``'s side: ``officer_inbox`` for a СНАП officer, ``FRONT_INBOX_STATUSES``
+    at the front office. ``statuses`` narrows it to those of them (others are ignored); ``uncollected``
+    (front office) to the results and refusals not collected in time. Returns the queryset and the
+    statuses it was narrowed to, in the inbox's order."""
+    officer = user.role == Role.OFFICER
+    offered = INBOX_STATUSES if officer else FRONT_INBOX_STATUSES
+    shown = [value for value in offered if value in statuses]
+    queryset = Case.objects.visible_to(user).filter(status__in=shown or offered)
+    if uncollected and not officer:
+        queryset = queryset.filter(deadlines.uncollected_q(now or timezone.now()))
+    return queryset, shown
+
+
 # --- what waits today (the staff workplace) ---------------------------------------------------
 
 ONE = Value(1)  # COUNT(1) FILTER (…): unlike COUNT(id), it needs no column outside the open-case indexes
@@ -1391,7 +1417,7 @@ def _open_by_status(queryset, now: datetime, *by: str, statuses=OPEN_STATUSES) -
     """The open cases of ``queryset`` per status (and per the fields ``by``), with those of them waiting
     to be collected past the reminder's term: one index-only scan of ``case_center_open`` /
     ``case_region_open``, two counters per row."""
-    late = Q(status__in=deadlines.WAITING_TO_BE_COLLECTED, result_ready_at__lte=deadlines.uncollected_cutoff(now))
+    late = deadlines.uncollected_q(now)
     return list(
         queryset.filter(status__in=statuses)
         .values(*by, "status")

@@ -62,16 +62,6 @@ INTAKE_ROLES = (Role.ADMINISTRATOR, Role.CENTER_HEAD)
 PAGE_SIZE = 50
 SERVICE_HITS = 15
 SOON_WORKING_DAYS = 2
-# The front office's inbox: online applications to accept, cases to send (new or returned by a СНАП),
-# cases waiting for the applicant's clarification (the applicant usually brings it to the desk) and
-# results or refusals to hand out.
-FRONT_WORK = [
-    Status.SUBMITTED_ONLINE,
-    Status.ACCEPTED,
-    Status.NEEDS_CLARIFICATION,
-    Status.RESULT_READY,
-    Status.REFUSED,
-]
 
 # Buttons of the case page: the style of each action (danger actions are set apart).
 DANGER_ACTIONS = {"refuse", "withdraw", "dismiss"}
@@ -1014,17 +1004,9 @@ def inbox(request):
     user = request.user
     now = timezone.now()
     officer = user.role == Role.OFFICER
-    queryset = cases.officer_inbox(user) if officer else Case.objects.visible_to(user).filter(status__in=FRONT_WORK)
     # The workplace's counts link here narrowed: ?status=… (repeatable) and, at the front desk, ?uncollected=1.
-    offered = cases.INBOX_STATUSES if officer else FRONT_WORK
-    shown = [value for value in offered if value in request.GET.getlist("status")]
-    if shown:
-        queryset = queryset.filter(status__in=shown)
     uncollected = not officer and request.GET.get("uncollected") == "1"
-    if uncollected:
-        queryset = queryset.filter(
-            status__in=deadlines.WAITING_TO_BE_COLLECTED, result_ready_at__lte=deadlines.uncollected_cutoff(now)
-        )
+    queryset, shown = cases.work_inbox(user, statuses=request.GET.getlist("status"), uncollected=uncollected, now=now)
     with_due = queryset.filter(due_at__isnull=False)
     rows, next_cursor = _list_rows(request, _with_relations(with_due), newest_first=False)
     without_due = []

@@ -15,14 +15,15 @@ from django.utils.translation import ngettext
 from vikno.cases import services as cases
 from vikno.cases.forms import ConsultationForm
 from vikno.cases.models import Status
+from vikno.cases.workflow import FRONT_ROLES
 from vikno.core.scoping import Role
 from vikno.core.staff import staff_required
 from vikno.queue import services as queue
 from vikno.queue.models import OperatorSession
 
-FRONT_ROLES = (Role.ADMINISTRATOR, Role.CENTER_HEAD)
 REGION_ROLES = (Role.OBLAST_MONITOR, Role.SYSADMIN)
 CENTERS_SHOWN = 15
+INBOX = "cases:inbox"
 
 
 @dataclass(frozen=True)
@@ -58,47 +59,44 @@ def _terms(counts: dict, *, head: bool) -> list[Counter]:
     return rows
 
 
-def _front_desk(counts: dict) -> list[Counter]:
-    inbox = "cases:inbox"
+def _to_hand_out(counts: dict) -> list[Counter]:
+    """Results and refusals waiting at the desk, and those of them not collected in time."""
     waiting = [Status.RESULT_READY, Status.REFUSED]
+    days = settings.UNCOLLECTED_REMINDER_DAYS
+    late = ngettext("Not collected for %(days)s day or more", "Not collected for %(days)s days or more", days)
+    return [
+        Counter(counts["to_hand_out"], _("Results and refusals to hand out"), _link(INBOX, status=waiting)),
+        Counter(counts["uncollected"], late % {"days": days}, _link(INBOX, uncollected=1), alert=True),
+    ]
+
+
+def _front_desk(counts: dict) -> list[Counter]:
     return [
         Counter(
             counts["online_to_accept"],
             _("Online applications to accept"),
-            _link(inbox, status=Status.SUBMITTED_ONLINE),
+            _link(INBOX, status=Status.SUBMITTED_ONLINE),
         ),
-        Counter(counts["to_send"], _("Registered, not yet sent to the provider"), _link(inbox, status=Status.ACCEPTED)),
+        Counter(counts["to_send"], _("Registered, not yet sent to the provider"), _link(INBOX, status=Status.ACCEPTED)),
         Counter(
             counts["clarification"],
             _("Waiting for the applicant's clarification"),
-            _link(inbox, status=Status.NEEDS_CLARIFICATION),
+            _link(INBOX, status=Status.NEEDS_CLARIFICATION),
         ),
-        Counter(counts["to_hand_out"], _("Results and refusals to hand out"), _link(inbox, status=waiting)),
-        Counter(
-            counts["uncollected"],
-            ngettext(
-                "Not collected for %(days)s day or more",
-                "Not collected for %(days)s days or more",
-                settings.UNCOLLECTED_REMINDER_DAYS,
-            )
-            % {"days": settings.UNCOLLECTED_REMINDER_DAYS},
-            _link(inbox, uncollected=1),
-            alert=True,
-        ),
+        *_to_hand_out(counts),
     ]
 
 
 def _provider_inbox(counts: dict) -> list[Counter]:
-    inbox = "cases:inbox"
     return [
         Counter(
-            counts["with_provider"], _("Sent to us, to take into work"), _link(inbox, status=Status.SENT_TO_PROVIDER)
+            counts["with_provider"], _("Sent to us, to take into work"), _link(INBOX, status=Status.SENT_TO_PROVIDER)
         ),
-        Counter(counts["in_progress"], _("In work"), _link(inbox, status=Status.IN_PROGRESS)),
+        Counter(counts["in_progress"], _("In work"), _link(INBOX, status=Status.IN_PROGRESS)),
         Counter(
             counts["clarification"],
             _("Waiting for the applicant's clarification"),
-            _link(inbox, status=Status.NEEDS_CLARIFICATION),
+            _link(INBOX, status=Status.NEEDS_CLARIFICATION),
         ),
     ]
 
@@ -139,7 +137,7 @@ def home(request):
     else:
         context["groups"] = [
             (_("Legal terms"), _terms(counts, head=True)),
-            (_("At the front desks"), _front_desk(counts)[3:]),
+            (_("At the front desks"), _to_hand_out(counts)),
         ]
     if user.role in REGION_ROLES:
         context["centers"] = cases.workload_by_center(user, now)[:CENTERS_SHOWN]
