@@ -22,3 +22,15 @@ def _empty_cache():
     # Per-process caches of rows a test's rollback removes (tokens, offices, catalog intake terms).
     forget_tokens()
     intake.forget()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in English (the language switch, a client with an English cookie) leaves English active in
+    the thread after the response, as in a server's worker until its next request: every test starts and
+    ends in the default language, whatever the order the tests run in."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
