@@ -1426,21 +1426,23 @@ def _open_by_status(queryset, now: datetime, *by: str, statuses=OPEN_STATUSES) -
     )
 
 
+SOON_WORKING_DAYS = 2  # «due soon»: within this many working days, on the staff lists and the workplace
+
+
 def _terms(queryset, now: datetime):
     """``queryset`` narrowed to the running cases due by the end of the second working day (overdue
     included: a range of ``case_center_status_due``), and the counters of the term lists over them."""
-    due = queryset.filter(deadlines.running_q(), due_at__lte=deadlines.soon_limit(now, WORKLOAD_SOON_DAYS))
+    due = queryset.filter(deadlines.running_q(), due_at__lte=deadlines.soon_limit(now, SOON_WORKING_DAYS))
     overdue = deadlines.overdue_q(now)
     counters = {
         "due_today": Count(ONE, filter=deadlines.due_today_q(now)),
-        "due_soon": Count(ONE, filter=deadlines.due_within_q(now, WORKLOAD_SOON_DAYS)),
+        "due_soon": Count(ONE, filter=deadlines.due_within_q(now, SOON_WORKING_DAYS)),
         "overdue": Count(ONE, filter=overdue),
         "escalated": Count(ONE, filter=overdue & Q(escalated_at__isnull=False)),
     }
     return due, counters
 
 
-WORKLOAD_SOON_DAYS = 2  # as the staff list «due within 2 working days»
 # status → the workplace counter that counts it
 WORKLOAD_STATUSES = {
     Status.SUBMITTED_ONLINE: "online_to_accept",
@@ -1502,11 +1504,10 @@ def workload_by_center(user, now: datetime | None = None) -> list[dict]:
             center_id, {"center_id": center_id, "overdue": 0, "due_today": 0, "to_hand_out": 0, "uncollected": 0}
         )
 
-    for row in _open_by_status(cases, now, "center_id"):
-        if row["status"] in deadlines.WAITING_TO_BE_COLLECTED:
-            target = row_of(row["center_id"])
-            target["to_hand_out"] += row["cases"]
-            target["uncollected"] += row["uncollected"]
+    for row in _open_by_status(cases, now, "center_id", statuses=deadlines.WAITING_TO_BE_COLLECTED):
+        target = row_of(row["center_id"])
+        target["to_hand_out"] += row["cases"]
+        target["uncollected"] += row["uncollected"]
     due, counters = _terms(cases, now)
     wanted = {key: counters[key] for key in ("overdue", "due_today")}
     for row in due.values("center_id").annotate(**wanted).order_by():

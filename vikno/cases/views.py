@@ -61,7 +61,6 @@ FRONT_ROLES = (Role.ADMINISTRATOR, Role.CENTER_HEAD)
 INTAKE_ROLES = (Role.ADMINISTRATOR, Role.CENTER_HEAD)
 PAGE_SIZE = 50
 SERVICE_HITS = 15
-SOON_WORKING_DAYS = 2
 
 # Buttons of the case page: the style of each action (danger actions are set apart).
 DANGER_ACTIONS = {"refuse", "withdraw", "dismiss"}
@@ -468,7 +467,7 @@ def _due_state(case: Case, now, soon_limit: dt.date | None = None) -> str:
 
 
 def _soon_limit(now) -> dt.date:
-    return deadlines.calendar().add_working_days(timezone.localdate(now), SOON_WORKING_DAYS)
+    return deadlines.calendar().add_working_days(timezone.localdate(now), cases.SOON_WORKING_DAYS)
 
 
 def _action_forms(request, case: Case, bound: dict) -> list[dict]:
@@ -908,7 +907,7 @@ def _due_queryset(tab: str, queryset, now):
     if tab == "today":
         return deadlines.due_today(queryset, now)
     if tab == "soon":
-        return deadlines.due_within(queryset, now, working_days=SOON_WORKING_DAYS)
+        return deadlines.due_within(queryset, now, working_days=cases.SOON_WORKING_DAYS)
     return deadlines.overdue(queryset, now)
 
 
