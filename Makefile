@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export DJANGO_SETTINGS_MODULE ?= vikno.settings.dev
 
-.PHONY: install system-deps run serve migrate demo test test-fast test-server lint docs bench db-stop clean
+.PHONY: install system-deps run migrate demo test test-server lint docs bench db-stop clean
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,12 +43,17 @@ run: demo
 	echo "Task-queue worker started (log: var/worker.log)."; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite without the browser runs in TEST_WORKERS processes (pytest-xdist), each on its own test database
+# (test_vikno_gw0, …); `make test TEST_WORKERS=0` runs it in one process. The browser tests stay in one process:
+# two Chromiums on two cores gained little.
+TEST_WORKERS ?= 2
+
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(PY) manage.py i18ncheck
-	DJANGO_SETTINGS_MODULE=vikno.settings.test $(BIN)/pytest -m "not browser"
+	DJANGO_SETTINGS_MODULE=vikno.settings.test $(BIN)/pytest -m "not browser" -n $(TEST_WORKERS) --dist worksteal
 	DJANGO_SETTINGS_MODULE=vikno.settings.test $(BIN)/pytest -m browser tests/browser
 
 # The same suite against the machine's PostgreSQL server.
