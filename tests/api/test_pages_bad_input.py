@@ -101,14 +101,18 @@ FIELD_TAGS = ("input", "select", "textarea", "button")
 
 
 class _Forms(HTMLParser):
-    """The forms of a page: (method, action, field names)."""
+    """The forms of a page: (method, action, field names); and the ids used more than once."""
 
     def __init__(self):
         super().__init__()
         self.forms: list[tuple[str, str, set[str]]] = []
+        self.ids: set[str] = set()
+        self.repeated: set[str] = set()
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if attrs.get("id"):
+            (self.repeated if attrs["id"] in self.ids else self.ids).add(attrs["id"])
         if tag == "form":
             self.forms.append(((attrs.get("method") or "get").lower(), attrs.get("action") or "", set()))
         elif tag in FIELD_TAGS and self.forms and attrs.get("name") not in (None, "csrfmiddlewaretoken"):
@@ -118,16 +122,20 @@ class _Forms(HTMLParser):
 @pytest.mark.django_db
 @pytest.mark.parametrize("who", ("anonymous", *ROLES))
 def test_no_form_answers_nonsense_in_its_own_fields_with_a_server_error(client, world, who):
-    """Each form found on the pages, sent back with nonsense in every one of its own fields."""
+    """Each form found on the pages, sent back with nonsense in every one of its own fields. The page and
+    each answer that is a page (a form shown again with its errors) use every id once: a label, an error
+    summary's link or ``aria-describedby`` pointing at a repeated id reaches the wrong element (WCAG 4.1.1)."""
     if who != "anonymous":
         login(client, getattr(world, who))
-    failures, sent = [], 0
+    failures, repeated, sent = [], [], 0
     for address in _addresses(world):
         page = client.get(address)
         if page.status_code != 200 or not page.get("Content-Type", "").startswith("text/html"):
             continue
         parser = _Forms()
         parser.feed(page.content.decode())
+        if parser.repeated:
+            repeated.append(f"GET {address}: {sorted(parser.repeated)}")
         for method, action, fields in parser.forms:
             target = action if action.startswith("/") else address
             if not fields or any(target.startswith("/" + leave) for leave in LEAVE):
@@ -139,6 +147,12 @@ def test_no_form_answers_nonsense_in_its_own_fields_with_a_server_error(client, 
                     failures.append(
                         f"{method.upper()} {target} {sorted(fields)} {value[:20]!r}: {response.status_code}"
                     )
+                elif response.get("Content-Type", "").startswith("text/html"):
+                    answer = _Forms()
+                    answer.feed(response.content.decode())
+                    if answer.repeated:
+                        repeated.append(f"{method.upper()} {target} {value[:20]!r}: {sorted(answer.repeated)}")
     assert not failures, "\n".join(failures)
+    assert not repeated, "ids used more than once:\n" + "\n".join(repeated)
     assert sent >= (4 if who == "anonymous" else 20), sent
     print(who, sent, "forms sent")
