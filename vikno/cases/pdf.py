@@ -248,3 +248,72 @@ def receipt_pdf(
     )
     pdf.signature("Адміністратор ЦНАП", administrator_name)
     return bytes(pdf.output())
+
+
+@dataclass(frozen=True)
+class RefusalDecision:
+    """What the refusal notice says about the decision beyond the case's own fields: who recorded it and
+    the decision documents the provider attached (name and SHA-256 of each)."""
+
+    decided_by: str = ""
+    documents: list[tuple[str, str]] = field(default_factory=list)
+
+
+@translation.override("uk")
+def refusal_notice_pdf(
+    case: Case,
+    *,
+    decision: RefusalDecision,
+    administrator_name: str = "",
+    printed_on: dt.date | None = None,
+) -> bytes:
+    """Повідомлення про відмову у наданні адміністративної послуги, handed to the applicant with the refusal:
+    the provider, the date of the decision, its reason and legal ground, the decision documents the provider
+    attached (or a line saying there are none), how to appeal, and the lines where the administrator and the
+    recipient sign. The law wants a refusal in writing with its ground and the way to appeal it; this page is
+    that writing when the provider attached no signed decision, and its cover sheet when it did."""
+    printed_on = printed_on or timezone.localdate()
+    title = "Повідомлення про відмову у наданні адміністративної послуги"
+    pdf = CasePDF(case, title=title, printed_on=printed_on)
+    pdf.add_page()
+    pdf.title_block(title, f"за заявою № {case.number} від {_local(case.filed_at, '%d.%m.%Y')}")
+    pdf.pair("Суб'єкт звернення", _applicant_line(case))
+    if case.representative_id:
+        rep = case.representative
+        pdf.pair("Представник", f"{rep.full_name} ({rep.authority_document})")
+    pdf.pair("Послуга", f"{case.service.code} {case.service_version.name_uk}")
+    pdf.pair("Суб'єкт надання", str(case.provider) if case.provider_id else "")
+    pdf.pair("Дата рішення", _local(case.result_ready_at, "%d.%m.%Y"))
+    pdf.pair("Рішення внесено до справи", decision.decided_by)
+    pdf.ln(2)
+    pdf.block("Підстава для відмови", [case.refusal_reason or "—"])
+    pdf.block("Правова підстава", [case.refusal_ground or "—"])
+    if decision.documents:
+        pdf.block(
+            "Документи рішення суб'єкта надання (додаються)",
+            [f"{name} (SHA-256 {digest})" for name, digest in decision.documents],
+        )
+    else:
+        pdf.block(
+            "Документи рішення суб'єкта надання",
+            ["Суб'єкт надання не долучив до справи документа рішення; повідомлення складено за записом у справі."],
+        )
+    pdf.block(
+        "Оскарження",
+        [
+            "Рішення про відмову у наданні адміністративної послуги можна оскаржити в порядку, встановленому "
+            "законом, зокрема до суду (Закон України «Про адміністративні послуги»).",
+        ],
+    )
+    pdf.signature("Повідомлення видав адміністратор ЦНАП", administrator_name)
+    pdf.signature("Повідомлення отримав", "")
+    pdf.ln(4)
+    pdf.set_font(FONT, "", 9)
+    pdf.multi_cell(
+        0,
+        5,
+        f"Перевірити стан розгляду: {status_url(case.number, case.access_code)}",
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
+    return bytes(pdf.output())

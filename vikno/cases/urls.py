@@ -22,4 +22,5 @@ urlpatterns = [
     path("<str:number>/results/<int:pk>/", views.case_result_download, name="result-file"),
     path("<str:number>/inventory.pdf", views.inventory_pdf, name="inventory-pdf"),
     path("<str:number>/receipt.pdf", views.receipt_pdf, name="receipt-pdf"),
+    path("<str:number>/refusal.pdf", views.refusal_pdf, name="refusal-pdf"),
 ]

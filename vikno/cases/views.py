@@ -596,6 +596,7 @@ def _case_context(request, case: Case, *, bound: dict | None = None, error: str 
         "upload_form": bound.get("upload") or DocumentFileForm(prefix="upload"),
         "upload_position": bound.get("upload_position"),
         "can_print": front or user.role == Role.SYSADMIN,
+        "has_refusal": case.status in REFUSAL_STATUSES,
         "action_error": error,
     }
 
@@ -891,6 +892,31 @@ def receipt_pdf(request, number: str):
         administrator_name=_staff_name(case.created_by_id) or request.user.full_name(),
     )
     return _pdf_response(content, f"receipt-{case.number}.pdf")
+
+
+REFUSAL_STATUSES = (Status.REFUSED, Status.REFUSAL_ISSUED)
+
+
+@staff_required()
+def refusal_pdf(request, number: str):
+    """The refusal notice handed out with a refusal (see ``pdf.refusal_notice_pdf``); a case without a
+    refusal has none (404)."""
+    case = _printable_case(request, number)
+    if case.status not in REFUSAL_STATUSES:
+        raise Http404(_("Case No. %(number)s has no refusal.") % {"number": case.number})
+    _audit_viewed(request, case.applicant, "refusal.pdf", case)
+    refused = case.events.filter(action="refuse").order_by("-at", "-id").first()
+    decision = pdf.RefusalDecision(
+        decided_by=(_staff_name(refused.actor_id) or refused.actor_label) if refused else "",
+        documents=list(
+            case.results.filter(is_refusal=True).order_by("uploaded_at", "id").values_list("name", "sha256")
+        ),
+    )
+    issued_by = getattr(getattr(case, "issuance", None), "issued_by_id", None)
+    content = pdf.refusal_notice_pdf(
+        case, decision=decision, administrator_name=_staff_name(issued_by) or request.user.full_name()
+    )
+    return _pdf_response(content, f"refusal-{case.number}.pdf")
 
 
 # --- Lists ---------------------------------------------------------------------------------------------

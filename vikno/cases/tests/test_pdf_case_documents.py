@@ -6,12 +6,16 @@ import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.test import Client
 from pypdf import PdfReader
 
-from vikno.cases import pdf
+from vikno.cases import pdf, services
+from vikno.core.audit import Actor
 from vikno.core.models import AuditEvent
+from vikno.testing.fixtures import login
 
 from .core_factories import make_service, register
+from .core_factories import pdf as pdf_file
 
 
 def _text(content: bytes) -> str:
@@ -77,3 +81,53 @@ def test_a_long_center_name_does_not_run_into_the_case_number(world, login_as, c
     response = login_as(world.admin_a).get(f"/staff/cases/{case.number}/{view}")
     line = next(line for line in _text(response.content).splitlines() if "Справа №" in line)
     assert "ради" not in line  # the name's last word is on a line of its own, above the number
+
+
+def _refused(world):
+    admin, officer = Actor(user=world.admin_a), Actor(user=world.officer_a)
+    case = register(world, make_service(fee="85.00", providers=[world.provider_a]))
+    services.record_payment(case, method="exemption", exemption_ground="Закон, ст. 1", actor=admin)
+    services.transition(case, "send_to_provider", actor=admin)
+    services.transition(case, "take_into_work", actor=officer)
+    return services.transition(
+        case, "refuse", actor=officer, reason="Подано неповний пакет документів", legal_ground="п. 9 ІК"
+    )
+
+
+def test_the_refusal_notice_names_the_decision_its_ground_and_the_appeal(world, login_as):
+    case = _refused(world)
+    client = login_as(world.admin_a)
+    page = client.get(f"/staff/cases/{case.number}/").content.decode()
+    assert f"/staff/cases/{case.number}/refusal.pdf" in page
+    response = client.get(f"/staff/cases/{case.number}/refusal.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(_text(response.content).split())
+    assert "Повідомлення про відмову у наданні адміністративної послуги" in text
+    assert case.number in text and "Шевченко Олена Петрівна" in text
+    assert "Відділ ДРАЦС А" in text and "Тестовий Officer_A" in text  # the provider and the officer who refused
+    assert "Подано неповний пакет документів" in text and "п. 9 ІК" in text
+    assert "не долучив до справи документа рішення" in text and "оскаржити" in text
+    assert AuditEvent.objects.filter(action="applicant.viewed", data__view="refusal.pdf").exists()
+
+    # Once the provider attaches its signed decision, the notice lists it with its checksum.
+    document = services.attach_result(
+        case,
+        pdf_file("refusal.pdf"),
+        name="Рішення про відмову № 12",
+        is_refusal=True,
+        actor=Actor(user=world.officer_a),
+    )
+    text = "".join(_text(client.get(f"/staff/cases/{case.number}/refusal.pdf").content).split())
+    assert "РішенняпровідмовуNo12" in text.replace("№", "No") and document.sha256 in text
+    assert "недолучив" not in text
+
+
+def test_only_a_refused_case_of_ones_own_center_has_a_refusal_notice(world, login_as):
+    accepted = register(world, make_service())
+    client = login_as(world.admin_a)
+    assert client.get(f"/staff/cases/{accepted.number}/refusal.pdf").status_code == 404
+    assert "refusal.pdf" not in client.get(f"/staff/cases/{accepted.number}/").content.decode()
+    refused = _refused(world)
+    other_center = Client()
+    login(other_center, world.admin_b)
+    assert other_center.get(f"/staff/cases/{refused.number}/refusal.pdf").status_code == 404
