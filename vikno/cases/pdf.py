@@ -305,8 +305,8 @@ def refusal_notice_pdf(
             "законом, зокрема до суду (Закон України «Про адміністративні послуги»).",
         ],
     )
-    pdf.signature("Повідомлення видав адміністратор ЦНАП", administrator_name)
-    pdf.signature("Повідомлення отримав", "")
+    pdf.signature("Видав адміністратор ЦНАП", administrator_name)
+    pdf.signature("Отримав (отримала)", "")
     pdf.ln(4)
     pdf.set_font(FONT, "", 9)
     pdf.multi_cell(
