@@ -116,12 +116,13 @@ class CasePDF(CardPDF):
     def signature(self, role: str, name: str = ""):
         self.ln(8)
         self.set_font(FONT, "", 10)
-        self.cell(75, 6, role, new_x=XPos.RIGHT, new_y=YPos.TOP)
+        width = max(75, self.get_string_width(role) + 3)  # a long role does not run into the signature line
+        self.cell(width, 6, role, new_x=XPos.RIGHT, new_y=YPos.TOP)
         self.cell(50, 6, "_" * 22, new_x=XPos.RIGHT, new_y=YPos.TOP)
         self.cell(0, 6, name or "_" * 28, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_font(FONT, "", 7)
         self.set_text_color(90, 90, 90)
-        self.cell(75, 4, "", new_x=XPos.RIGHT, new_y=YPos.TOP)
+        self.cell(width, 4, "", new_x=XPos.RIGHT, new_y=YPos.TOP)
         self.cell(50, 4, "(підпис)", align="C", new_x=XPos.RIGHT, new_y=YPos.TOP)
         self.cell(0, 4, "(прізвище, ініціали)", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(0, 0, 0)
@@ -305,8 +306,8 @@ def refusal_notice_pdf(
             "законом, зокрема до суду (Закон України «Про адміністративні послуги»).",
         ],
     )
-    pdf.signature("Видав адміністратор ЦНАП", administrator_name)
-    pdf.signature("Отримав (отримала)", "")
+    pdf.signature("Повідомлення видав адміністратор ЦНАП", administrator_name)
+    pdf.signature("Повідомлення отримав (отримала)", "")
     pdf.ln(4)
     pdf.set_font(FONT, "", 9)
     pdf.multi_cell(
