@@ -72,16 +72,26 @@ def totp_now(device) -> str:
 
 
 def login(client, user) -> None:
-    """Log ``user`` in through the real two-step form (password, then TOTP)."""
+    """Log ``user`` in through the real two-step form (password, then TOTP). A client already logged in is
+    logged out first: the login page sends a signed-in visitor on without a new login, so a second
+    ``login`` on one client would otherwise keep the first user, and a test of another user's access
+    would silently run as the first one."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.logout()
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
         user=user, name="test", confirmed=True
     )
     response = client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302, response.content[:500]
+    # django-otp accepts each time step's code once; a test that logs the same user in twice within 30 s is
+    # not a replay, so the device forgets the step it last accepted.
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    device.refresh_from_db()
     response = client.post("/accounts/verify/", {"token": totp_now(device)})
     assert response.status_code == 302, response.content[:500]
+    assert client.session.get("_auth_user_id") == str(user.pk), f"{user.username} is not the one logged in"
 
 
 @pytest.fixture
