@@ -1194,6 +1194,13 @@ def main() -> None:
         action="store_false",
         help="leave the service-timing roll-up out of the full rebuild (see NO_TIMING_SQL)",
     )
+    parser.add_argument(
+        "--stream-changes",
+        type=int,
+        default=2000,
+        help="case changes in the oblast's maintenance stream (2,000; the median center's stream is 15 %% of it, "
+        "the registrations-only one half)",
+    )
     parser.add_argument("--no-payments", action="store_true", help="generate no payments")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the bench database first")
     parser.add_argument("--regenerate", action="store_true", help="generate even if the data is there")
@@ -1379,13 +1386,14 @@ def main() -> None:
     # changes in 5 minutes (the sweep's cron): cases a day × 5 changes over a 9-hour day of 108 × 5 minutes
     oblast_every = max(1, round(per_day * 5 / 108))
     streams = []
+    changes = max(20, args.stream_changes)
     for label, centers, day, every, ops, nth in (
         (f"all {len(oblast_centers)} centers of {BENCH_OBLAST}, one sweep for all", oblast_centers, busiest_day,
-         oblast_every, 2000, 5),
+         oblast_every, changes, 5),
         (f"the median center-day alone ({median_day[2]} cases), its own sweep", [median_day[0]], median_day[1],
-         max(1, round(median_day[2] * 5 / 108)), 300, 5),
+         max(1, round(median_day[2] * 5 / 108)), max(10, changes * 3 // 20), 5),
         (f"registrations only, all {len(oblast_centers)} centers, one sweep for all", oblast_centers, busiest_day,
-         oblast_every, 1000, 1),
+         oblast_every, changes // 2, 1),
     ):  # fmt: skip
         s = lifecycle(centers, day, ops, every, nth)
         streams.append(s)

@@ -82,7 +82,8 @@ def test_queue_script(bench_db):
 def test_report_script(bench_db):
     out = _run(
         "report_load.py",
-        *("--national-cases", "4000", "--oblast-cases", "1000", "--centers-per-oblast", "2", "--runs", "1", "--fresh"),
+        *("--national-cases", "4000", "--oblast-cases", "1000", "--centers-per-oblast", "2", "--runs", "1"),
+        *("--stream-changes", "200", "--fresh"),
         env={"VIKNO_BENCH_REPORTS_DB": bench_db},
     )
     assert "Whole run:" in out
