@@ -113,6 +113,13 @@ class CasePDF(CardPDF):
             self.multi_cell(0, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(2)
 
+    def status_line(self):
+        """The closing line: where the applicant checks the status of the case."""
+        self.ln(4)
+        self.set_font(FONT, "", 9)
+        line = f"Перевірити стан розгляду: {status_url(self.case.number, self.case.access_code)}"
+        self.multi_cell(0, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
     def signature(self, role: str, name: str = ""):
         self.ln(8)
         self.set_font(FONT, "", 10)
@@ -175,15 +182,7 @@ def inventory_pdf(case: Case, *, administrator_name: str = "", printed_on: dt.da
         pdf.section("Документи", "Документів не подано.")
     pdf.signature("Документи прийняв адміністратор ЦНАП", administrator_name)
     pdf.signature("Опис отримав суб'єкт звернення", case.applicant.display_name)
-    pdf.ln(4)
-    pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(
-        0,
-        5,
-        f"Перевірити стан розгляду: {status_url(case.number, case.access_code)}",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
+    pdf.status_line()
     return bytes(pdf.output())
 
 
@@ -308,13 +307,5 @@ def refusal_notice_pdf(
     )
     pdf.signature("Повідомлення видав адміністратор ЦНАП", administrator_name)
     pdf.signature("Повідомлення отримав (отримала)", "")
-    pdf.ln(4)
-    pdf.set_font(FONT, "", 9)
-    pdf.multi_cell(
-        0,
-        5,
-        f"Перевірити стан розгляду: {status_url(case.number, case.access_code)}",
-        new_x=XPos.LMARGIN,
-        new_y=YPos.NEXT,
-    )
+    pdf.status_line()
     return bytes(pdf.output())
