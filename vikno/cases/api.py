@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 from typing import Literal
 
+from django.http import HttpResponse
 from ninja import File, Form, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status as HttpStatus
@@ -26,7 +27,7 @@ from vikno.core.scoping import Role
 from vikno.orgs.models import Center, Office, Provider
 from vikno.payments.services import is_paid, paid_total
 
-from . import services, workflow
+from . import printing, services, workflow
 from .models import Applicant, Representative, Status
 
 router = Router(tags=["cases"])
@@ -672,6 +673,32 @@ def post_issue(request, number: str, payload: IssueIn):
         comment=payload.comment,
     )
     return _detail(request, _case(request, number))
+
+
+@router.get(
+    "/cases/{number}/printouts/{kind}",
+    response={200: None, 404: ApiError},
+    summary="A printed document of the case (PDF; audited)",
+    description=(
+        "`inventory` — опис вхідного пакета документів, `receipt` — розписка з кодом доступу і QR-кодом сторінки "
+        "стану, `refusal` — повідомлення про відмову (лише для справи з відмовою). Друкують адміністратори й "
+        "керівник ЦНАП справи та системний адміністратор; для інших справа не має цих документів (404)."
+    ),
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The PDF.",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def get_printout(request, number: str, kind: Literal["inventory", "receipt", "refusal"]):
+    content, filename = printing.printout(request.user, number, kind, actor=_actor(request))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @router.post("/cases/{number}/transfer", response={200: CaseOut, **ERRORS}, summary="Move the case to another office")

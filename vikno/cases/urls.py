@@ -20,7 +20,7 @@ urlpatterns = [
     path("<str:number>/documents/<int:position>/", views.case_document_download, name="document"),
     path("<str:number>/documents/<int:position>/file/", views.case_document_file, name="document-file"),
     path("<str:number>/results/<int:pk>/", views.case_result_download, name="result-file"),
-    path("<str:number>/inventory.pdf", views.inventory_pdf, name="inventory-pdf"),
-    path("<str:number>/receipt.pdf", views.receipt_pdf, name="receipt-pdf"),
-    path("<str:number>/refusal.pdf", views.refusal_pdf, name="refusal-pdf"),
+    path("<str:number>/inventory.pdf", views.printout, {"kind": "inventory"}, name="inventory-pdf"),
+    path("<str:number>/receipt.pdf", views.printout, {"kind": "receipt"}, name="receipt-pdf"),
+    path("<str:number>/refusal.pdf", views.printout, {"kind": "refusal"}, name="refusal-pdf"),
 ]

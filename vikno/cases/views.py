@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, pgettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,7 +26,7 @@ from vikno.catalog import services as catalog
 from vikno.catalog.models import Service, TechStep
 from vikno.catalog.search import search_services
 from vikno.core.audit import actor_from_request, record
-from vikno.core.errors import DomainError
+from vikno.core.errors import DomainError, NotFound
 from vikno.core.pagination import _decode, _encode
 from vikno.core.scoping import Role
 from vikno.core.staff import staff_required
@@ -35,7 +35,7 @@ from vikno.orgs.models import Office
 from vikno.payments import services as payments
 from vikno.payments.models import Payment
 
-from . import deadlines, pdf, workflow
+from . import deadlines, printing, workflow
 from . import services as cases
 from .forms import (
     ApplicantFindForm,
@@ -595,8 +595,7 @@ def _case_context(request, case: Case, *, bound: dict | None = None, error: str 
         "can_upload": front and not case.is_closed,
         "upload_form": bound.get("upload") or DocumentFileForm(prefix="upload"),
         "upload_position": bound.get("upload_position"),
-        "can_print": front or user.role == Role.SYSADMIN,
-        "has_refusal": case.status in REFUSAL_STATUSES,
+        "printouts": printing.available(user, case),
         "action_error": error,
     }
 
@@ -850,13 +849,6 @@ def case_result_download(request, number: str, pk: int):
 # --- Printed documents ---------------------------------------------------------------------------------
 
 
-def _staff_name(user_id) -> str:
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
-    return user.full_name() if user else ""
-
-
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -864,59 +856,14 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _printable_case(request, number: str) -> Case:
-    case = _case_or_404(request, number)
-    _require(workflow.is_front(request.user, case) or request.user.role == Role.SYSADMIN)
-    return case
-
-
 @staff_required()
-def inventory_pdf(request, number: str):
-    case = _printable_case(request, number)
-    _audit_viewed(request, case.applicant, "inventory.pdf", case)
-    content = pdf.inventory_pdf(case, administrator_name=_staff_name(case.created_by_id) or request.user.full_name())
-    return _pdf_response(content, f"inventory-{case.number}.pdf")
-
-
-@staff_required()
-def receipt_pdf(request, number: str):
-    case = _printable_case(request, number)
-    _audit_viewed(request, case.applicant, "receipt.pdf", case)
-    with translation.override("uk"):  # printed: the weekdays in Ukrainian like the rest of the receipt
-        collection = pdf.collection_point(case.current_office)
-    content = pdf.receipt_pdf(
-        case,
-        collection=collection,
-        paid_total=payments.paid_total(case),
-        exemption_ground=payments.exemption_ground(case),
-        administrator_name=_staff_name(case.created_by_id) or request.user.full_name(),
-    )
-    return _pdf_response(content, f"receipt-{case.number}.pdf")
-
-
-REFUSAL_STATUSES = (Status.REFUSED, Status.REFUSAL_ISSUED)
-
-
-@staff_required()
-def refusal_pdf(request, number: str):
-    """The refusal notice handed out with a refusal (see ``pdf.refusal_notice_pdf``); a case without a
-    refusal has none (404)."""
-    case = _printable_case(request, number)
-    if case.status not in REFUSAL_STATUSES:
-        raise Http404(_("Case No. %(number)s has no refusal.") % {"number": case.number})
-    _audit_viewed(request, case.applicant, "refusal.pdf", case)
-    refused = case.events.filter(action="refuse").order_by("-at", "-id").first()
-    decision = pdf.RefusalDecision(
-        decided_by=(_staff_name(refused.actor_id) or refused.actor_label) if refused else "",
-        documents=list(
-            case.results.filter(is_refusal=True).order_by("uploaded_at", "id").values_list("name", "sha256")
-        ),
-    )
-    issued_by = getattr(getattr(case, "issuance", None), "issued_by_id", None)
-    content = pdf.refusal_notice_pdf(
-        case, decision=decision, administrator_name=_staff_name(issued_by) or request.user.full_name()
-    )
-    return _pdf_response(content, f"refusal-{case.number}.pdf")
+def printout(request, number: str, kind: str):
+    """A printed document of the case (``printing.KINDS``), inline as a PDF."""
+    try:
+        content, filename = printing.printout(request.user, number, kind, actor=actor_from_request(request))
+    except NotFound as error:
+        raise Http404(error.message) from None
+    return _pdf_response(content, filename)
 
 
 # --- Lists ---------------------------------------------------------------------------------------------

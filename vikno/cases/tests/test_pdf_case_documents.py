@@ -14,7 +14,7 @@ from vikno.core.audit import Actor
 from vikno.core.models import AuditEvent
 from vikno.testing.fixtures import login
 
-from .core_factories import make_service, register
+from .core_factories import ApiCaller, make_service, register
 from .core_factories import pdf as pdf_file
 
 
@@ -131,3 +131,26 @@ def test_only_a_refused_case_of_ones_own_center_has_a_refusal_notice(world, logi
     other_center = Client()
     login(other_center, world.admin_b)
     assert other_center.get(f"/staff/cases/{refused.number}/refusal.pdf").status_code == 404
+
+
+def test_the_api_prints_the_same_documents_within_the_same_rights(world):
+    refused = _refused(world)
+    api = ApiCaller(Client(), world.admin_a)
+    for kind, title in (
+        ("inventory", "Опис вхідного пакета документів"),
+        ("receipt", "Розписка про прийняття заяви"),
+        ("refusal", "Повідомлення про відмову"),
+    ):
+        response = api.get(f"/cases/{refused.number}/printouts/{kind}")
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf", kind
+        assert title in _text(response.content) and refused.number in _text(response.content)
+        assert AuditEvent.objects.filter(action="applicant.viewed", data__view=f"{kind}.pdf").exists()
+    accepted = register(world, make_service())
+    missing = api.get(f"/cases/{accepted.number}/printouts/refusal")
+    assert missing.status_code == 404 and missing.json()["message"] == f"У справі № {accepted.number} немає відмови."
+    assert api.get(f"/cases/{refused.number}/printouts/letter").status_code == 422
+    # the officer who refused works the case but does not print the center's documents; another center's
+    # administrator does not see the case at all
+    for user in (world.officer_a, world.admin_b):
+        answer = ApiCaller(Client(), user).get(f"/cases/{refused.number}/printouts/receipt")
+        assert answer.status_code == 404 and answer.json()["message"] == "Справу не знайдено."
