@@ -312,6 +312,11 @@ class CaseDetailOut(CaseOut):
     paid: bool = Field(..., description="No fee due, the payments cover it, or an exemption is recorded.")
     paid_total: Decimal
     allowed_actions: list[str] = Field(..., description="Actions the caller may take now.")
+    printouts: list[str] = Field(
+        ...,
+        description="Printed documents the caller may get now from `/cases/{number}/printouts/{kind}`.",
+        examples=[["inventory", "receipt"]],
+    )
     documents: list[CaseDocumentOut]
     tasks: list[TaskOut]
     events: list[EventOut]
@@ -330,6 +335,10 @@ class CaseDetailOut(CaseOut):
     @staticmethod
     def resolve_allowed_actions(obj, context) -> list[str]:
         return workflow.allowed_actions(obj, context["request"].user)
+
+    @staticmethod
+    def resolve_printouts(obj, context) -> list[str]:
+        return printing.available(context["request"].user, obj)
 
     @staticmethod
     def resolve_documents(obj) -> list:

@@ -145,7 +145,10 @@ def test_the_api_prints_the_same_documents_within_the_same_rights(world):
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf", kind
         assert title in _text(response.content) and refused.number in _text(response.content)
         assert AuditEvent.objects.filter(action="applicant.viewed", data__view=f"{kind}.pdf").exists()
+    assert api.get(f"/cases/{refused.number}").json()["printouts"] == ["inventory", "receipt", "refusal"]
     accepted = register(world, make_service())
+    assert api.get(f"/cases/{accepted.number}").json()["printouts"] == ["inventory", "receipt"]
+    assert ApiCaller(Client(), world.officer_a).get(f"/cases/{refused.number}").json()["printouts"] == []
     missing = api.get(f"/cases/{accepted.number}/printouts/refusal")
     assert missing.status_code == 404 and missing.json()["message"] == f"У справі № {accepted.number} немає відмови."
     assert api.get(f"/cases/{refused.number}/printouts/letter").status_code == 422
