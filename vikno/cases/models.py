@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from vikno.core.db.atomic import SavedWithItsSignals
 from vikno.core.scoping import ScopedManager
 
 from .signals import case_refreshed
@@ -150,7 +151,7 @@ class CaseNumberCounter(models.Model):
         return f"{self.center_id}/{self.year}: {self.last_value}"
 
 
-class Case(models.Model):
+class Case(SavedWithItsSignals):
     SCOPE_FIELDS = {"center": "center_id", "region": "region_id", "provider": "provider_id"}
 
     center = models.ForeignKey("orgs.Center", on_delete=models.PROTECT, related_name="cases", db_index=False)
@@ -373,7 +374,7 @@ class Issuance(models.Model):
         return f"{self.case_id} → {self.recipient_name}"
 
 
-class Consultation(models.Model):
+class Consultation(SavedWithItsSignals):
     """One consultation given (counted in the reports)."""
 
     class Channel(models.TextChoices):

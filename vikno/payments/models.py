@@ -7,10 +7,11 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from vikno.core.db.atomic import SavedWithItsSignals
 from vikno.core.scoping import ScopedManager
 
 
-class Payment(models.Model):
+class Payment(SavedWithItsSignals):
     class Method(models.TextChoices):
         POS = "pos", _("POS terminal")
         BANK = "bank", _("Bank / online payment")

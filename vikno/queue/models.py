@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from vikno.core.db.atomic import SavedWithItsSignals
 from vikno.core.scoping import ScopedManager
 
 
@@ -139,7 +140,7 @@ class TicketCounter(models.Model):
         return f"{self.queue_id}/{self.day}: {self.last_value}"
 
 
-class Ticket(models.Model):
+class Ticket(SavedWithItsSignals):
     class Status(models.TextChoices):
         WAITING = "waiting", pgettext_lazy("ticket status", "Waiting")
         CALLED = "called", _("Called")
@@ -209,7 +210,7 @@ class Ticket(models.Model):
         return self.code
 
 
-class VisitEvent(models.Model):
+class VisitEvent(SavedWithItsSignals):
     """An immutable step of a visit (UTC). KPIs are computed from these rows only."""
 
     class Kind(models.TextChoices):
@@ -291,7 +292,7 @@ class Booking(models.Model):
         return f"{self.code} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"  # Kyiv time, as booked
 
 
-class Rating(models.Model):
+class Rating(SavedWithItsSignals):
     """1–5 stars and the 0–10 recommendation (loyalty index), with an optional comment."""
 
     class Channel(models.TextChoices):
