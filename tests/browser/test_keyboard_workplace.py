@@ -34,6 +34,8 @@ def test_find_a_case_and_register_from_the_workplace(page, world):
     expect(page.get_by_role("link", name=waiting.number)).to_be_visible()
 
     page.goto("/staff/")
+    # the page puts the cursor in the search box once it has loaded; Tab counts from there
+    expect(page.locator("#workplace-q")).to_be_focused()
     page.keyboard.press("Tab")  # Find
     page.keyboard.press("Tab")  # Register a case
     expect(page.get_by_role("link", name=re.compile("Register a case|Зареєструвати звернення"))).to_be_focused()
