@@ -702,7 +702,7 @@ def post_issue(request, number: str, payload: IssueIn):
         }
     },
 )
-def get_printout(request, number: str, kind: Literal["inventory", "receipt", "refusal"]):
+def get_printout(request, number: str, kind: Literal[printing.KINDS]):
     content, filename = printing.printout(request.user, number, kind, actor=_actor(request))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -37,12 +37,12 @@ def available(user, case: Case) -> list[str]:
 def printout(user, number: str, kind: str, *, actor: Actor | None) -> tuple[bytes, str]:
     """The PDF ``kind`` of the case ``number`` and its file name; audited as a view of the applicant's data."""
     case = get_case(user, number)
-    if kind not in available(user, case):
-        if kind == "refusal" and workflow.is_front(user, case):
-            raise NotFound(_("Case No. %(number)s has no refusal.") % {"number": case.number})
+    if not workflow.is_front(user, case):
         raise NotFound(_("Case not found."))
+    if kind not in available(user, case):
+        raise NotFound(_("Case No. %(number)s has no refusal.") % {"number": case.number})
     record(actor, "applicant.viewed", case.applicant, data={"view": f"{kind}.pdf", "case": case.number})
-    fallback = user.full_name() if hasattr(user, "full_name") else ""
+    fallback = user.full_name()
     if kind == "inventory":
         content = pdf.inventory_pdf(case, administrator_name=_staff_name(case.created_by_id) or fallback)
     elif kind == "receipt":
