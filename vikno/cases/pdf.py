@@ -143,6 +143,25 @@ def _mark(flag: bool) -> str:
     return "так" if flag else "—"
 
 
+def surname_initials(last_name: str, first_name: str = "", patronymic: str = "") -> str:
+    """«Шевченко Т. Г.»: the name under a signature line, as its caption «(прізвище, ініціали)» asks. A
+    hyphenated given name keeps both initials («Анна-Марія» → «А.-М.»)."""
+
+    def initial(part: str) -> str:
+        return "-".join(piece[0].upper() + "." for piece in part.split("-") if piece)
+
+    initials = " ".join(initial(part) for part in (first_name, patronymic) if part.strip())
+    return " ".join(p for p in (last_name.strip(), initials) if p)
+
+
+def signatory(applicant) -> str:
+    """Who signs for the applicant: the person, or a legal entity's head (blank when the card has none)."""
+    if applicant.kind == applicant.Kind.LEGAL_ENTITY:
+        parts = applicant.head_name.split()
+        return surname_initials(parts[0], *parts[1:3]) if parts else ""
+    return surname_initials(applicant.last_name, applicant.first_name, applicant.patronymic)
+
+
 def _applicant_line(case: Case) -> str:
     applicant = case.applicant
     name = applicant.display_name
@@ -181,7 +200,7 @@ def inventory_pdf(case: Case, *, administrator_name: str = "", printed_on: dt.da
     else:
         pdf.section("Документи", "Документів не подано.")
     pdf.signature("Документи прийняв адміністратор ЦНАП", administrator_name)
-    pdf.signature("Опис отримав суб'єкт звернення", case.applicant.display_name)
+    pdf.signature("Опис отримав суб'єкт звернення", signatory(case.applicant))
     pdf.status_line()
     return bytes(pdf.output())
 
@@ -282,7 +301,7 @@ def refusal_notice_pdf(
         rep = case.representative
         pdf.pair("Представник", f"{rep.full_name} ({rep.authority_document})")
     pdf.pair("Послуга", f"{case.service.code} {case.service_version.name_uk}")
-    pdf.pair("Суб'єкт надання", str(case.provider) if case.provider_id else "")
+    pdf.pair("Суб'єкт надання", case.provider.name if case.provider_id else "")  # the official name
     pdf.pair("Дата рішення", _local(case.result_ready_at, "%d.%m.%Y"))
     pdf.pair("Рішення внесено до справи", decision.decided_by)
     pdf.ln(2)

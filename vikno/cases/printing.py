@@ -42,9 +42,9 @@ def printout(user, number: str, kind: str, *, actor: Actor | None) -> tuple[byte
     if kind not in available(user, case):
         raise NotFound(_("Case No. %(number)s has no refusal.") % {"number": case.number})
     record(actor, "applicant.viewed", case.applicant, data={"view": f"{kind}.pdf", "case": case.number})
-    fallback = user.full_name()
+    fallback = _signed(user)  # the one printing signs when the record names nobody
     if kind == "inventory":
-        content = pdf.inventory_pdf(case, administrator_name=_staff_name(case.created_by_id) or fallback)
+        content = pdf.inventory_pdf(case, administrator_name=_signed(_staff(case.created_by_id)) or fallback)
     elif kind == "receipt":
         with translation.override("uk"):  # printed: the weekdays in Ukrainian like the rest of the receipt
             collection = pdf.collection_point(case.current_office)
@@ -53,21 +53,33 @@ def printout(user, number: str, kind: str, *, actor: Actor | None) -> tuple[byte
             collection=collection,
             paid_total=payments.paid_total(case),
             exemption_ground=payments.exemption_ground(case),
-            administrator_name=_staff_name(case.created_by_id) or fallback,
+            administrator_name=_signed(_staff(case.created_by_id)) or fallback,
         )
     else:
         refused = case.events.filter(action="refuse").order_by("-at", "-id").first()
         decision = pdf.RefusalDecision(
-            decided_by=(_staff_name(refused.actor_id) or refused.actor_label) if refused else "",
+            decided_by=(_full_name(_staff(refused.actor_id)) or refused.actor_label) if refused else "",
             documents=list(
                 case.results.filter(is_refusal=True).order_by("uploaded_at", "id").values_list("name", "sha256")
             ),
         )
         issued_by = getattr(getattr(case, "issuance", None), "issued_by_id", None)
-        content = pdf.refusal_notice_pdf(case, decision=decision, administrator_name=_staff_name(issued_by) or fallback)
+        content = pdf.refusal_notice_pdf(
+            case, decision=decision, administrator_name=_signed(_staff(issued_by)) or fallback
+        )
     return content, f"{kind}-{case.number}.pdf"
 
 
-def _staff_name(user_id) -> str:
-    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+def _staff(user_id):
+    return get_user_model().objects.filter(pk=user_id).first() if user_id else None
+
+
+def _full_name(user) -> str:
     return user.full_name() if user else ""
+
+
+def _signed(user) -> str:
+    """The name under a staff signature line: «Прізвище І. Б.», the login only for an account without a name."""
+    if user is None:
+        return ""
+    return pdf.surname_initials(user.last_name, user.first_name, user.patronymic) or user.username

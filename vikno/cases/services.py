@@ -773,7 +773,7 @@ def _checklist(required, documents) -> list[CaseDocument]:
                 name=entry["name"],
                 original=bool(entry.get("original", False)),
                 copy=bool(entry.get("copy", True)),
-                pages=entry.get("pages") or 1,
+                pages=entry.get("pages") or None,  # counted only when the administrator gives it
                 provided=True,
                 extra=True,
             )

@@ -29,7 +29,7 @@ def test_extra_documents_follow_the_card_list_as_copies(world):
         case.documents.order_by("position").values_list("position", "name", "extra", "original", "copy", "pages")
     )
     assert rows[2:] == [
-        (3, "Довідка з місця навчання", True, False, True, 1),
+        (3, "Довідка з місця навчання", True, False, True, None),  # no sheet count unless one is given
         (4, "Фото", True, True, True, 2),
     ]
     assert [r[2] for r in rows[:2]] == [False, False]

@@ -157,3 +157,24 @@ def test_the_api_prints_the_same_documents_within_the_same_rights(world):
     for user in (world.officer_a, world.admin_b):
         answer = ApiCaller(Client(), user).get(f"/cases/{refused.number}/printouts/receipt")
         assert answer.status_code == 404 and answer.json()["message"] == "Справу не знайдено."
+
+
+def test_names_under_signature_lines_are_surname_and_initials():
+    assert pdf.surname_initials("Шевченко", "Олена", "Петрівна") == "Шевченко О. П."
+    assert pdf.surname_initials("Коваль", "анна-марія", "") == "Коваль А.-М."
+    assert pdf.surname_initials("Тестовий", "Admin_A", "") == "Тестовий A."
+    assert pdf.surname_initials("", "", "") == ""
+
+
+def test_signatures_carry_initials_and_the_notice_the_provider_s_official_name(world, login_as, case):
+    client = login_as(world.admin_a)
+    inventory = _text(client.get(f"/staff/cases/{case.number}/inventory.pdf").content)
+    signatures = inventory[inventory.index("Документи прийняв") :]
+    assert "Тестовий A." in signatures and "Шевченко О. П." in signatures
+    assert "Шевченко Олена Петрівна" in inventory  # the applicant's line above names the person in full
+
+    world.provider_a.short_name = "ДРАЦС А"
+    world.provider_a.save(update_fields=["short_name"])
+    refused = _refused(world)
+    notice = " ".join(_text(client.get(f"/staff/cases/{refused.number}/refusal.pdf").content).split())
+    assert "Суб'єкт надання: Відділ ДРАЦС А" in notice
