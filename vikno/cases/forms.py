@@ -393,9 +393,26 @@ class ConsultationForm(forms.Form):
     topic = forms.CharField(label=_("Or topic"), required=False, max_length=300)
     channel = forms.ChoiceField(label=_("Channel"), choices=Consultation.Channel.choices)
 
+    DRAFT_KEY = "consultation_rejected"
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "consultation")
         super().__init__(*args, **kwargs)
+
+    @classmethod
+    def keep_rejected(cls, request) -> None:
+        """Remember what was typed into a form the server turned down: the form posts from several pages
+        and goes back to the page it came from, which shows it again filled in (``for_page``)."""
+        request.session[cls.DRAFT_KEY] = {
+            key: request.POST.get(key, "")[:400]
+            for key in ("consultation-service", "consultation-topic", "consultation-channel")
+        }
+
+    @classmethod
+    def for_page(cls, request) -> ConsultationForm:
+        """An empty form, or once the form that was just turned down, with what was typed and its errors."""
+        draft = request.session.pop(cls.DRAFT_KEY, None)
+        return cls(draft) if isinstance(draft, dict) else cls()
 
     def clean(self):
         data = super().clean()

@@ -964,7 +964,7 @@ def case_list(request):
         "rows": [(row, _due_state(row, now, soon)) for row in rows],
         "next_query": _next_query(request, next_cursor),
         "can_register": user.role in INTAKE_ROLES,
-        "consultation_form": ConsultationForm() if front and offices.exists() else None,
+        "consultation_form": ConsultationForm.for_page(request) if front and offices.exists() else None,
     }
     return render(request, "cases/case_list.html", context)
 
@@ -1023,12 +1023,14 @@ def consultation(request):
             )
         except DomainError as error:
             messages.error(request, error.message)
+            ConsultationForm.keep_rejected(request)
         else:
             messages.success(request, _("Consultation recorded."))
     else:
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
+        ConsultationForm.keep_rejected(request)
     target = request.POST.get("next") or ""
     if not target.startswith("/staff/"):
         target = reverse("cases:list")
@@ -1060,7 +1062,7 @@ def consultation_list(request):
         "counts": [(label, counts[value]) for value, label in Consultation.Channel.choices],
         "more": sum(counts.values()) > len(rows),
         "shown": len(rows),
-        "consultation_form": ConsultationForm() if front and day == today else None,
+        "consultation_form": ConsultationForm.for_page(request) if front and day == today else None,
     }
     return render(request, "cases/consultation_list.html", context)
 

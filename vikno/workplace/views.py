@@ -128,7 +128,7 @@ def home(request):
         context["queue"] = _queue_state(user)
         context["front"] = True
         if context["queue"]["offices"]:  # a consultation is recorded at one of the user's offices
-            context["consultation_form"] = ConsultationForm()
+            context["consultation_form"] = ConsultationForm.for_page(request)
     elif user.role == Role.OFFICER:
         context["groups"] = [
             (_("Inbox of the service provider"), _provider_inbox(counts)),

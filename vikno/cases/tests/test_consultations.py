@@ -71,3 +71,17 @@ def test_the_consultations_page_lists_the_day_with_counts_and_records_one_more(w
     assert "Графік роботи" not in admin.get("/staff/cases/consultations/?day=2020-01-01").content.decode()
     client.logout()
     assert "Графік роботи" not in login_as(world.admin_b).get("/staff/cases/consultations/").content.decode()
+
+
+@pytest.mark.parametrize("page", ["/staff/", "/staff/cases/", "/staff/cases/consultations/"])
+def test_a_turned_down_consultation_comes_back_filled_in(world, login_as, page):
+    admin = login_as(world.admin_a)
+    typed = {"consultation-service": "XYZ-999", "consultation-topic": "Субсидія на житло", "next": page}
+    admin.post("/staff/cases/consultation/", {**typed, "consultation-channel": "phone"})
+    html = admin.get(page).content.decode()
+    assert 'value="XYZ-999"' in html and 'value="Субсидія на житло"' in html
+    assert '<option value="phone" selected>' in html
+    assert Consultation.objects.count() == 0
+    # shown once: the next visit has an empty form again
+    again = admin.get(page).content.decode()
+    assert 'value="XYZ-999"' not in again and "Субсидія на житло" not in again
