@@ -210,3 +210,15 @@ def test_pagination_refusals_in_english(world):
         assert _refusal(paginate, Center.objects.all(), cursor="!!").message == "Invalid page cursor."
     with translation.override("uk"):
         assert _refusal(paginate, Center.objects.all(), cursor="!!").message == "Некоректний курсор сторінки."
+
+
+def test_django_s_own_invalid_choice_message_reads_right_in_ukrainian():
+    from django import forms
+    from django.utils import translation
+
+    class Pick(forms.Form):
+        kind = forms.ChoiceField(choices=[("a", "A")])
+
+    with translation.override("uk"):
+        (message,) = Pick({"kind": "z"}).errors["kind"]
+    assert message.startswith("Зробіть коректний вибір")  # Django's own catalog says «Зробить»

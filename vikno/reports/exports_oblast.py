@@ -142,7 +142,8 @@ def name_head(board: Dashboard) -> str:
 
 
 def filename(board: Dashboard, extension: str) -> str:
-    return f"oblast-{board.slug}-{board.date_from:%Y%m%d}-{board.date_to:%Y%m%d}.{extension}"
+    slug = f"oblast-{board.slug}" if board.center is not None else board.slug  # the region's is «oblast-<id>»
+    return f"{slug}-{board.date_from:%Y%m%d}-{board.date_to:%Y%m%d}.{extension}"
 
 
 @official_document

@@ -21,6 +21,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
@@ -163,8 +164,10 @@ def to_xlsx(report: TimingReport, lists: Lists) -> bytes:
     sheet.column_dimensions["B"].width = 60
     for column in "CDEFG":
         sheet.column_dimensions[column].width = 14
-    for title, note, heads, cases, empty in case_sections(lists):
-        _case_sheet(book.create_sheet(_sheet_title(title)), title, note, heads, cases, empty)
+    # a worksheet's name holds 31 characters: short names of their own, not the headings cut mid-word
+    names = (pgettext("worksheet", "Overdue now"), pgettext("worksheet", "Decided late"))
+    for name, (title, note, heads, cases, empty) in zip(names, case_sections(lists), strict=True):
+        _case_sheet(book.create_sheet(_sheet_title(name)), title, note, heads, cases, empty)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

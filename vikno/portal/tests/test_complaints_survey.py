@@ -17,6 +17,7 @@ def test_survey_without_score_is_refused_and_comment_kept(world, client):
     assert response.status_code == 400
     html = response.content.decode()
     assert 'id="id_score_error"' in html and "Мій коментар" in html
+    assert "?:" not in html  # the summary does not put a colon after the question's mark
     assert not Survey.objects.exists()
     assert client.get("/c/center-b/survey/").status_code == 200
     assert client.get("/c/unknown/survey/").status_code == 404

@@ -284,6 +284,7 @@ def test_xlsx_reads_back(oblast_world, login_as):
     response = _get(login_as(oblast_world.monitor_1), format="xlsx")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
+    assert f'filename="oblast-{oblast_world.r1.pk}-' in response["Content-Disposition"]  # not «oblast-oblast-…»
     rows = _rows(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     center_a = [row for row in rows if row[0] == "ЦНАП А"]
     assert len(center_a) == 3  # one row in each section
