@@ -17,7 +17,7 @@ from django.conf import settings
 from django.utils import translation
 
 from vikno.cases.workflow import ACTIONS as CASE_ACTIONS
-from vikno.core.audit import action_label
+from vikno.core.audit import action_label, object_type_choices, object_type_label
 from vikno.monitoring.services import TRANSITIONS as ASSESSMENT_TRANSITIONS
 
 SOURCE_ROOT = Path(settings.BASE_DIR) / "vikno"
@@ -306,3 +306,48 @@ def test_every_description_has_one_style_in_both_languages():
     impersonal = re.compile(r"\w+(но|то)\b")
     no_form = sorted(f"{code}: {label!r}" for code, label in ukrainian.items() if not impersonal.search(label))
     assert not no_form, "Write these with the -но/-то form («Справу зареєстровано»):\n" + "\n".join(no_form)
+
+
+# The object types the code base writes (model labels, and the few given by hand: ``catalog``,
+# ``orgs.katottg``, ``notify.optout``, ``queue.booking``). The audit log's filter offers them by name;
+# vikno/demo/tests/test_demo_region.py checks that every type the demo writes is among the named ones.
+OBJECT_TYPES = {
+    "accounts.user",
+    "catalog",
+    "catalog.service",
+    "catalog.serviceversion",
+    "catalog.servicelist",
+    "cases.case",
+    "cases.applicant",
+    "cases.representative",
+    "cases.consultation",
+    "payments.payment",
+    "monitoring.indicatorvalue",
+    "monitoring.assessment",
+    "notify.notification",
+    "notify.optout",
+    "orgs.katottg",
+    "orgs.center",
+    "orgs.office",
+    "orgs.provider",
+    "portal.question",
+    "portal.complaint",
+    "portal.survey",
+    "queue.queue",
+    "queue.workplace",
+    "queue.ticket",
+    "queue.booking",
+    "queue.rating",
+}
+
+
+def test_every_object_type_has_a_name_in_both_languages():
+    assert {code for code, _name in object_type_choices()} == OBJECT_TYPES
+    with translation.override("en"):
+        english = {code: object_type_label(code) for code in OBJECT_TYPES}
+    with translation.override("uk"):
+        ukrainian = {code: object_type_label(code) for code in OBJECT_TYPES}
+    assert all(english.values()), english
+    untranslated = sorted(f"{code}: {english[code]}" for code in OBJECT_TYPES if ukrainian[code] == english[code])
+    assert not untranslated, "Translate in vikno/locale/uk/LC_MESSAGES/django.po:\n" + "\n".join(untranslated)
+    assert len(set(ukrainian.values())) == len(OBJECT_TYPES), "two types with one name cannot be told apart"

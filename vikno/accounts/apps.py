@@ -9,11 +9,18 @@ class AccountsConfig(AppConfig):
     verbose_name = "accounts"
 
     def ready(self):
-        from django.utils.translation import gettext_noop
+        from django.utils.translation import gettext_noop, pgettext_lazy
 
-        from vikno.core.audit import describe_actions
+        from vikno.core.audit import describe_actions, describe_object_types
 
         from . import signals  # noqa: F401  (connects the audit receivers)
+
+        # The names of the object types this room writes to the audit log (its filter offers them).
+        describe_object_types(
+            {
+                "accounts.user": pgettext_lazy("audit object", "Staff account"),
+            }
+        )
 
         describe_actions(
             {

@@ -11,14 +11,18 @@ class CasesConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_noop, pgettext_lazy
 
-        from vikno.core.audit import describe_actions
+        from vikno.core.audit import add_object_finder, add_object_linker, describe_actions, describe_object_types
         from vikno.notify.services import set_applicant_contacts
 
+        from .audit_refs import CASE_TYPE, case_links, find_case
         from .workflow import ACTIONS, applicant_contacts
 
         # A message of a case sent again goes where its applicant is reached now (the notify room sits
         # below this one and does not read applicants).
         set_applicant_contacts(applicant_contacts)
+        # The audit log finds a case by its number and links a case's rows to its page.
+        add_object_finder(find_case)
+        add_object_linker(CASE_TYPE, case_links)
 
         # The audit log names each workflow step as done to its object ("Case sent to the provider"), in
         # the style of every audit label; the case history keeps the shorter ``event_label`` of the step.
@@ -37,6 +41,16 @@ class CasesConfig(AppConfig):
             "withdraw": pgettext_lazy("audit action", "Application withdrawn by the applicant"),
             "dismiss": pgettext_lazy("audit action", "Application left without consideration"),
         }
+        # The names of the object types this room writes to the audit log (its filter offers them).
+        describe_object_types(
+            {
+                "cases.case": pgettext_lazy("audit object", "Case"),
+                "cases.applicant": pgettext_lazy("audit object", "Applicant"),
+                "cases.representative": pgettext_lazy("audit object", "Representative"),
+                "cases.consultation": pgettext_lazy("audit object", "Consultation"),
+                "payments.payment": pgettext_lazy("audit object", "Payment"),
+            }
+        )
         describe_actions(
             {f"case.{name}": workflow_labels.get(name, action.event_label) for name, action in ACTIONS.items()}
         )

@@ -9,11 +9,21 @@ class CatalogConfig(AppConfig):
     verbose_name = "catalog"
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_noop
+        from django.utils.translation import gettext_noop, pgettext_lazy
 
-        from vikno.core.audit import describe_actions
+        from vikno.core.audit import describe_actions, describe_object_types
 
         from . import intake  # noqa: F401 — connects the intake cache's invalidation to catalog saves
+
+        # The names of the object types this room writes to the audit log (its filter offers them).
+        describe_object_types(
+            {
+                "catalog": pgettext_lazy("audit object", "Service catalog"),
+                "catalog.service": pgettext_lazy("audit object", "Service"),
+                "catalog.serviceversion": pgettext_lazy("audit object", "Service version"),
+                "catalog.servicelist": pgettext_lazy("audit object", "Approved list of services"),
+            }
+        )
 
         describe_actions(
             {

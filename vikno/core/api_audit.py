@@ -23,7 +23,9 @@ class AuditEventOut(Schema):
     actor_id: int | None
     actor_label: str = Field(..., description="Login of the acting user, or `system`, `manage.py`.")
     action: str = Field(..., examples=["login.password"])
+    action_label: str = Field(..., description='What the action code means, in Ukrainian ("" if not described).')
     object_type: str = Field(..., examples=["accounts.user"])
+    object_type_label: str = Field(..., description='The name of the object type, in Ukrainian ("" if unnamed).')
     object_id: str
     object_label: str
     center_id: int | None
@@ -35,6 +37,14 @@ class AuditEventOut(Schema):
     prev_hash: str = Field(..., description="SHA-256 of the previous event of the chain.")
     hash: str = Field(..., description="SHA-256 of this event's content and `prev_hash`.")
 
+    @staticmethod
+    def resolve_action_label(event) -> str:
+        return audit.action_label(event.action)
+
+    @staticmethod
+    def resolve_object_type_label(event) -> str:
+        return audit.object_type_label(event.object_type)
+
 
 class AuditPageOut(Schema):
     items: list[AuditEventOut]
@@ -43,7 +53,9 @@ class AuditPageOut(Schema):
 
 class AuditFilter(Schema):
     object_type: str = Field("", description="Model label, e.g. `accounts.user`.")
-    object_id: str = ""
+    object_id: str = Field(
+        "", description="The object's id, or a case number (e.g. `1-26-000101`) of a case the caller sees."
+    )
     actor: str = Field("", description="Login of the acting user (case-insensitive).")
     action: str = Field("", description="Action code, e.g. `staff.created`.")
     date_from: date | None = Field(None, description="First local day included.")

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -79,6 +81,96 @@ def action_label(action: str) -> str:
     """The description of an action code in the active language, or "" when none is registered."""
     label = _ACTION_LABELS.get(action)
     return gettext(str(label)) if label else ""
+
+
+# What an object type (``object_type``: a model label such as ``cases.case``) is called, for people
+# reading the log and for the log's filter. Rooms name their own types in AppConfig.ready
+# (``describe_object_types``); a type without a name is shown as it is.
+_OBJECT_TYPE_LABELS: dict[str, Any] = {}
+
+
+def describe_object_types(labels: dict[str, Any]) -> None:
+    """Register names of audited object types (English msgids; translated when shown)."""
+    _OBJECT_TYPE_LABELS.update(labels)
+
+
+def object_type_label(object_type: str) -> str:
+    """The name of an object type in the active language, or "" when none is registered."""
+    label = _OBJECT_TYPE_LABELS.get(object_type)
+    return gettext(str(label)) if label else ""
+
+
+def object_type_choices() -> list[tuple[str, str]]:
+    """``(object_type, name)`` of every named type, by name in the active language."""
+    return sorted(((code, object_type_label(code)) for code in _OBJECT_TYPE_LABELS), key=lambda c: c[1].lower())
+
+
+# Objects as people know them. Staff know a case by its number, while its events are keyed by its
+# internal id; rooms above this one register, in AppConfig.ready, a finder that turns what a reader
+# typed into ``(object_type, object_id)`` — within the reader's scope, so nothing outside it is
+# revealed — and a linker that gives the pages of objects the reader may open.
+_FINDERS: list[Callable[[Any, str, str], tuple[str, str] | None]] = []
+_LINKERS: dict[str, Callable[[Any, set[str]], dict[str, str]]] = {}
+
+
+def add_object_finder(finder: Callable[[Any, str, str], tuple[str, str] | None]) -> None:
+    """``finder(user, text, object_type)`` returns the ``(object_type, object_id)`` that ``text`` names
+    for ``user`` (``object_type`` is the type chosen in the filter, "" for any), or None."""
+    if finder not in _FINDERS:
+        _FINDERS.append(finder)
+
+
+def find_object(user, text: str, object_type: str = "") -> tuple[str, str] | None:
+    """What ``text`` (e.g. a case number) names for ``user``, by the first finder that knows it."""
+    for finder in _FINDERS:
+        found = finder(user, text, object_type)
+        if found is not None:
+            return found
+    return None
+
+
+def add_object_linker(object_type: str, linker: Callable[[Any, set[str]], dict[str, str]]) -> None:
+    """``linker(user, object_ids)`` returns ``{object_id: url}`` for the objects ``user`` may open."""
+    _LINKERS[object_type] = linker
+
+
+def object_links(user, events) -> dict[tuple[str, str], str]:
+    """``{(object_type, object_id): url}`` of the events' objects that ``user`` may open: one query
+    per object type with a linker."""
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        if event.object_id and event.object_type in _LINKERS:
+            wanted.setdefault(event.object_type, set()).add(event.object_id)
+    links = {}
+    for object_type, ids in wanted.items():
+        for object_id, url in _LINKERS[object_type](user, ids).items():
+            links[(object_type, object_id)] = url
+    return links
+
+
+def actor_names(events) -> dict[int, str]:
+    """``{actor_id: full name}`` of the staff who acted in ``events`` (one query)."""
+    ids = {event.actor_id for event in events if event.actor_id}
+    if not ids:
+        return {}
+    users = get_user_model().objects.filter(pk__in=ids)
+    return {user.pk: user.full_name() for user in users}
+
+
+def chain_names(events) -> dict[str, str]:
+    """``{chain: name}`` of the events' chains: the center's or region's name, «whole system» for
+    the global chain (one query per kind)."""
+    ids: dict[str, set[int]] = {"center": set(), "region": set()}
+    for event in events:
+        kind, _sep, number = event.chain.partition(":")
+        if kind in ids and number.isdigit():
+            ids[kind].add(int(number))
+    names = {"global": gettext("Whole system")}
+    for kind, model in (("center", "Center"), ("region", "Region")):
+        if ids[kind]:
+            rows = apps.get_model("orgs", model).objects.filter(pk__in=ids[kind])
+            names.update({f"{kind}:{row.pk}": str(row) for row in rows})
+    return names
 
 
 def actor_from_request(request) -> Actor:
@@ -328,13 +420,18 @@ def search(
     date_from=None,
     date_to=None,
 ) -> QuerySet:
-    """Events ``user`` may read (one scope predicate), narrowed by the given filters. Dates are
-    local calendar days, both ends included."""
+    """Events ``user`` may read (one scope predicate), narrowed by the given filters. ``object_id``
+    may also be what a finder knows (a case number: the events of that case, if ``user`` sees it).
+    Dates are local calendar days, both ends included."""
     events = AuditEvent.objects.visible_to(user)
-    if object_type:
-        events = events.filter(object_type=object_type.strip().lower())
+    object_type, object_id = object_type.strip().lower(), object_id.strip()
     if object_id:
-        events = events.filter(object_id=object_id.strip())
+        # A case number (or whatever a finder knows) stands for the object's id, within the scope.
+        object_type, object_id = find_object(user, object_id, object_type) or (object_type, object_id)
+    if object_type:
+        events = events.filter(object_type=object_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
     if actor:
         events = events.filter(actor_label__iexact=actor.strip())
     if action:

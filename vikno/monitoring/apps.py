@@ -9,9 +9,17 @@ class MonitoringConfig(AppConfig):
     verbose_name = "monitoring"
 
     def ready(self):
-        from django.utils.translation import gettext_noop
+        from django.utils.translation import gettext_noop, pgettext_lazy
 
-        from vikno.core.audit import describe_actions
+        from vikno.core.audit import describe_actions, describe_object_types
+
+        # The names of the object types this room writes to the audit log (its filter offers them).
+        describe_object_types(
+            {
+                "monitoring.indicatorvalue": pgettext_lazy("audit object", "Monitoring indicator value"),
+                "monitoring.assessment": pgettext_lazy("audit object", "Self-assessment"),
+            }
+        )
 
         describe_actions(
             {

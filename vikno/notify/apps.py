@@ -9,9 +9,17 @@ class NotifyConfig(AppConfig):
     verbose_name = "notify"
 
     def ready(self):
-        from django.utils.translation import gettext_noop
+        from django.utils.translation import gettext_noop, pgettext_lazy
 
-        from vikno.core.audit import describe_actions
+        from vikno.core.audit import describe_actions, describe_object_types
+
+        # The names of the object types this room writes to the audit log (its filter offers them).
+        describe_object_types(
+            {
+                "notify.notification": pgettext_lazy("audit object", "Message to an applicant"),
+                "notify.optout": pgettext_lazy("audit object", "Opt-out from messages"),
+            }
+        )
 
         describe_actions(
             {

@@ -9,9 +9,19 @@ class OrgsConfig(AppConfig):
     verbose_name = "orgs"
 
     def ready(self):
-        from django.utils.translation import gettext_noop
+        from django.utils.translation import gettext_noop, pgettext_lazy
 
-        from vikno.core.audit import describe_actions
+        from vikno.core.audit import describe_actions, describe_object_types
+
+        # The names of the object types this room writes to the audit log (its filter offers them).
+        describe_object_types(
+            {
+                "orgs.katottg": pgettext_lazy("audit object", "KATOTTG codifier"),
+                "orgs.center": pgettext_lazy("audit object", "Center"),
+                "orgs.office": pgettext_lazy("audit object", "Office"),
+                "orgs.provider": pgettext_lazy("audit object", "Provider"),
+            }
+        )
 
         describe_actions(
             {

@@ -9,9 +9,18 @@ class PortalConfig(AppConfig):
     verbose_name = "portal"
 
     def ready(self):
-        from django.utils.translation import gettext_noop
+        from django.utils.translation import gettext_noop, pgettext_lazy
 
-        from vikno.core.audit import describe_actions
+        from vikno.core.audit import describe_actions, describe_object_types
+
+        # The names of the object types this room writes to the audit log (its filter offers them).
+        describe_object_types(
+            {
+                "portal.question": pgettext_lazy("audit object", "Question from the portal"),
+                "portal.complaint": pgettext_lazy("audit object", "Complaint"),
+                "portal.survey": pgettext_lazy("audit object", "Survey answer"),
+            }
+        )
 
         describe_actions(
             {

@@ -9,11 +9,22 @@ class QueueConfig(AppConfig):
     verbose_name = "queue"
 
     def ready(self) -> None:
-        from django.utils.translation import gettext_noop
+        from django.utils.translation import gettext_noop, pgettext_lazy
 
-        from vikno.core.audit import describe_actions
+        from vikno.core.audit import describe_actions, describe_object_types
 
         from . import receivers  # noqa: F401 - connects the signal receivers
+
+        # The names of the object types this room writes to the audit log (its filter offers them).
+        describe_object_types(
+            {
+                "queue.queue": pgettext_lazy("audit object", "Queue"),
+                "queue.workplace": pgettext_lazy("audit object", "Workplace (window)"),
+                "queue.ticket": pgettext_lazy("audit object", "Queue ticket"),
+                "queue.booking": pgettext_lazy("audit object", "Booking"),
+                "queue.rating": pgettext_lazy("audit object", "Service rating"),
+            }
+        )
 
         describe_actions(
             {

@@ -8,7 +8,7 @@ from django.utils import timezone
 from vikno.accounts.models import User
 from vikno.cases.models import Case, CaseEvent, Status
 from vikno.catalog.models import OfficeService, ProviderService, Service, ServiceList
-from vikno.core.audit import verify_all
+from vikno.core.audit import object_type_label, verify_all
 from vikno.core.models import AuditEvent
 from vikno.core.scoping import Role
 from vikno.orgs.models import Center, Office, Provider, Region
@@ -74,5 +74,9 @@ def test_demo_centers_have_weeks_of_casework_in_every_stage():
     assert (last - first).days >= 28
     assert Service.objects.filter(code__startswith="PAS-", demand__gt=0).exists()  # the search's ranking
     assert not any(verify_all().values())
+    # the audit log names every type of object the casework wrote (its filter offers them by name)
+    written = set(AuditEvent.objects.values_list("object_type", flat=True).distinct())
+    assert {"cases.case", "cases.applicant", "payments.payment"} <= written
+    assert sorted(t for t in written if not object_type_label(t)) == []
     hours = {timezone.localtime(at).hour for at in CaseEvent.objects.values_list("at", flat=True)}
     assert min(hours) >= 8 and max(hours) < 18  # desks and back offices work by day

@@ -71,7 +71,7 @@ def test_page_shows_the_timing_and_the_lists(filled, login_as):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Реєстрація місця проживання" in html and filled.service_code in html
-    assert "<caption>" in html and 'scope="col"' in html and 'scope="row"' in html
+    assert '<caption id="cap-services">' in html and 'scope="col"' in html and 'scope="row"' in html
     assert filled.overdue_number in html  # overdue now
     assert "66,7" in html  # two of three on time (a decimal comma in Ukrainian)
     assert "format=xlsx" in html and "format=pdf" in html
