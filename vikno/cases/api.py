@@ -383,7 +383,11 @@ class TransitionIn(Schema):
 
 class IssueIn(Schema):
     identity_document: str = Field(..., examples=["Паспорт КВ № 123456"])
-    recipient_name: str = Field("", description="Default: the applicant or the representative.")
+    recipient_name: str = Field(
+        "",
+        description="Default: the applicant or, with to_representative, the representative. A name that is the "
+        "other one's is refused (400 recipient_mismatch, recipient_is_representative).",
+    )
     to_representative: bool = False
     office_id: int | None = Field(None, description="Office of issuance; default: the caller's office.")
     note: str = ""

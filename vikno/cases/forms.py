@@ -327,12 +327,57 @@ class ResultForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    recipient_name = forms.CharField(label=_("Recipient (full name)"), max_length=300)
+    """Handing over the result or the refusal. Who receives it is a choice between the applicant and the
+    representative, each named (the representative with the power of attorney); the name may stay empty
+    and then the chosen person's name is recorded. A typed name of the other one is refused by
+    ``workflow``, never replaced."""
+
+    to_representative = forms.TypedChoiceField(
+        label=_("Who receives it"),
+        choices=[("", _("The applicant")), ("on", _("The representative"))],
+        initial="",
+        coerce=lambda value: value == "on",
+        empty_value=False,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    recipient_name = forms.CharField(
+        label=_("Recipient (full name)"),
+        max_length=300,
+        required=False,
+        help_text=_("Leave it empty to record the name of the one chosen above."),
+    )
     identity_document = forms.CharField(
         label=_("Identity document shown"), max_length=200, help_text=_("Type and number, e.g. ID-картка 001234567.")
     )
-    to_representative = forms.BooleanField(label=_("Issued to the representative"), required=False)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["to_representative"].choices = recipient_choices(case)
+
+
+def recipient_choices(case) -> list[tuple[str, str]]:
+    """The applicant and the representative by name; the representative with the power of attorney and
+    until when it is valid (or that it has expired and cannot be used)."""
+    applicant = _("The applicant: %(name)s") % {"name": case.applicant.display_name}
+    representative = case.representative
+    if representative is None:
+        return [("", applicant)]
+    valid_until = representative.authority_valid_until
+    if valid_until is None:
+        validity = ""
+    elif valid_until < timezone.localdate():
+        validity = _("expired on %(date)s: it cannot be used") % {"date": f"{valid_until:%d.%m.%Y}"}
+    else:
+        validity = _("valid until %(date)s") % {"date": f"{valid_until:%d.%m.%Y}"}
+    authority = "; ".join(part for part in (representative.authority_document, validity) if part)
+    label = _("The representative: %(name)s (power of attorney: %(authority)s)") % {
+        "name": representative.full_name,
+        "authority": authority,
+    }
+    return [("", applicant), ("on", label)]
 
 
 class TransferForm(forms.Form):

@@ -84,6 +84,7 @@ __all__ = [
     "get_case",
     "identity_of",
     "issue",
+    "issue_action",
     "normalise_phone",
     "officer_inbox",
     "page_cases",
@@ -1236,6 +1237,11 @@ def _new_result(case: Case, uploaded_file, checked, *, name: str, is_refusal: bo
     return result
 
 
+def issue_action(case: Case) -> str:
+    """The workflow action that hands over what the case has: the refusal or the result."""
+    return "issue_refusal" if case.status == Status.REFUSED else "issue"
+
+
 def issue(
     case: Case,
     *,
@@ -1248,7 +1254,7 @@ def issue(
     comment: str = "",
 ) -> Case:
     """Hand the result (``result_ready``) or the refusal (``refused``) over; this closes the case."""
-    action = "issue_refusal" if case.status == Status.REFUSED else "issue"
+    action = issue_action(case)
     return transition(
         case,
         action,

@@ -65,6 +65,18 @@ SERVICE_HITS = 15
 # Buttons of the case page: the style of each action (danger actions are set apart).
 DANGER_ACTIONS = {"refuse", "withdraw", "dismiss"}
 ACTIONS_WITH_REASON = {"refuse", "dismiss"}
+# What confirming an action that cannot be undone (workflow.IRREVERSIBLE) will do, besides the new status.
+CONSEQUENCES = {
+    "refuse": gettext_noop(
+        "The applicant is told of the refusal at once; the case then waits for its refusal decision."
+    ),
+    "withdraw": gettext_noop("The case is closed and its open tasks are dropped; the applicant has to apply again."),
+    "dismiss": gettext_noop("The case is closed and its open tasks are dropped; the applicant has to apply again."),
+    "issue": gettext_noop("The case is closed: the result is recorded as handed over to the recipient below."),
+    "issue_refusal": gettext_noop(
+        "The case is closed: the refusal decision is recorded as handed over to the recipient below."
+    ),
+}
 
 
 def _is_htmx(request) -> bool:
@@ -482,7 +494,7 @@ def _action_forms(request, case: Case, bound: dict) -> list[dict]:
         if name in ("issue", "issue_refusal"):
             continue  # handed out with the issuance form below
         spec = workflow.ACTIONS[name]
-        form = bound.get(name) or TransitionForm(initial={"action": name}, providers=providers, prefix=name)
+        form = bound.get(name) or _transition_form(name, providers=providers)
         result.append(
             {
                 "name": name,
@@ -497,6 +509,16 @@ def _action_forms(request, case: Case, bound: dict) -> list[dict]:
     return result
 
 
+def _transition_form(name: str, data=None, *, providers=None) -> TransitionForm:
+    form = TransitionForm(data, initial={"action": name}, providers=providers, prefix=name)
+    if name == "withdraw":
+        form.fields["comment"].label = _("The applicant's statement")
+        form.fields["comment"].help_text = _(
+            "The date and number of the applicant's written statement of withdrawal, or what it says."
+        )
+    return form
+
+
 def _status_label(value: str) -> str:
     try:
         return Status(value).label
@@ -505,8 +527,12 @@ def _status_label(value: str) -> str:
 
 
 def _event_rows(case: Case) -> list[dict]:
+    """The history, each event with ``who``: the staff member who acted (shown by name and role, the
+    login as a tooltip), or None for the system and for an account no longer there (its label then)."""
+    events = list(case.events.select_related("office").all())
+    people = _staff_by_id(event.actor_id for event in events)
     rows = []
-    for event in case.events.select_related("office").all():
+    for event in events:
         spec = workflow.ACTIONS.get(event.action)
         what = spec.event_label if spec else EVENT_LABELS.get(event.action, event.action)
         status = _status_label(event.to_status) if event.to_status else ""
@@ -515,7 +541,13 @@ def _event_rows(case: Case) -> list[dict]:
         if event.action == "payment_recorded" and event.data.get("method") in Payment.Method.values:
             comment = Payment.Method(event.data["method"]).label  # the comment keeps it in Ukrainian
         rows.append(
-            {"event": event, "what": what, "status": "" if str(status) == str(what) else status, "comment": comment}
+            {
+                "event": event,
+                "what": what,
+                "status": "" if str(status) == str(what) else status,
+                "comment": comment,
+                "who": people.get(event.actor_id),
+            }
         )
     return rows
 
@@ -576,8 +608,7 @@ def _case_context(request, case: Case, *, bound: dict | None = None, error: str 
         "due_state": _due_state(case, now),
         "action_forms": _action_forms(request, case, bound),
         "issue_action": issue_action,
-        "issue_form": bound.get("issue")
-        or IssueForm(prefix="issue", initial={"recipient_name": case.applicant.display_name}),
+        "issue_form": bound.get("issue") or IssueForm(prefix="issue", case=case),
         # a fee that depends on the case is never "covered": its payments can always be recorded
         "can_pay": front and not case.is_closed and (case.fee_amount is None or not fully_paid),
         "exempt": any(p.method == Payment.Method.EXEMPTION for p in case_payments),
@@ -605,6 +636,47 @@ def _render_case(request, case: Case, *, bound=None, error: str = "", status: in
     return render(
         request, "cases/case_detail.html", _case_context(request, case, bound=bound, error=error), status=status
     )
+
+
+def _render_confirm(request, case: Case, action: str, form, *, checked=None, error: str = "", status: int = 200):
+    """The step before an action that cannot be undone: what it will do (the case, the applicant, the new
+    status; for an issuance the recipient), the fields typed so far, and the buttons to do it or to go back
+    to the case page with them. It is a plain form: no script is needed."""
+    _audit_viewed(request, case.applicant, "case.confirm", case)
+    spec = workflow.ACTIONS[action]
+    issuing = action in ("issue", "issue_refusal")
+    context = {
+        "case": case,
+        "applicant": case.applicant,
+        "action": action,
+        "label": spec.label,
+        "target": Status(spec.target).label,
+        "consequence": _(CONSEQUENCES[action]),
+        "form": form,
+        "issuing": issuing,
+        "checked": checked or {},
+        "post_to": reverse("cases:issue" if issuing else "cases:action", args=[case.number]),
+        "danger": action in DANGER_ACTIONS,
+        "needs_reason": action in ACTIONS_WITH_REASON,
+        "needs_legal_ground": action == "refuse",
+        "action_error": error,
+    }
+    return render(request, "cases/case_confirm.html", context, status=status)
+
+
+def _back_to_the_page(request) -> bool:
+    """«Back» on the confirmation step: the case page again, with what was typed."""
+    return bool(request.POST.get("back"))
+
+
+def _confirmed(request) -> bool:
+    return request.POST.get("confirm") == "1"
+
+
+def _on_the_confirmation(error: DomainError) -> bool:
+    """A refusal met when confirming that the confirmation page can show beside its fields (a case
+    changed meanwhile, or out of the user's reach, goes back to the case page)."""
+    return error.code != "illegal_transition" and error.status not in (403, 404)
 
 
 @staff_required()
@@ -661,13 +733,26 @@ def case_action(request, number: str):
             return redirect("cases:inbox")
     case = _case_or_404(request, number)
     providers = workflow.covering_providers(case) if name == "send_to_provider" else None
-    form = TransitionForm(request.POST, providers=providers, prefix=name)
+    form = _transition_form(name, request.POST, providers=providers)
+    asks = name in workflow.IRREVERSIBLE
+    confirming = asks and _confirmed(request)
+    if asks and _back_to_the_page(request):
+        return _render_case(request, case, bound={name: form})
     if not form.is_valid():
+        if confirming:
+            return _render_confirm(request, case, name, form, status=400)
         return _render_case(request, case, bound={name: form}, status=400)
+    actor = actor_from_request(request)
+    comment = form.cleaned_data["comment"]
     try:
-        case = cases.transition(
-            case, name, actor=actor_from_request(request), comment=form.cleaned_data["comment"], **form.details()
-        )
+        if asks and not confirming:
+            checked = workflow.check(case, name, actor=actor, comment=comment, **form.details())
+            return _render_confirm(request, case, name, form, checked=checked)
+        if name == "withdraw" and not comment:
+            # the record of a withdrawal names the applicant's statement: it cannot be undone
+            form.add_error("comment", _("Give the applicant's written statement of withdrawal (its date and number)."))
+            return _render_confirm(request, case, name, form, status=400)
+        case = cases.transition(case, name, actor=actor, comment=comment, **form.details())
     except DomainError as error:
         if error.code == "illegal_transition" and _repeated(request, case, (name,)):
             return _already_done(request, case)
@@ -675,6 +760,8 @@ def case_action(request, number: str):
             _returned_message(request, returned)  # pressed twice at once: the other press returned it
             return redirect("cases:inbox")
         _add_error(form, error)
+        if confirming and _on_the_confirmation(error):
+            return _render_confirm(request, case, name, form, error=error.message, status=_error_status(error))
         return _render_case(request, case, bound={name: form}, error=error.message, status=_error_status(error))
     if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
         # returned to the center: the СНАП no longer sees it
@@ -728,16 +815,21 @@ def case_result(request, number: str):
 def case_issue(request, number: str):
     case = _case_or_404(request, number)
     _require(workflow.is_front(request.user, case))
-    form = IssueForm(request.POST, prefix="issue")
+    form = IssueForm(request.POST, prefix="issue", case=case)
+    if _back_to_the_page(request):
+        return _render_case(request, case, bound={"issue": form})
     if not form.is_valid():
         return _render_case(request, case, bound={"issue": form}, status=400)
     actor = actor_from_request(request)
     office_id = actor.office_id or workflow.event_office_id(actor, case) or case.current_office_id
     office = Office.objects.filter(center=case.center, pk=office_id).first() or case.current_office
     details = dict(form.cleaned_data)
-    if details.get("to_representative") and details.get("recipient_name") == case.applicant.display_name:
-        details["recipient_name"] = ""  # the form's default is the applicant: the representative's name then
     try:
+        if not _confirmed(request):
+            action = cases.issue_action(case)
+            checked = workflow.check(case, action, actor=actor, office=office, **details)
+            checked["office_name"] = office.name
+            return _render_confirm(request, case, action, form, checked=checked)
         case = cases.issue(case, actor=actor, office=office, **details)
     except DomainError as error:
         if error.code == "illegal_transition" and _repeated(request, case, ("issue", "issue_refusal")):
@@ -1068,6 +1160,13 @@ def consultation_list(request):
 
 
 CONSULTATIONS_SHOWN = 500
+
+
+def _staff_by_id(user_ids) -> dict:
+    from django.contrib.auth import get_user_model
+
+    ids = {i for i in user_ids if i}
+    return get_user_model().objects.in_bulk(ids) if ids else {}
 
 
 def _staff_names(user_ids) -> dict:

@@ -12,7 +12,12 @@ allowed from the current status gets 409 ``illegal_transition``.
     in_progress ─refuse→ refused ─issue_refusal→ refusal_issued
     sent_to_provider | in_progress ─return_to_center→ accepted (not this СНАП's case, or the package is
         incomplete: the front office fixes it and sends the case again, maybe to another СНАП)
-    any open status ─withdraw→ withdrawn | ─dismiss→ dismissed
+    any open status ─withdraw→ withdrawn (the front office, on the applicant's statement)
+    any open status ─dismiss→ dismissed (the front office or the СНАП)
+
+Refusing, issuing and closing an application cannot be undone: the staff pages ask to confirm them
+(``IRREVERSIBLE``) and ``check`` tells beforehand whether ``transition`` would refuse; the API does them
+when called.
 """
 
 from __future__ import annotations
@@ -47,6 +52,8 @@ PROVIDER_TASK_ROLES = ("officer", "provider_head")
 # Before the decision (the statuses in which the legal term runs): an application can be withdrawn or
 # left without consideration only while no result or refusal exists.
 UNDECIDED_STATUSES = deadlines.TERM_RUNNING_STATUSES
+# Actions that cannot be undone: the staff pages ask to confirm them first.
+IRREVERSIBLE = ("refuse", "issue", "issue_refusal", "withdraw", "dismiss")
 
 
 @dataclass(frozen=True)
@@ -151,7 +158,7 @@ ACTIONS: dict[str, Action] = {
             gettext_lazy("withdraw the application"),
             UNDECIDED_STATUSES,
             Status.WITHDRAWN,
-            EITHER,
+            FRONT,  # the applicant's act: their written statement is filed at the center, not at the СНАП
             pgettext_lazy("case event", "Application withdrawn by the applicant"),
         ),
         Action(
@@ -476,8 +483,7 @@ def illegal(case: Case, action: Action) -> Conflict:
     )
 
 
-def transition(case: Case, action: str, *, actor: Actor | None, comment: str = "", **details) -> Case:
-    """Apply ``action`` to ``case`` (see ``ACTIONS``); returns the case as saved."""
+def _spec(action: str) -> Action:
     spec = ACTIONS.get(action)
     if spec is None:
         known = ", ".join(ACTIONS)
@@ -486,6 +492,24 @@ def transition(case: Case, action: str, *, actor: Actor | None, comment: str = "
             code="unknown_action",
             field="action",
         )
+    return spec
+
+
+def check(case: Case, action: str, *, actor: Actor | None, comment: str = "", **details) -> dict:
+    """Refuse as ``transition`` would, without changing anything (for a step that asks to confirm an
+    action: it should not ask to confirm what will be refused). Returns the details as they would be
+    recorded (e.g. the recipient's name an issuance would record)."""
+    spec = _spec(action)
+    require_side(case, actor, spec.side, spec.label)
+    if case.status not in spec.sources:
+        raise illegal(case, spec)
+    checker = CHECK.get(action)
+    return checker(case, actor=actor, comment=(comment or "").strip(), **details) if checker else {}
+
+
+def transition(case: Case, action: str, *, actor: Actor | None, comment: str = "", **details) -> Case:
+    """Apply ``action`` to ``case`` (see ``ACTIONS``); returns the case as saved."""
+    spec = _spec(action)
     comment = (comment or "").strip()
     with transaction.atomic():
         lock_center_chain(case.center_id)
@@ -607,7 +631,7 @@ def _apply_ready(case, spec, *, actor, comment, now, **details):
     return {"_fields": ["result_ready_at"]}
 
 
-def _apply_refuse(case, spec, *, actor, comment, now, reason="", legal_ground="", **details):
+def _check_refuse(case, *, actor, comment, reason="", legal_ground="", **details):
     reason = (reason or details.get("refusal_reason") or "").strip()
     legal_ground = (legal_ground or details.get("refusal_ground") or "").strip()
     if not reason:
@@ -618,35 +642,28 @@ def _apply_refuse(case, spec, *, actor, comment, now, reason="", legal_ground=""
             code="legal_ground_required",
             field="legal_ground",
         )
-    case.refusal_reason = reason
-    case.refusal_ground = legal_ground[:500]
+    return {"reason": reason, "legal_ground": legal_ground}
+
+
+def _apply_refuse(case, spec, *, actor, comment, now, **details):
+    checked = _check_refuse(case, actor=actor, comment=comment, **details)
+    case.refusal_reason = checked["reason"]
+    case.refusal_ground = checked["legal_ground"][:500]
     case.result_ready_at = now
     advance_tasks(case, "provider", actor=actor, now=now)
-    return {
-        "reason": reason,
-        "legal_ground": legal_ground,
-        "_fields": ["refusal_reason", "refusal_ground", "result_ready_at"],
-    }
+    return {**checked, "_fields": ["refusal_reason", "refusal_ground", "result_ready_at"]}
 
 
-def _apply_issue(
-    case,
-    spec,
-    *,
-    actor,
-    comment,
-    now,
-    recipient_name="",
-    identity_document="",
-    to_representative=False,
-    office=None,
-    note="",
-    **details,
-):
-    recipient_name = (recipient_name or "").strip()
-    identity_document = (identity_document or "").strip()
+def same_name(one: str, other: str) -> bool:
+    """Two spellings of a person's name that differ only in spaces and letter case."""
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
+def _recipient(case, recipient_name: str, to_representative: bool) -> str:
+    """The name an issuance records. It follows the choice (the applicant or the representative) when
+    the name is left empty; a typed name that names the other person is refused, never replaced."""
+    representative = case.representative
     if to_representative:
-        representative = case.representative
         if representative is None:
             raise DomainError(
                 _("The case has no representative: issue the result to the applicant."),
@@ -661,9 +678,44 @@ def _apply_issue(
                 code="authority_expired",
                 field="to_representative",
             )
-        recipient_name = recipient_name or representative.full_name
-    else:
-        recipient_name = recipient_name or case.applicant.display_name
+        if recipient_name and not same_name(recipient_name, representative.full_name):
+            raise DomainError(
+                _(
+                    "It is issued to the representative %(representative)s, but the recipient is named «%(name)s». "
+                    "Give the representative's name (or leave the name empty), or issue to the applicant."
+                )
+                % {"representative": representative.full_name, "name": recipient_name},
+                code="recipient_mismatch",
+                field="recipient_name",
+            )
+        return representative.full_name
+    if representative is not None and recipient_name and same_name(recipient_name, representative.full_name):
+        raise DomainError(
+            _(
+                "%(name)s is the applicant's representative: choose to issue to the representative, so that the "
+                "power of attorney is checked."
+            )
+            % {"name": representative.full_name},
+            code="recipient_is_representative",
+            field="to_representative",
+        )
+    return recipient_name or case.applicant.display_name
+
+
+def _check_issue(
+    case,
+    *,
+    actor,
+    comment,
+    recipient_name="",
+    identity_document="",
+    to_representative=False,
+    office=None,
+    note="",
+    **details,
+):
+    recipient_name = _recipient(case, (recipient_name or "").strip(), bool(to_representative))
+    identity_document = (identity_document or "").strip()
     if not identity_document:
         raise DomainError(
             _("Give the identity document of the recipient (type and number)."),
@@ -677,18 +729,29 @@ def _apply_issue(
             code="invalid_office",
             field="office",
         )
+    return {
+        "recipient_name": recipient_name,
+        "identity_document": identity_document,
+        "to_representative": bool(to_representative),
+        "office": office_id,
+        "note": (note or "").strip(),
+    }
+
+
+def _apply_issue(case, spec, *, actor, comment, now, **details):
+    checked = _check_issue(case, actor=actor, comment=comment, **details)
     Issuance.objects.create(
         case=case,
         issued_at=now,
         issued_by_id=actor.user_id if actor else None,
-        office_id=office_id,
-        to_representative=bool(to_representative),
-        recipient_name=recipient_name[:300],
-        identity_document=identity_document[:200],
-        note=(note or "").strip(),
+        office_id=checked["office"],
+        to_representative=checked["to_representative"],
+        recipient_name=checked["recipient_name"][:300],
+        identity_document=checked["identity_document"][:200],
+        note=checked["note"],
     )
     advance_tasks(case, "issue", actor=actor, now=now)
-    return {"recipient_name": recipient_name, "to_representative": bool(to_representative), "office": office_id}
+    return {k: checked[k] for k in ("recipient_name", "to_representative", "office")}
 
 
 def _apply_withdraw(case, spec, *, actor, comment, now, **details):
@@ -696,7 +759,7 @@ def _apply_withdraw(case, spec, *, actor, comment, now, **details):
     return {}
 
 
-def _apply_dismiss(case, spec, *, actor, comment, now, reason="", **details):
+def _check_dismiss(case, *, actor, comment, reason="", **details):
     reason = (reason or comment or "").strip()
     if not reason:
         raise DomainError(
@@ -704,8 +767,13 @@ def _apply_dismiss(case, spec, *, actor, comment, now, reason="", **details):
             code="reason_required",
             field="reason",
         )
-    advance_tasks(case, "close", actor=actor, now=now)
     return {"reason": reason}
+
+
+def _apply_dismiss(case, spec, *, actor, comment, now, **details):
+    checked = _check_dismiss(case, actor=actor, comment=comment, **details)
+    advance_tasks(case, "close", actor=actor, now=now)
+    return checked
 
 
 APPLY = {
@@ -721,6 +789,14 @@ APPLY = {
     "issue_refusal": _apply_issue,
     "withdraw": _apply_withdraw,
     "dismiss": _apply_dismiss,
+}
+
+# What ``check`` asks of the actions with details to check before they are done.
+CHECK = {
+    "refuse": _check_refuse,
+    "issue": _check_issue,
+    "issue_refusal": _check_issue,
+    "dismiss": _check_dismiss,
 }
 
 AFTER = {

@@ -165,10 +165,11 @@ def test_refusal_needs_a_reason_and_a_legal_ground_beside_the_fields(world):
     officer = _client(world.officer_a)
     missing = officer.post(_url(case, "action/"), {"refuse-action": "refuse", "refuse-reason": "Неповний пакет"})
     assert missing.status_code == 400 and "Вкажіть правову підставу відмови" in _text(missing)
-    done = officer.post(
-        _url(case, "action/"),
-        {"refuse-action": "refuse", "refuse-reason": "Неповний пакет", "refuse-legal_ground": "ст. 19 Закону"},
-    )
+    body = {"refuse-action": "refuse", "refuse-reason": "Неповний пакет", "refuse-legal_ground": "ст. 19 Закону"}
+    asked = officer.post(_url(case, "action/"), body)  # a refusal cannot be undone: it is confirmed first
+    assert asked.status_code == 200 and "Цю дію не можна скасувати." in _text(asked)
+    assert Case.objects.get(pk=case.pk).status == Status.IN_PROGRESS
+    done = officer.post(_url(case, "action/"), {**body, "confirm": "1"})
     assert done.status_code == 302
     case.refresh_from_db()
     assert (case.status, case.refusal_reason, case.refusal_ground) == (
@@ -234,9 +235,10 @@ def test_issue_to_the_representative_pressed_twice_records_one_issuance(world):
     case = _ready(world, representative=rep)
     admin = _client(world.admin_a)
     body = {
-        "issue-recipient_name": "Шевченко Олена Петрівна",  # the form's default: the applicant
+        "issue-recipient_name": "",  # the name follows the choice
         "issue-identity_document": "ID-картка № 009876543",
         "issue-to_representative": "on",
+        "confirm": "1",
     }
     assert admin.post(_url(case, "issue/"), body).status_code == 302
     again = admin.post(_url(case, "issue/"), body)

@@ -83,3 +83,55 @@ def test_issue_at_the_remote_office_after_a_transfer(world):
     with pytest.raises(DomainError) as exc:
         services.transfer(case, to_office=world.remote_a, actor=admin)
     assert exc.value.code == "case_closed"
+
+
+def _represented(world, **rep):
+    representative = Representative.objects.create(
+        center=world.center_a,
+        full_name="Коваль Андрій Іванович",
+        authority_document="Довіреність № 12 від 01.02.2026",
+        **rep,
+    )
+    return _ready(world, representative=representative)
+
+
+@pytest.mark.django_db
+def test_a_name_typed_for_the_representative_that_is_not_theirs_is_refused_not_replaced(world):
+    """The applicant's name left in the field while issuing to the representative: the issuance would
+    record someone who did not sign for it, so it is refused (nothing is replaced silently)."""
+    case = _represented(world)
+    admin = Actor(user=world.admin_a)
+    with pytest.raises(DomainError) as exc:
+        services.issue(
+            case,
+            actor=admin,
+            to_representative=True,
+            recipient_name=case.applicant.display_name,
+            identity_document="ID-картка № 009876543",
+        )
+    assert exc.value.code == "recipient_mismatch" and exc.value.field == "recipient_name"
+    assert "Коваль Андрій Іванович" in exc.value.message and case.applicant.display_name in exc.value.message
+    assert not Issuance.objects.filter(case=case).exists()
+    # The same name in other spacing and case is the representative's; it is recorded as on their card.
+    case = services.issue(
+        case,
+        actor=admin,
+        to_representative=True,
+        recipient_name="  коваль  андрій іванович ",
+        identity_document="ID-картка № 009876543",
+    )
+    assert case.issuance.recipient_name == "Коваль Андрій Іванович" and case.issuance.to_representative
+
+
+@pytest.mark.django_db
+def test_the_representative_named_as_the_applicant_is_sent_to_the_representative_choice(world):
+    """Typing the representative's name without choosing them would skip the power-of-attorney check."""
+    case = _represented(world, authority_valid_until=timezone.localdate() - dt.timedelta(days=1))
+    with pytest.raises(DomainError) as exc:
+        services.issue(
+            case, actor=Actor(user=world.admin_a), recipient_name="Коваль Андрій Іванович", identity_document="ID"
+        )
+    assert exc.value.code == "recipient_is_representative" and exc.value.field == "to_representative"
+    # Without a name the applicant's is recorded.
+    case = services.issue(case, actor=Actor(user=world.admin_a), identity_document="Паспорт КВ № 123456")
+    assert case.issuance.recipient_name == case.applicant.display_name and not case.issuance.to_representative

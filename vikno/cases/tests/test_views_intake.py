@@ -273,9 +273,10 @@ def test_the_result_handed_to_the_representative_records_their_name(world, admin
     issued = admin.post(
         f"/staff/cases/{case.number}/issue/",
         {
-            "issue-recipient_name": case.applicant.display_name,  # the form's default, left as it was
+            "issue-recipient_name": "",  # the form's default: the name of the one chosen
             "issue-identity_document": "ID-картка 009876543",
             "issue-to_representative": "on",
+            "confirm": "1",
         },
     )
     assert issued.status_code == 302

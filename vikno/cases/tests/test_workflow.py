@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vikno.cases import services
+from vikno.cases import services, workflow
 from vikno.cases.models import Case, CaseEvent, CaseTask, Status
 from vikno.catalog.models import ProviderService
 from vikno.core.audit import Actor
@@ -247,3 +247,39 @@ def test_no_withdrawal_or_dismissal_once_decided(world, sent):
             services.transition(case, action, actor=Actor(user=world.admin_a), **details)
         assert exc.value.code == "illegal_transition"
         assert action not in workflow.allowed_actions(case, world.admin_a)
+
+
+@pytest.mark.django_db
+def test_only_the_front_office_withdraws_an_application(world, sent):
+    """A withdrawal is the applicant's act, filed at the center: the СНАП officer cannot record it (they
+    may still leave an application without consideration), the center's staff and the system
+    administrator can; the API follows (its handler calls the same transition)."""
+    officer = Actor(user=world.officer_a)
+    case = services.transition(sent, "take_into_work", actor=officer)
+    assert "withdraw" not in workflow.allowed_actions(case, world.officer_a)
+    assert "dismiss" in workflow.allowed_actions(case, world.officer_a)
+    with pytest.raises(PermissionDenied) as exc:
+        services.transition(case, "withdraw", actor=officer, comment="Заява від 01.12.2026")
+    assert "виконує адміністратор ЦНАП" in exc.value.message
+    for user in (world.admin_a, world.head_a, world.sysadmin):
+        assert "withdraw" in workflow.allowed_actions(case, user)
+    case = services.transition(case, "withdraw", actor=Actor(user=world.sysadmin), comment="Заява від 01.12.2026")
+    assert case.status == Status.WITHDRAWN
+
+
+@pytest.mark.django_db
+def test_check_refuses_as_the_transition_would_and_changes_nothing(world, sent):
+    officer = Actor(user=world.officer_a)
+    case = services.transition(sent, "take_into_work", actor=officer)
+    with pytest.raises(DomainError) as exc:
+        workflow.check(case, "refuse", actor=officer, reason="Неповний пакет")
+    assert exc.value.code == "legal_ground_required"
+    with pytest.raises(PermissionDenied):
+        workflow.check(case, "withdraw", actor=officer)
+    with pytest.raises(DomainError) as exc:
+        workflow.check(case, "issue", actor=Actor(user=world.admin_a), identity_document="ID")
+    assert exc.value.code == "illegal_transition"
+    checked = workflow.check(case, "refuse", actor=officer, reason=" Неповний пакет ", legal_ground="ст. 19")
+    assert checked == {"reason": "Неповний пакет", "legal_ground": "ст. 19"}
+    case.refresh_from_db()
+    assert case.status == Status.IN_PROGRESS and not case.events.filter(action="refuse").exists()
