@@ -171,6 +171,14 @@ def _applicant_lookup(request, find_form) -> tuple[list, dict]:
     except DomainError as error:
         find_form.add_error("find", error.message)
         return [], criteria
+    if not found and "rnokpp" in criteria:
+        # Ten digits that are no РНОКПП (a wrong check digit, and no phone either): say so now, beside the
+        # search box, rather than offer them to the new applicant's form to be refused at registration.
+        try:
+            cases.validate_rnokpp(criteria["rnokpp"])
+        except DomainError as error:
+            find_form.add_error("find", error.message)
+            return [], {}
     return list(found), criteria
 
 

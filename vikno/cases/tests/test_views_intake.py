@@ -439,3 +439,21 @@ def test_the_applicant_name_is_labelled_for_people_and_organisations(world, admi
     assert admin.post(URL, data).status_code == 302
     detail = admin.get(f"/staff/cases/{Case.objects.get().number}/").content.decode()
     assert "<dt>ПІБ або найменування</dt>" in detail and "<dt>Назва</dt>" not in detail
+
+
+def test_ten_digits_with_a_wrong_check_digit_are_refused_at_the_search(world, admin):
+    service = make_service()
+    response = admin.get(URL, {"service": service.code, "find": "3743678491"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "РНОКПП «3743678491» недійсний: контрольна цифра не збігається" in html
+    assert 'aria-describedby="find-help find-error"' in html and 'aria-invalid="true"' in html
+    box = re.search(r'<input type="search" name="find"[^>]*>', html).group(0)
+    assert "autofocus" in box  # back to the search box, to correct the number
+    assert "не знайдено" not in html
+    rnokpp = re.search(r'<input[^>]*name="applicant-rnokpp"[^>]*>', html).group(0)
+    assert "3743678491" not in rnokpp  # not offered to the new applicant's form
+    # a valid РНОКПП nobody has is still offered to the new applicant
+    valid = admin.get(URL, {"service": service.code, "find": VALID_RNOKPP}).content.decode()
+    assert "недійсний" not in valid
+    assert f'value="{VALID_RNOKPP}"' in re.search(r'<input[^>]*name="applicant-rnokpp"[^>]*>', valid).group(0)
