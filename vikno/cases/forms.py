@@ -203,6 +203,9 @@ class DocumentForm(forms.Form):
         label=_("Pages"), required=False, min_value=1, max_value=999, widget=forms.NumberInput(attrs={"size": 4})
     )
     file = ScanField(label=_("Scan (PDF, JPEG, PNG)"), required=False)
+    # a scan accepted by an earlier submit of this form that came back with errors (``staging``)
+    staged = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    drop_staged = forms.BooleanField(label=_("Do not add this file"), required=False)
 
 
 DocumentFormSet = forms.formset_factory(DocumentForm, extra=0)
