@@ -94,3 +94,34 @@ def test_errors_in_two_forms_focus_the_first_summary_and_link_to_the_fields(page
     assert Case.objects.count() == 0
     assert_accessible(page)
     assert [e for e in js_errors(page) if "status of 400" not in e] == []  # the refused form answers 400
+
+
+def test_applicants_found_take_the_focus_and_are_chosen_with_the_keyboard(page, world):
+    """After a search that finds people the cursor is on the first one found (not on the page's top), so
+    Enter chooses them and Tab moves on to the next one."""
+    from vikno.cases.tests.core_factories import person
+
+    service = _passport_service()
+    first = person(world, rnokpp="", phone="0671234567", last_name="Мельник", first_name="Ольга")
+    second = person(world, rnokpp="", phone="0501234567", last_name="Мельник", first_name="Петро")
+    log_in(page, world.admin_a)
+    page.goto(f"/staff/cases/new/?service={service.code}")
+
+    expect(page.locator("#id_find")).to_be_focused()
+    page.keyboard.type("Мельник")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"find="))
+
+    links = page.get_by_role("table", name="Знайдені суб’єкти звернення").get_by_role("link")
+    expect(links).to_have_count(2)
+    expect(links.first).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(links.nth(1)).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(links.first).to_be_focused()
+    chosen = {first.display_name: first, second.display_name: second}[links.first.inner_text().strip()]
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"applicant={chosen.pk}"))
+    expect(page.locator("section[aria-labelledby=step-applicant] .chosen strong")).to_have_text(chosen.display_name)
+    assert_accessible(page)
+    assert js_errors(page) == []
