@@ -94,3 +94,64 @@ def test_errors_in_two_forms_focus_the_first_summary_and_link_to_the_fields(page
     assert Case.objects.count() == 0
     assert_accessible(page)
     assert [e for e in js_errors(page) if "status of 400" not in e] == []  # the refused form answers 400
+
+
+def test_applicants_found_take_the_focus_and_are_chosen_with_the_keyboard(page, world):
+    """After a search that finds people the cursor is on the first one found (not on the page's top), so
+    Enter chooses them and Tab moves on to the next one."""
+    from vikno.cases.tests.core_factories import person
+
+    service = _passport_service()
+    first = person(world, rnokpp="", phone="0671234567", last_name="Мельник", first_name="Ольга")
+    second = person(world, rnokpp="", phone="0501234567", last_name="Мельник", first_name="Петро")
+    log_in(page, world.admin_a)
+    page.goto(f"/staff/cases/new/?service={service.code}")
+
+    expect(page.locator("#id_find")).to_be_focused()
+    page.keyboard.type("Мельник")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"find="))
+
+    links = page.get_by_role("table", name="Знайдені суб’єкти звернення").get_by_role("link")
+    expect(links).to_have_count(2)
+    expect(links.first).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(links.nth(1)).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    expect(links.first).to_be_focused()
+    chosen = {first.display_name: first, second.display_name: second}[links.first.inner_text().strip()]
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"applicant={chosen.pk}"))
+    expect(page.locator("section[aria-labelledby=step-applicant] .chosen strong")).to_have_text(chosen.display_name)
+    assert_accessible(page)
+    assert js_errors(page) == []
+
+
+def test_a_scan_survives_a_refused_submit_and_lands_on_the_case(page, world, tmp_path):
+    """The file input comes back empty after an error (browsers cannot refill it), but the page says the
+    scan was kept, and registering the corrected form attaches it."""
+    from vikno.cases.models import CaseDocument
+    from vikno.cases.tests.core_factories import PDF
+
+    scan = tmp_path / "заява.pdf"
+    scan.write_bytes(PDF)
+    service = _passport_service()
+    log_in(page, world.admin_a)
+    page.goto(f"/staff/cases/new/?service={service.code}")
+    page.fill("#id_applicant-last_name", "Коваленко")
+    page.fill("#id_applicant-first_name", "Іван")
+    page.fill("#id_applicant-rnokpp", "1234567890")  # a wrong check digit
+    page.set_input_files("#id_doc-0-file", str(scan))
+    with page.expect_navigation():
+        page.locator(".register-bar button[type=submit]").click()
+
+    expect(page.locator("#doc-staged-0")).to_contain_text("Файл прийнято: заява.pdf")
+    expect(page.locator("#id_doc-0-file")).to_have_attribute("aria-describedby", "doc-staged-0")
+    assert_accessible(page)
+    page.fill("#id_applicant-rnokpp", RNOKPP)
+    with page.expect_navigation():
+        page.locator(".register-bar button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/staff/cases/\d+-\d{2}-\d{6}/$"))
+    document = CaseDocument.objects.get(case=Case.objects.get(), position=1)
+    assert document.size == len(PDF) and document.content_type == "application/pdf"
+    assert [e for e in js_errors(page) if "status of 400" not in e] == []

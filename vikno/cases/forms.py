@@ -91,6 +91,8 @@ class ApplicantForm(forms.ModelForm):
             "birth_date",
             "rnokpp",
             "refused_rnokpp",
+            "passport_series",
+            "passport_number",
             "edrpou",
             "organisation_name",
             "phone",
@@ -107,6 +109,8 @@ class ApplicantForm(forms.ModelForm):
             "birth_date": _("Date of birth"),
             "rnokpp": _("RNOKPP"),
             "refused_rnokpp": _("Has no RNOKPP for religious reasons"),
+            "passport_series": _("Passport series"),
+            "passport_number": _("Passport number"),
             "edrpou": _("EDRPOU (legal entity)"),
             "organisation_name": _("Organisation name (legal entity)"),
             "phone": _("Phone"),
@@ -115,10 +119,17 @@ class ApplicantForm(forms.ModelForm):
             "sms_consent": _("Agrees to SMS notifications"),
             "email_consent": _("Agrees to email notifications"),
         }
-        help_texts = {"phone": _("For example +380501234567."), "rnokpp": _("10 digits.")}
+        help_texts = {
+            "phone": _("For example +380501234567."),
+            "rnokpp": _("10 digits."),
+            "passport_series": _("Two letters of the booklet passport, e.g. КВ."),
+            "passport_number": _("6 digits."),
+        }
         widgets = {
             "birth_date": DateInput(),
             "rnokpp": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            "passport_series": forms.TextInput(attrs={"autocomplete": "off", "size": 3}),
+            "passport_number": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 9}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "edrpou": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         }
@@ -192,6 +203,9 @@ class DocumentForm(forms.Form):
         label=_("Pages"), required=False, min_value=1, max_value=999, widget=forms.NumberInput(attrs={"size": 4})
     )
     file = ScanField(label=_("Scan (PDF, JPEG, PNG)"), required=False)
+    # a scan accepted by an earlier submit of this form that came back with errors (``staging``)
+    staged = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    drop_staged = forms.BooleanField(label=_("Do not add this file"), required=False)
 
 
 DocumentFormSet = forms.formset_factory(DocumentForm, extra=0)

@@ -220,6 +220,7 @@ def _settlement(value) -> Settlement | None:
 
 PERSON_TEXT = ("last_name", "first_name", "patronymic")
 PASSPORT_SERIES_RE = re.compile(r"^[А-ЯҐЄІЇ]{2}$")
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)  # an earlier date of birth is a typo (the applicant would be over 125)
 
 
 def clean_applicant_data(data: dict) -> dict:
@@ -278,9 +279,18 @@ def clean_applicant_data(data: dict) -> dict:
     if not clean["first_name"]:
         problems.add(DomainError(_("Give the applicant's first name."), code="first_name_required", field="first_name"))
     birth_date = problems.check(_as_date, data.get("birth_date"), "birth_date")
-    if birth_date and not (dt.date(1900, 1, 1) <= birth_date <= timezone.localdate()):
+    if birth_date and birth_date > timezone.localdate():
         problems.add(
             DomainError(_("The date of birth cannot be in the future."), code="invalid_birth_date", field="birth_date")
+        )
+        birth_date = None
+    elif birth_date and birth_date < EARLIEST_BIRTH_DATE:
+        problems.add(
+            DomainError(
+                _("Check the date of birth: %(date)s is before 1900.") % {"date": birth_date.strftime("%d.%m.%Y")},
+                code="invalid_birth_date",
+                field="birth_date",
+            )
         )
         birth_date = None
     clean["birth_date"] = birth_date

@@ -35,7 +35,7 @@ from vikno.orgs.models import Office
 from vikno.payments import services as payments
 from vikno.payments.models import Payment
 
-from . import deadlines, printing, workflow
+from . import deadlines, printing, staging, workflow
 from . import services as cases
 from .forms import (
     ApplicantFindForm,
@@ -183,6 +183,14 @@ def _applicant_lookup(request, find_form) -> tuple[list, dict]:
     except DomainError as error:
         find_form.add_error("find", error.message)
         return [], criteria
+    if not found and "rnokpp" in criteria:
+        # Ten digits that are no РНОКПП (a wrong check digit, and no phone either): say so now, beside the
+        # search box, rather than offer them to the new applicant's form to be refused at registration.
+        try:
+            cases.validate_rnokpp(criteria["rnokpp"])
+        except DomainError as error:
+            find_form.add_error("find", error.message)
+            return [], {}
     return list(found), criteria
 
 
@@ -250,6 +258,7 @@ def intake(request):
         documents = DocumentFormSet(request.POST, request.FILES, prefix="doc", initial=_document_initial(required))
         payment_form = PaymentForm(request.POST)
         representative_form = RepresentativeForm(request.POST)
+        kept = _kept_scans(request, documents)
         forms_ok = all(
             [
                 intake_form.is_valid(),
@@ -264,12 +273,24 @@ def intake(request):
             context["register_error"] = _("The document checklist changed; check it and register again.")
         if forms_ok:
             response = _register(
-                request, context, intake_form, applicant_form, representative_form, documents, payment_form, required
+                request,
+                context,
+                intake_form,
+                applicant_form,
+                representative_form,
+                documents,
+                payment_form,
+                required,
+                kept,
             )
             if response is not None:
                 return response
         else:
             _people_valid(context["chosen_applicant"], applicant_form, representative_form)
+        kept = _stage_scans(request, documents, kept)
+        for index, (form, staged) in enumerate(zip(documents.forms, kept, strict=False)):
+            if staged is not None:  # the file input tells what it holds already
+                form.fields["file"].widget.attrs["aria-describedby"] = f"doc-staged-{index}"
         status = 400
     else:
         status = 200
@@ -287,6 +308,7 @@ def intake(request):
         applicant_form = ApplicantForm(initial=_new_applicant_initial(criteria))
         representative_form = RepresentativeForm()
         documents = DocumentFormSet(prefix="doc", initial=_document_initial(required))
+        kept = [None] * len(documents.forms)
         payment_form = PaymentForm(initial={"amount": fee.amount if fee and fee.amount else None, "paid_on": today})
         if chosen_applicant is not None:
             _audit_viewed(request, chosen_applicant, "intake")
@@ -297,7 +319,7 @@ def intake(request):
             "intake_form": intake_form,
             "applicant_form": applicant_form,
             "representative_form": representative_form,
-            "documents": list(zip(required, documents.forms, strict=False)),
+            "documents": list(zip(required, documents.forms, kept, strict=False)),
             "documents_management": documents.management_form,
             "documents_errors": documents.non_form_errors(),
             "documents_have_errors": bool(documents.non_form_errors()) or any(f.errors for f in documents.forms),
@@ -337,10 +359,40 @@ def _people_valid(applicant, applicant_form, representative_form) -> bool:
     return valid
 
 
-def _register(request, context, intake_form, applicant_form, representative_form, documents, payment_form, required):
+def _kept_scans(request, documents) -> list:
+    """Per checklist row, the scan an earlier submit of this form staged (``staging``) and this session
+    still holds, unless the administrator ticked «do not add this file» (it is removed then)."""
+    kept = []
+    for form in documents.forms:
+        staged = staging.get(request, form["staged"].value() or "")
+        if staged is not None and form["drop_staged"].value():
+            staging.discard(request, staged.token)
+            staged = None
+        kept.append(staged)
+    return kept
+
+
+def _stage_scans(request, documents, kept) -> list:
+    """The form comes back with errors: keep each scan accepted in this submit (a browser cannot refill a
+    file input), replacing the row's earlier one; a row without a new valid scan keeps what it had."""
+    result = []
+    for form, earlier in zip(documents.forms, kept, strict=False):
+        cleaned = getattr(form, "cleaned_data", None) or {}
+        upload = cleaned.get("file") if "file" not in form.errors else None
+        if upload:
+            if earlier is not None:
+                staging.discard(request, earlier.token)
+            earlier = staging.stage(request, upload)
+        result.append(earlier)
+    return result
+
+
+def _register(
+    request, context, intake_form, applicant_form, representative_form, documents, payment_form, required, kept
+):
     """Create the applicant (if new), the representative (if one files) and the case with its
-    documents, scans and payment in one transaction; None (with the errors on the forms) when the
-    domain layer refuses."""
+    documents, scans (uploaded now or kept from an earlier submit, ``kept``) and payment in one
+    transaction; None (with the errors on the forms) when the domain layer refuses."""
     user = request.user
     actor = actor_from_request(request)
     data = intake_form.cleaned_data
@@ -413,14 +465,19 @@ def _register(request, context, intake_form, applicant_form, representative_form
             ticket_id = _visit_ticket(request)
             if ticket_id:
                 case_registered_in_visit.send(sender=Case, case=case, ticket_id=ticket_id, actor=actor)
-            for row, form in zip(document_rows, documents.forms, strict=False):  # the ІК rows have scans
+            for row, form, staged in zip(document_rows, documents.forms, kept, strict=False):  # the ІК rows
                 upload = form.cleaned_data.get("file")
-                if upload:
-                    try:
+                if not upload and staged is None:
+                    continue
+                try:
+                    if upload:
                         cases.add_document_file(case, row["position"], upload, actor=actor)
-                    except DomainError as error:
-                        form.add_error("file", error.message)
-                        raise
+                    else:
+                        with staging.open_file(staged) as stored:
+                            cases.add_document_file(case, row["position"], stored, actor=actor)
+                except DomainError as error:
+                    form.add_error("file", error.message)
+                    raise
     except DomainError as error:
         if representative_failed:
             pass  # already beside the representative's field
@@ -439,6 +496,9 @@ def _register(request, context, intake_form, applicant_form, representative_form
         if applicant is not None and context["chosen_applicant"] is None:
             applicant = None  # rolled back with the case
         return None
+    for staged in kept:  # attached to the case (or replaced by a new upload): the staged copies go
+        if staged is not None:
+            staging.discard(request, staged.token)
     messages.success(
         request,
         _("Case %(number)s registered. Access code: %(code)s.") % {"number": case.number, "code": case.access_code},

@@ -123,3 +123,17 @@ def test_transfer_and_consultation(client, world):
     consultation = admin.post("/consultations", {"service": service.code, "channel": "phone"})
     assert consultation.status_code == 201 and consultation.json()["office_id"] == world.office_a.pk
     assert admin.post("/consultations", {}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_an_applicant_who_refused_a_rnokpp_is_created_with_the_passport(client, world):
+    admin = ApiCaller(client, world.admin_a)
+    payload = {"last_name": "Бондар", "first_name": "Іван", "refused_rnokpp": True}
+    missing = admin.post("/applicants", payload)
+    assert missing.status_code == 400, missing.content
+    assert missing.json()["code"] == "passport_required"
+    created = admin.post("/applicants", {**payload, "passport_series": "кв", "passport_number": "123456"})
+    assert created.status_code == 201, created.content
+    applicant = created.json()["applicant"]
+    assert applicant["refused_rnokpp"] and applicant["rnokpp"] == ""
+    assert (applicant["passport_series"], applicant["passport_number"]) == ("КВ", "123456")

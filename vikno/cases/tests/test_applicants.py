@@ -121,3 +121,21 @@ def test_a_second_card_with_the_same_rnokpp_is_refused_and_names_the_first(clien
         actor=Actor(user=world.admin_b),
     )
     assert other.center_id == world.center_b.pk
+
+
+@pytest.mark.django_db
+def test_an_implausibly_old_birth_date_is_not_called_a_future_one(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    with pytest.raises(DomainError) as old:
+        person(world, birth_date="1850-01-01")
+    assert old.value.field == "birth_date"
+    assert "Перевірте дату народження" in old.value.message and "01.01.1850" in old.value.message
+    assert "майбутньому" not in old.value.message
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with pytest.raises(DomainError) as future:
+        person(world, birth_date=tomorrow.isoformat())
+    assert "майбутньому" in future.value.message
+    assert person(world, birth_date="1900-01-01").birth_date == dt.date(1900, 1, 1)

@@ -399,3 +399,62 @@ def test_errors_in_several_forms_have_summaries_with_ids_of_their_own(world, adm
         assert links, summary_id
         assert set(links) <= set(page.ids), (summary_id, links)
     assert Case.objects.count() == 0
+
+
+def test_an_applicant_who_refused_a_rnokpp_is_registered_with_the_passport(world, admin):
+    service = make_service()
+    page = admin.get(URL, {"service": service.code}).content.decode()
+    # the passport fields are on the page beside the refusal, labelled, without any script
+    assert 'name="applicant-refused_rnokpp"' in page
+    assert re.search(r'<label for="id_applicant-passport_series"[^>]*>Серія паспорта:</label>', page)
+    assert re.search(r'<label for="id_applicant-passport_number"[^>]*>Номер паспорта:</label>', page)
+    refusal = page.index('name="applicant-refused_rnokpp"')
+    assert refusal < page.index('name="applicant-passport_series"') < page.index('name="applicant-passport_number"')
+
+    data = _post_data(
+        service,
+        office=str(world.office_a.pk),
+        **{"applicant-rnokpp": "", "applicant-refused_rnokpp": "on"},
+    )
+    missing = admin.post(URL, data)
+    assert missing.status_code == 400
+    assert 'href="#id_applicant-passport_number"' in missing.content.decode()  # the summary links to the field
+
+    data.update({"applicant-passport_series": "кв", "applicant-passport_number": "123456"})
+    response = admin.post(URL, data)
+    assert response.status_code == 302
+    applicant = Case.objects.get().applicant
+    assert applicant.refused_rnokpp and applicant.rnokpp == ""
+    assert (applicant.passport_series, applicant.passport_number) == ("КВ", "123456")
+    detail = admin.get(response["Location"]).content.decode()
+    assert "КВ 123456" in detail and "Відмова через релігійні переконання" in detail
+
+
+def test_the_applicant_name_is_labelled_for_people_and_organisations(world, admin):
+    service = make_service()
+    known = person(world, rnokpp=VALID_RNOKPP)
+    found = admin.get(URL, {"service": service.code, "find": VALID_RNOKPP}).content.decode()
+    assert '<th scope="col">ПІБ або найменування</th>' in found and ">Назва<" not in found
+    assert re.search(r'<label for="id_applicant-last_name"[^>]*>Прізвище:</label>', found)
+    data = _post_data(service, office=str(world.office_a.pk), applicant=str(known.pk))
+    assert admin.post(URL, data).status_code == 302
+    detail = admin.get(f"/staff/cases/{Case.objects.get().number}/").content.decode()
+    assert "<dt>ПІБ або найменування</dt>" in detail and "<dt>Назва</dt>" not in detail
+
+
+def test_ten_digits_with_a_wrong_check_digit_are_refused_at_the_search(world, admin):
+    service = make_service()
+    response = admin.get(URL, {"service": service.code, "find": "3743678491"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "РНОКПП «3743678491» недійсний: контрольна цифра не збігається" in html
+    assert 'aria-describedby="find-help find-error"' in html and 'aria-invalid="true"' in html
+    box = re.search(r'<input type="search" name="find"[^>]*>', html).group(0)
+    assert "autofocus" in box  # back to the search box, to correct the number
+    assert "не знайдено" not in html
+    rnokpp = re.search(r'<input[^>]*name="applicant-rnokpp"[^>]*>', html).group(0)
+    assert "3743678491" not in rnokpp  # not offered to the new applicant's form
+    # a valid РНОКПП nobody has is still offered to the new applicant
+    valid = admin.get(URL, {"service": service.code, "find": VALID_RNOKPP}).content.decode()
+    assert "недійсний" not in valid
+    assert f'value="{VALID_RNOKPP}"' in re.search(r'<input[^>]*name="applicant-rnokpp"[^>]*>', valid).group(0)
