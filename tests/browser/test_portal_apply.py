@@ -61,3 +61,38 @@ def test_missing_document_is_sent_from_the_status_page(page, world, tmp_path):
         page.locator("#id_doc_file").evaluate("el => el.form.requestSubmit()")
     assert page.locator("[role=status]").count() == 1
     assert case.documents.filter(name="Довідка").exists()
+
+
+def test_a_refused_application_keeps_the_accepted_file_and_shows_every_error(new_page, world, service, tmp_path):
+    from vikno.cases.models import Case
+    from vikno.cases.tests.core_factories import PDF, PNG
+
+    scan, fake, photo = tmp_path / "zayava.pdf", tmp_path / "pasport.png", tmp_path / "pasport2.png"
+    scan.write_bytes(PDF)
+    fake.write_bytes(b"not an image at all")
+    photo.write_bytes(PNG)
+    citizen = new_page()
+    citizen.goto(f"/c/center-a/apply/{service.code}/")
+    citizen.fill("#id_last_name", "Коваленко")
+    citizen.fill("#id_first_name", "Ірина")
+    citizen.fill("#id_rnokpp", "1234567890")
+    citizen.fill("#id_phone", "0501234567")
+    citizen.fill("#id_email", "not-an-email")
+    citizen.check("#id_data_consent")
+    citizen.set_input_files("#id_doc_1", str(scan))
+    citizen.set_input_files("#id_doc_2", str(fake))
+    with citizen.expect_navigation():
+        citizen.locator("main form button[type=submit]").click()
+    summary = citizen.locator("#error-summary")
+    for field in ("rnokpp", "email", "doc_2"):
+        assert summary.locator(f'a[href="#id_{field}"]').count() == 1, field
+    assert "Файл прийнято: zayava.pdf" in citizen.locator("#id_doc_1_helptext").inner_text()
+    assert_accessible(citizen)
+    citizen.fill("#id_rnokpp", "3293406441")
+    citizen.fill("#id_email", "iryna@example.com")
+    citizen.set_input_files("#id_doc_2", str(photo))
+    with citizen.expect_navigation():
+        citizen.locator("main form button[type=submit]").click()
+    assert citizen.locator("#case-number").inner_text().strip()
+    case = Case.objects.get(service=service)
+    assert case.documents.get(position=1).content_type == "application/pdf"

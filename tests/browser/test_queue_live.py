@@ -118,3 +118,25 @@ def test_kiosk_in_high_contrast_and_english_is_accessible(live_page, world):
     assert Ticket.objects.get().priority == "veteran"
     assert_accessible(kiosk)
     assert js_errors(kiosk) == []
+
+
+def test_display_clock_keeps_the_server_time_zone_on_a_device_set_to_utc(live_page, world):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    from vikno.queue import services
+
+    q = queue_world(world)
+    display = live_page(timezone_id="UTC")
+    display.goto(f"/queue/display/{q.office.pk}/")
+    expect(display.locator("#board")).to_have_attribute("data-mode", "live")
+    services.issue_ticket(q.social)
+    expect(display.locator(f'[data-queue-id="{q.social.pk}"] [data-count]')).to_have_text("1", timeout=LIVE_MS)
+    zone = ZoneInfo(settings.TIME_ZONE)
+    before = datetime.now(zone)
+    shown = display.locator("[data-updated]").inner_text()
+    after = datetime.now(zone)
+    assert shown[:5] in {before.strftime("%H:%M"), after.strftime("%H:%M")}, shown
+    assert js_errors(display) == []

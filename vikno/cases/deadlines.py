@@ -6,7 +6,8 @@
   filing; a term ending on a day off moves to the next working day; hour terms count office hours.
 - ``suspend(case, *, at)`` / ``resume(case, *, at)`` / ``extend(case, *, working_days)``: adjust ``due_at``.
 - ``due_today(qs, now)``, ``due_within(qs, now, working_days=2)``, ``overdue(qs, now)``: querysets for staff lists;
-  ``due_today_q(now)``, ``due_within_q(now, ...)``, ``overdue_q(now)``: the same conditions, for counting.
+  ``due_today_q(now)``, ``due_within_q(now, ...)``, ``overdue_q(now)``: the same conditions, for counting;
+  ``is_overdue(case, now)``: the overdue condition for one case (the public status page).
 - ``sweep(now) -> SweepReport``: escalate overdue cases to the center head, remind applicants of uncollected
   results and refusal decisions; run daily by the task queue (vikno/cases/tasks.py).
 
@@ -406,6 +407,16 @@ def due_within_q(now: datetime, working_days: int = 2, *, cal=None) -> Q:
 def overdue_q(now: datetime) -> Q:
     """Running cases whose due time has passed."""
     return running_q() & Q(due_at__lt=now)
+
+
+def is_overdue(case: Case, now: datetime) -> bool:
+    """``overdue_q`` for one case already at hand."""
+    return (
+        case.status in TERM_RUNNING_STATUSES
+        and case.suspended_since is None
+        and case.due_at is not None
+        and case.due_at < now
+    )
 
 
 def running(qs: QuerySet) -> QuerySet:

@@ -64,3 +64,12 @@ def add_applicant_document(case: Case, uploaded_file, *, name: str, actor: Actor
             data={"position": position, "sha256": checked.sha256, "size": checked.size},
         )
     return document
+
+
+def documents_sent(case: Case, *, since=None) -> list[dict]:
+    """The documents the applicant sent from the status page (``since`` a moment, when given), oldest
+    first: each with the name given and when it was received."""
+    events = case.events.filter(action="applicant_document_added")
+    if since is not None:
+        events = events.filter(at__gte=since)
+    return [{"name": event.comment or DEFAULT_NAME, "at": event.at} for event in events.order_by("at", "id")]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 TEXT_LIMIT = 5000
@@ -39,9 +41,10 @@ class ApplyForm(forms.Form):
     email_consent = forms.BooleanField(label=_("Send me email about this application"), required=False)
     data_consent = forms.BooleanField(label=_("I agree to the processing of my personal data for this application"))
 
-    def __init__(self, *args, documents=(), **kwargs):
+    def __init__(self, *args, documents=(), staged=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.document_fields = []
+        self.staged = {}
         for document in documents:
             name = f"doc_{document.position}"
             # A document the ІК asks for only in some cases («для представника», «за наявності») is
@@ -60,6 +63,31 @@ class ApplyForm(forms.Form):
                 ),
             )
             self.document_fields.append(name)
+        self.keep(staged or {})
+
+    def keep(self, staged: dict) -> None:
+        """Show the files accepted in an earlier round (field → ``StagedUpload``): the field no longer
+        needs a new file, and its description says which file is kept and how to replace it."""
+        for name, row in staged.items():
+            if name not in self.document_fields:
+                continue
+            self.staged[name] = row
+            field = self.fields[name]
+            field.required = False
+            field.staged_token = row.token
+            # help_text is rendered as HTML: the file name the visitor's browser sent is escaped here.
+            field.help_text = format_html(
+                "<strong>{}</strong> {}",
+                _("File accepted: %(name)s (%(size)s).") % {"name": row.name, "size": filesizeformat(row.size)},
+                _("It will be attached to the application; to replace it, choose another file."),
+            )
+            self._bound_fields_cache.pop(name, None)  # a bound field copies the help text when made
+
+    def applicant_data(self, names) -> dict:
+        """The applicant's answers: cleaned where the field is valid, as typed where it is not (so that the
+        domain checks see them too and every problem is reported in one round)."""
+        cleaned = getattr(self, "cleaned_data", {})
+        return {name: cleaned[name] if name in cleaned else self.data.get(name) for name in names}
 
     def applicant_fields(self):
         return [self[name] for name in self.fields if name not in self.document_fields]

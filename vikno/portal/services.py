@@ -1,9 +1,13 @@
 """What citizens do on the portal (owner: portal). Views stay thin and call these functions.
 
 - ``online_services(center)``; ``online_service(center, code) -> (service, version)``
-- ``submit_application(center, service, data, files) -> Case``: an online application (status
-  ``submitted_online``) registered by the system actor «portal» at the center's main office; it waits in
-  the front office's intake inbox for an administrator to check and accept it.
+- ``submit_application(center, service, data, files, *, staged=None) -> Case``: an online application
+  (status ``submitted_online``) registered by the system actor «portal» at the center's main office; it
+  waits in the front office's intake inbox for an administrator to check and accept it. Every problem
+  is reported at once (the DomainError raised carries the others in ``others``);
+  ``check_application(...)`` runs the same checks without registering.
+- ``stage_uploads(visitor, files)``, ``staged_uploads(visitor, tokens)``, ``sweep_staged_uploads(now)``:
+  files that passed the checks of a refused application, kept for the visitor for a day.
 - ``add_missing_document(case, uploaded_file, *, name)``: a document sent from the status page.
 - ``ask_question(center, data)``, ``answer_question(question, answer, *, actor)``: e-consultation; the
   answer goes to the person through notify and is counted as an online consultation.
@@ -14,8 +18,10 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import secrets
+from datetime import datetime, timedelta
 
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -31,14 +37,15 @@ from vikno.cases.workflow import notify as notify_applicant
 from vikno.catalog.models import Service, ServiceVersion
 from vikno.catalog.services import service_list_in_force, version_in_force
 from vikno.core.audit import Actor, record
-from vikno.core.errors import Conflict, DomainError, NotFound
+from vikno.core.errors import Conflict, DomainError, NotFound, Problems
 from vikno.notify import services as notify
 from vikno.orgs.models import Center, Office
 
-from .models import COMPLAINT_TERM_DAYS, Complaint, Question, Survey
+from .models import COMPLAINT_TERM_DAYS, STAGED_SALT, Complaint, Question, StagedUpload, Survey
 
 PORTAL = Actor(label="portal")
 TEXT_LIMIT = 5000
+STAGED_FOR = timedelta(days=1)
 
 
 def main_office(center: Center) -> Office:
@@ -78,32 +85,70 @@ def _required(data: dict, field: str, message: str) -> str:
     return value
 
 
-def submit_application(center: Center, service: Service, data: dict, files: dict) -> Case:
-    """Register an online application. ``files`` maps ``doc_<position>`` to an uploaded file, one per
-    document of the ІК checklist; every file is checked before anything is written."""
-    _service, version = online_service(center, service.code)
-    _required(data, "rnokpp", _("Enter the taxpayer registration number (RNOKPP)."))
-    _required(data, "phone", _("Enter a phone number to contact you."))
+def _application_problems(version: ServiceVersion, data: dict, files: dict, staged: dict) -> list[DomainError]:
+    """Every problem of the application, at most one per field (the first found)."""
+    problems = Problems()
+    problems.check(_required, data, "rnokpp", _("Enter the taxpayer registration number (RNOKPP)."))
+    problems.check(_required, data, "phone", _("Enter a phone number to contact you."))
     if not data.get("data_consent"):
-        raise DomainError(
-            _("To submit the application, consent to the processing of personal data."),
-            code="consent_required",
-            field="data_consent",
+        problems.add(
+            DomainError(
+                _("To submit the application, consent to the processing of personal data."),
+                code="consent_required",
+                field="data_consent",
+            )
         )
-    documents = list(version.documents.order_by("position"))
-    for document in documents:
+    try:
+        cases.clean_applicant_data({**data, "kind": "person"})
+    except DomainError as error:
+        for found in error.all:
+            problems.add(found)
+    for document in version.documents.order_by("position"):
         field = f"doc_{document.position}"
         upload = files.get(field)
-        if upload is None and document.condition:
-            continue  # needed only in some cases: the applicant says whether theirs is one by attaching it
-        if upload is None:
-            raise DomainError(
-                _("Attach a scan of the document «%(document)s».") % {"document": document.name},
-                code="file_missing",
-                field=field,
+        if upload is not None:
+            problems.check(check_upload, upload, field=field)
+        elif field not in staged and not document.condition:
+            # A conditional document is needed only in some cases: the applicant says whether theirs is one
+            # by attaching it.
+            problems.add(
+                DomainError(
+                    _("Attach a scan of the document «%(document)s».") % {"document": document.name},
+                    code="file_missing",
+                    field=field,
+                )
             )
-        check_upload(upload, field=field)
+    first_per_field: dict = {}
+    for error in problems.found:
+        first_per_field.setdefault(error.field, error)
+    return [e for e in problems.found if first_per_field[e.field] is e or e.field is None]
+
+
+def _raise_all(found: list[DomainError]) -> None:
+    if found:
+        first = found[0]
+        first.others = found[1:]
+        raise first
+
+
+def check_application(center: Center, service: Service, data: dict, files: dict, *, staged=None) -> None:
+    """The checks of ``submit_application`` without registering anything: raises a DomainError carrying
+    every problem found (the rest in ``others``)."""
+    _service, version = online_service(center, service.code)
+    _raise_all(_application_problems(version, data, files, staged or {}))
+
+
+def submit_application(center: Center, service: Service, data: dict, files: dict, *, staged=None) -> Case:
+    """Register an online application. ``files`` maps ``doc_<position>`` to an uploaded file, one per
+    document of the ІК checklist; ``staged`` maps the same keys to the visitor's ``StagedUpload`` rows
+    (from ``staged_uploads``), used where no new file was sent. Everything is checked before anything is
+    written, and every problem is reported at once."""
+    staged = staged or {}
+    _service, version = online_service(center, service.code)
+    _raise_all(_application_problems(version, data, files, staged))
+    documents = list(version.documents.order_by("position"))
     office = main_office(center)
+    used = [row for field, row in staged.items() if field not in files]
     with transaction.atomic():
         applicant, created = cases.applicant_for_online_application(center, {**data, "kind": "person"}, actor=PORTAL)
         case = cases.register_case(
@@ -112,15 +157,89 @@ def submit_application(center: Center, service: Service, data: dict, files: dict
             applicant=applicant,
             actor=PORTAL,
             channel=Channel.ONLINE,
-            documents=[{"position": d.position, "provided": f"doc_{d.position}" in files} for d in documents],
+            documents=[
+                {"position": d.position, "provided": f"doc_{d.position}" in files or f"doc_{d.position}" in staged}
+                for d in documents
+            ],
         )
         if not created:
             cases.note_submitted_details(case, data, actor=PORTAL)
         for document in documents:
-            if f"doc_{document.position}" in files:
-                cases.add_document_file(case, document.position, files[f"doc_{document.position}"], actor=PORTAL)
+            field = f"doc_{document.position}"
+            if field in files:
+                cases.add_document_file(case, document.position, files[field], actor=PORTAL)
+            elif field in staged:
+                with staged[field].file.open("rb") as kept:
+                    cases.add_document_file(case, document.position, kept, actor=PORTAL)
+        _forget(used)
         notify_applicant("online_submitted", case, actor=PORTAL)
     return case
+
+
+# --- files kept between the rounds of a refused application ------------------------------------
+
+
+def _forget(rows: list[StagedUpload]) -> None:
+    """Delete staged rows, and their files once the deletion is committed."""
+    if not rows:
+        return
+    names = [row.file.name for row in rows]
+    storage = rows[0].file.storage
+    StagedUpload.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name in names if name])
+
+
+def stage_uploads(visitor: str, files: dict) -> dict[str, StagedUpload]:
+    """Keep for the visitor the files (by field) that pass the upload checks; a file that does not is
+    skipped (its error is shown beside its field)."""
+    kept = {}
+    for field, upload in files.items():
+        try:
+            checked = check_upload(upload, field=field)
+        except DomainError:
+            continue
+        row = StagedUpload(
+            visitor=visitor,
+            field=field,
+            name=(getattr(upload, "name", "") or field)[-255:],
+            size=checked.size,
+            content_type=checked.content_type,
+            sha256=checked.sha256,
+            created_at=timezone.now(),
+        )
+        row.file.save(f"{secrets.token_hex(16)}{checked.extension}", upload, save=False)
+        row.save()
+        kept[field] = row
+    return kept
+
+
+def staged_uploads(visitor: str, tokens: dict[str, str]) -> dict[str, StagedUpload]:
+    """The visitor's staged files named by the tokens of the re-rendered form (field → token). A token
+    that is forged, older than a day, made for another field or for another visitor's file names nothing."""
+    if not visitor:
+        return {}
+    wanted: dict[int, str] = {}
+    for field, token in tokens.items():
+        try:
+            value = signing.loads(token or "", salt=STAGED_SALT, max_age=STAGED_FOR)
+        except signing.BadSignature:
+            continue
+        if isinstance(value, dict) and value.get("field") == field and isinstance(value.get("id"), int):
+            wanted[value["id"]] = field
+    if not wanted:
+        return {}
+    rows = StagedUpload.objects.filter(
+        pk__in=list(wanted), visitor=visitor, created_at__gte=timezone.now() - STAGED_FOR
+    )
+    return {row.field: row for row in rows if wanted[row.pk] == row.field}
+
+
+def sweep_staged_uploads(now: datetime) -> int:
+    """Delete the staged files older than a day (an application left unfinished); returns how many."""
+    with transaction.atomic():
+        rows = list(StagedUpload.objects.filter(created_at__lt=now - STAGED_FOR).order_by("pk")[:1000])
+        _forget(rows)
+    return len(rows)
 
 
 def add_missing_document(case: Case, uploaded_file, *, name: str = ""):

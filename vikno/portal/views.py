@@ -13,10 +13,13 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vikno.cases.deadlines import is_overdue
 from vikno.cases.models import Case, CaseEvent, Status
 from vikno.cases.pdf import collection_point
+from vikno.cases.portal_uploads import documents_sent
 
 STATUS_TRIES = getattr(settings, "STATUS_LOOKUP_TRIES", 10)
 STATUS_WINDOW_SECONDS = getattr(settings, "STATUS_LOOKUP_WINDOW_SECONDS", 600)
@@ -97,7 +100,11 @@ def status(request):
         {"at": event.at, "status": _status_label(event.to_status), "comment": event.comment}
         for event in CaseEvent.objects.filter(case=case, visible_to_applicant=True).exclude(to_status="")
     ]
-    clarification = ""
+    # What the applicant sent from this page shows in the history too, so they see it arrived.
+    received = documents_sent(case)
+    events += [{"at": sent["at"], "status": _("Document received: %(name)s") % sent} for sent in received]
+    events.sort(key=lambda event: event["at"])
+    clarification, sent_for_request = "", []
     if case.status == Status.NEEDS_CLARIFICATION:
         last = (
             CaseEvent.objects.filter(case=case, to_status=Status.NEEDS_CLARIFICATION, visible_to_applicant=True)
@@ -105,13 +112,18 @@ def status(request):
             .first()
         )
         clarification = last.comment if last else ""
+        sent_for_request = [sent for sent in received if last is None or sent["at"] >= last.at]
+    collection = collection_point(case.current_office)
     context.update(
         {
             "case": case,
             "events": events,
             "clarification": clarification,
-            "collection": collection_point(case.current_office),
+            "sent_for_request": sent_for_request,
+            "collection": collection,
             "ready": case.status in (Status.RESULT_READY, Status.REFUSED),
+            "overdue": is_overdue(case, timezone.now()),
+            "center_phone": case.center.phone or collection.phone,
         }
     )
     response = render(request, "portal/status.html", context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,6 +45,14 @@ def apply_index(request, slug):
     return render(request, "portal/apply_index.html", {"center": center, "services": services.online_services(center)})
 
 
+def _visitor(request, *, create: bool = False) -> str:
+    """A random key of the visitor's session: the files kept for a refused application belong to it."""
+    visitor = request.session.get("portal_visitor", "")
+    if not visitor and create:
+        visitor = request.session["portal_visitor"] = secrets.token_urlsafe(24)
+    return visitor
+
+
 def apply(request, slug, code):
     center = public_center(slug)
     try:
@@ -50,18 +60,30 @@ def apply(request, slug, code):
     except NotFound:
         raise Http404 from None
     documents = list(version.documents.order_by("position"))
-    form = ApplyForm(*_posted(request), documents=documents)
+    staged = {}
+    if request.method == "POST":
+        tokens = {f"doc_{d.position}": request.POST.get(f"doc_{d.position}_staged", "") for d in documents}
+        staged = services.staged_uploads(_visitor(request), tokens)
+    form = ApplyForm(*_posted(request), documents=documents, staged=staged)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            data = {name: form.cleaned_data.get(name) for name in (*APPLICANT_FIELDS, "data_consent")}
-            try:
-                case = services.submit_application(center, service, data, request.FILES)
-            except DomainError as exc:
-                _show_error(form, exc)
-            else:
+        valid = form.is_valid()
+        data = form.applicant_data((*APPLICANT_FIELDS, "data_consent"))
+        files = {name: request.FILES[name] for name in form.document_fields if name in request.FILES}
+        try:
+            if valid:
+                case = services.submit_application(center, service, data, files, staged=staged)
                 request.session["portal_applied"] = {"number": case.number, "code": case.access_code}
                 return redirect(reverse("citizen:apply-done", args=[center.slug]))
+            # The form has errors of its own: the domain checks still run, so one round shows them all.
+            services.check_application(center, service, data, files, staged=staged)
+        except DomainError as exc:
+            for error in exc.all:
+                if not (error.field in form.fields and form.errors.get(error.field)):
+                    _show_error(form, error)
+        accepted = {name: upload for name, upload in files.items() if not form.errors.get(name)}
+        if accepted:
+            form.keep(services.stage_uploads(_visitor(request, create=True), accepted))
         status = 400
     context = {"center": center, "service": service, "version": version, "form": form}
     return _no_store(render(request, "portal/apply.html", context, status=status))

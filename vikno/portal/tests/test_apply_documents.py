@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from vikno.cases import services
 from vikno.cases.tests.core_factories import PDF, make_service, register
@@ -73,3 +74,32 @@ def test_not_accepted_when_no_clarification_is_asked(world, client):
     response = client.post(URL, {"number": case.number, "code": case.access_code, "file": _pdf()})
     assert response.status_code == 409
     assert "уточнення" in response.content.decode()
+
+
+def test_the_status_page_confirms_documents_already_sent_and_keeps_the_form(client, case):
+    query = {"number": case.number, "code": case.access_code}
+    before = client.get("/status/", query).content.decode()
+    assert "Документ отримано" not in before
+    sent = {"number": case.number, "code": case.access_code, "name": "Довідка про склад сім’ї", "file": _pdf()}
+    assert client.post(URL, sent).status_code == 200
+    html = client.get("/status/", query).content.decode()
+    assert "Документ отримано, очікуйте розгляду" in html
+    assert "Довідка про склад сім’ї" in html
+    added = case.events.get(action="applicant_document_added")
+    received = timezone.localtime(added.at).strftime("%d.%m.%Y %H:%M")
+    assert html.count(received) >= 2  # in the list of sent documents and in the history
+    assert 'action="/status/documents/"' in html and 'name="file"' in html  # more may be added
+    client.cookies["django_language"] = "en"
+    english = client.get("/status/", query).content.decode()
+    assert "Document received, please wait for the review" in english
+
+
+def test_documents_sent_for_an_earlier_request_are_not_shown_as_the_answer_to_a_new_one(world, client, case):
+    sent = {"number": case.number, "code": case.access_code, "name": "Стара довідка", "file": _pdf()}
+    assert client.post(URL, sent).status_code == 200
+    officer = Actor(user=world.officer_a)
+    services.transition(case, "resume", actor=officer)
+    services.transition(case, "request_clarification", actor=officer, comment="Потрібен ще витяг.")
+    html = client.get("/status/", {"number": case.number, "code": case.access_code}).content.decode()
+    assert "Потрібен ще витяг." in html
+    assert "Документ отримано, очікуйте розгляду" not in html

@@ -5,9 +5,11 @@ an unknown number; a budget of failed tries per IP address."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from vikno.cases import services
 from vikno.cases.models import CaseEvent
@@ -107,3 +109,43 @@ def test_after_issuance_the_page_no_longer_says_where_to_collect(world, client):
     html = client.get(URL, {"number": case.number, "code": case.access_code}).content.decode()
     assert "Видано" in html
     assert "Де отримати результат" not in html and "Питання щодо цієї заяви" in html
+
+
+def test_english_page_writes_the_number_sign_as_no(client, case):
+    client.cookies["django_language"] = "en"
+    html = client.get(URL, {"number": case.number, "code": case.access_code}).content.decode()
+    assert f"Application No. {case.number}" in html
+    assert "№" not in html
+
+
+def _take_into_work(world, case):
+    services.transition(case, "send_to_provider", actor=Actor(user=world.admin_a))
+    services.transition(case, "take_into_work", actor=Actor(user=world.officer_a))
+    case.refresh_from_db()
+
+
+def test_an_overdue_case_says_the_term_has_passed_and_whom_to_call(world, client, case):
+    world.center_a.phone = "+380 44 123 45 67"
+    world.center_a.save()
+    _take_into_work(world, case)
+    query = {"number": case.number, "code": case.access_code}
+    html = client.get(URL, query).content.decode()
+    due = timezone.localtime(case.due_at).strftime("%d.%m.%Y")
+    assert due in html
+    assert "минув" not in html
+    type(case).objects.filter(pk=case.pk).update(due_at=timezone.now() - timedelta(days=1))
+    overdue = client.get(URL, query).content.decode()
+    passed = timezone.localtime(timezone.now() - timedelta(days=1)).strftime("%d.%m.%Y")
+    assert f"Встановлений законом строк розгляду минув {passed}" in overdue
+    assert "+380 44 123 45 67" in overdue
+    client.cookies["django_language"] = "en"
+    english = client.get(URL, query).content.decode()
+    assert f"The legal term for this application passed on {passed}" in english
+
+
+def test_a_suspended_or_finished_case_is_not_called_overdue(world, client, case):
+    _take_into_work(world, case)
+    type(case).objects.filter(pk=case.pk).update(due_at=timezone.now() - timedelta(days=1))
+    services.transition(case, "request_clarification", actor=Actor(user=world.officer_a), comment="Додайте довідку.")
+    html = client.get(URL, {"number": case.number, "code": case.access_code}).content.decode()
+    assert "строк розгляду минув" not in html

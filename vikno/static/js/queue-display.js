@@ -12,6 +12,8 @@
   var connection = board.querySelector("[data-connection]");
   var chimeButton = document.querySelector("[data-chime-toggle]");
   var english = board.getAttribute("data-lang") === "en";
+  // The clock shows the server's time zone (TIME_ZONE), as the page rendered it, not the device's.
+  var timeZone = board.getAttribute("data-time-zone") || "Europe/Kyiv";
   var seen = {};
   var first = true;
   var chimeOn = false;
@@ -122,13 +124,22 @@
     });
   }
 
+  function clock(moment) {
+    var locale = english ? "en-GB" : "uk-UA";
+    try {
+      return moment.toLocaleTimeString(locale, { timeZone: timeZone, hour12: false });
+    } catch (error) {  // an unknown zone name: Europe/Kyiv, the centers' zone
+      return moment.toLocaleTimeString(locale, { timeZone: "Europe/Kyiv", hour12: false });
+    }
+  }
+
   function render(state) {
     renderCalls(state.calls || []);
     renderQueues(state.queues || []);
     first = false;
     if (updated) {
       updated.setAttribute("datetime", state.at || "");
-      updated.textContent = new Date().toLocaleTimeString(english ? "en-GB" : "uk-UA");
+      updated.textContent = clock(new Date());
     }
   }
 
