@@ -204,7 +204,7 @@ class DocumentForm(forms.Form):
     )
     file = ScanField(label=_("Scan (PDF, JPEG, PNG)"), required=False)
     # a scan accepted by an earlier submit of this form that came back with errors (``staging``)
-    staged = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    staged = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)  # a signed token
     drop_staged = forms.BooleanField(label=_("Do not add this file"), required=False)
 
 

@@ -9,6 +9,7 @@ The operations that change these rows live in ``vikno/cases/services.py``.
 from __future__ import annotations
 
 from django.contrib.postgres.indexes import GinIndex
+from django.core import signing
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -401,3 +402,38 @@ class Consultation(SavedWithItsSignals):
 
     def __str__(self) -> str:
         return f"{timezone.localtime(self.at):%Y-%m-%d} {self.topic or self.service_id}"
+
+
+STAGED_SALT = "vikno.cases.staged-upload"
+
+
+class StagedUpload(models.Model):
+    """A file that passed the upload checks in a form refused as a whole (the staff intake or the online
+    application): a browser cannot fill a file input again, so the file is kept for the session that sent
+    it (``visitor``, a random key in that session) and attached to the case when the corrected form is
+    submitted. ``field`` names the form's row («doc-0», «doc_1»). Rows older than a day are swept with their
+    files. The operations live in ``vikno/cases/staging.py``."""
+
+    visitor = models.CharField(max_length=64)
+    field = models.CharField(max_length=20)
+    file = models.FileField(upload_to="staged-uploads/%Y/%m/%d/")
+    name = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=50)
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["visitor"], name="cases_staged_visitor"),
+            models.Index(fields=["created_at"], name="cases_staged_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.name}"
+
+    @property
+    def token(self) -> str:
+        """What the re-rendered form carries in a hidden input: this row and its field, signed
+        (``staging.resolve`` reads it back)."""
+        return signing.dumps({"id": self.pk, "field": self.field}, salt=STAGED_SALT)

@@ -3,8 +3,8 @@
 ``sweep_deadlines`` runs every day at 06:00 UTC (08:00 or 09:00 in Kyiv) through the periodic deferrer of
 ``manage.py procrastinate worker``; run it by hand with ``manage.py sweep_deadlines``. ``refresh_demand``
 recounts each service's cases of the last year for the catalog search at 02:30 UTC (``manage.py
-refresh_service_demand``). ``sweep_staged_scans`` removes the intake scans staged for a form that was never
-registered, once they are a day old, at 03:15 UTC (``manage.py sweep_staged_scans``).
+refresh_service_demand``). ``sweep_staged_uploads`` removes, every hour, the files kept for refused intake forms
+and online applications once they are a day old (``staging.sweep``; ``manage.py sweep_staged_uploads``).
 """
 
 from __future__ import annotations
@@ -37,10 +37,11 @@ def refresh_demand(timestamp: int) -> int:
     return changed
 
 
-@app.periodic(cron="15 3 * * *", periodic_id="staged_scans")
-@app.task(name="cases.sweep_staged_scans", queueing_lock="cases.sweep_staged_scans", retry=3)
-def sweep_staged_scans(timestamp: int) -> int:
-    """Remove scans staged by intake forms that were left with errors over a day ago (idempotent)."""
+@app.periodic(cron="17 * * * *", periodic_id="staged_uploads")
+@app.task(name="cases.sweep_staged_uploads", queueing_lock="cases.sweep_staged_uploads", retry=3)
+def sweep_staged_uploads(timestamp: int) -> int:
+    """Remove the files kept for refused forms (intake, online application) over a day ago (idempotent)."""
     removed = staging.sweep()
-    logger.info("Staged intake scans for the run scheduled at %s: %s removed", timestamp, removed)
+    if removed:
+        logger.info("Staged uploads swept for the run scheduled at %s: %s", timestamp, removed)
     return removed

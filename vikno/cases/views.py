@@ -360,31 +360,29 @@ def _people_valid(applicant, applicant_form, representative_form) -> bool:
 
 
 def _kept_scans(request, documents) -> list:
-    """Per checklist row, the scan an earlier submit of this form staged (``staging``) and this session
-    still holds, unless the administrator ticked «do not add this file» (it is removed then)."""
-    kept = []
-    for form in documents.forms:
-        staged = staging.get(request, form["staged"].value() or "")
-        if staged is not None and form["drop_staged"].value():
-            staging.discard(request, staged.token)
-            staged = None
-        kept.append(staged)
-    return kept
+    """Per checklist row, the scan an earlier submit of this form staged (``staging``) for this session,
+    unless the administrator ticked «do not add this file» (it is discarded then)."""
+    tokens = {form.prefix: form["staged"].value() or "" for form in documents.forms}
+    staged = staging.resolve(request, tokens)
+    dropped = [
+        staged.pop(form.prefix) for form in documents.forms if form.prefix in staged and form["drop_staged"].value()
+    ]
+    staging.discard(dropped)
+    return [staged.get(form.prefix) for form in documents.forms]
 
 
 def _stage_scans(request, documents, kept) -> list:
     """The form comes back with errors: keep each scan accepted in this submit (a browser cannot refill a
     file input), replacing the row's earlier one; a row without a new valid scan keeps what it had."""
-    result = []
-    for form, earlier in zip(documents.forms, kept, strict=False):
+    accepted = {}
+    for form in documents.forms:
         cleaned = getattr(form, "cleaned_data", None) or {}
         upload = cleaned.get("file") if "file" not in form.errors else None
         if upload:
-            if earlier is not None:
-                staging.discard(request, earlier.token)
-            earlier = staging.stage(request, upload)
-        result.append(earlier)
-    return result
+            accepted[form.prefix] = upload
+    earlier = {form.prefix: row for form, row in zip(documents.forms, kept, strict=False) if row is not None}
+    new = staging.stage(request, accepted, replacing=earlier)
+    return [new.get(form.prefix, row) for form, row in zip(documents.forms, kept, strict=False)]
 
 
 def _register(
@@ -473,8 +471,7 @@ def _register(
                     if upload:
                         cases.add_document_file(case, row["position"], upload, actor=actor)
                     else:
-                        with staging.open_file(staged) as stored:
-                            cases.add_document_file(case, row["position"], stored, actor=actor)
+                        staging.attach(case, row["position"], staged, actor=actor)
                 except DomainError as error:
                     form.add_error("file", error.message)
                     raise
@@ -496,9 +493,7 @@ def _register(
         if applicant is not None and context["chosen_applicant"] is None:
             applicant = None  # rolled back with the case
         return None
-    for staged in kept:  # attached to the case (or replaced by a new upload): the staged copies go
-        if staged is not None:
-            staging.discard(request, staged.token)
+    staging.discard(kept)  # attached to the case (or replaced by a new upload): the staged copies go
     messages.success(
         request,
         _("Case %(number)s registered. Access code: %(code)s.") % {"number": case.number, "code": case.access_code},

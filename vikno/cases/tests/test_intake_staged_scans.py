@@ -1,12 +1,12 @@
-"""Scans of an intake form that came back with errors are kept (a browser cannot refill a file input) and
-attached when the corrected form registers the case; only the session that staged a scan can use it."""
+"""Scans of an intake form that came back with errors are kept (``cases.staging``: a browser cannot refill a
+file input) and attached when the corrected form registers the case; only the session that staged a scan can
+use it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import re
-import time
 
 import pytest
 from django.core.files.storage import default_storage
@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from vikno.cases import staging
-from vikno.cases.models import Case, CaseDocument
+from vikno.cases.models import Case, CaseDocument, StagedUpload
 from vikno.testing.fixtures import login
 
 from .core_factories import PDF, PNG, make_service, pdf
@@ -27,10 +27,7 @@ def admin(world, login_as):
 
 
 def _staged_files() -> list[str]:
-    try:
-        return default_storage.listdir(staging.FOLDER)[1]
-    except FileNotFoundError:
-        return []
+    return [row.file.name for row in StagedUpload.objects.order_by("pk")]
 
 
 def _token(html: str, row: int) -> str:
@@ -68,7 +65,6 @@ def test_a_scan_of_a_refused_form_is_kept_and_attached_when_the_form_is_correcte
     with document.file.open("rb") as stored:
         assert stored.read() == PDF
     assert _staged_files() == []  # attached: the staged copy is gone
-    assert staging.SESSION_KEY not in admin.session or not admin.session[staging.SESSION_KEY]
 
 
 def test_a_staged_scan_survives_a_second_refusal_and_can_be_replaced_or_removed(world, admin):
@@ -119,25 +115,28 @@ def test_a_forged_or_unknown_token_is_ignored(world, admin):
     assert not CaseDocument.objects.filter(sha256__gt="").exists()
 
 
-def test_staged_scans_older_than_a_day_are_swept(world, admin):
+def test_staged_scans_older_than_a_day_are_swept(world, admin, django_capture_on_commit_callbacks):
     service = make_service()
     _refused_with_a_scan(world, admin, service)
     [name] = _staged_files()
+    assert default_storage.exists(name)
     assert staging.sweep() == 0
-    old = time.time() - 25 * 3600
-    os.utime(default_storage.path(f"{staging.FOLDER}/{name}"), (old, old))
-    call_command("sweep_staged_scans", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    StagedUpload.objects.update(created_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=25))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sweep_staged_uploads", stdout=open(os.devnull, "w"))  # noqa: SIM115
     assert _staged_files() == []
+    assert not default_storage.exists(name)
     assert staging.sweep() == 0
 
 
-def test_the_sweep_runs_every_night():
+def test_one_sweep_runs_every_hour(db):
     from procrastinate.contrib.django import app
 
     from vikno.cases import tasks
 
-    assert ("cases.sweep_staged_scans", "staged_scans") in app.periodic_registry.periodic_tasks
-    assert tasks.sweep_staged_scans(0) == 0
+    periodic = app.periodic_registry.periodic_tasks[("cases.sweep_staged_uploads", "staged_uploads")]
+    assert periodic.cron == "17 * * * *"
+    assert tasks.sweep_staged_uploads(0) == 0
 
 
 def test_a_staged_scan_expires_after_a_day_in_the_session(world, admin, monkeypatch):
