@@ -66,7 +66,7 @@ class ApplyForm(forms.Form):
         self.keep(staged or {})
 
     def keep(self, staged: dict) -> None:
-        """Show the files accepted in an earlier round (field → ``StagedUpload``): the field no longer
+        """Show the files accepted in an earlier round (field → ``cases.StagedUpload``): the field no longer
         needs a new file, and its description says which file is kept and how to replace it."""
         for name, row in staged.items():
             if name not in self.document_fields:

@@ -8,7 +8,6 @@ the term does not depend on the office calendar and never exceeds the statutory 
 
 from __future__ import annotations
 
-from django.core import signing
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -109,36 +108,3 @@ class Survey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d} {self.score}"
-
-
-STAGED_SALT = "vikno.portal.staged-upload"
-
-
-class StagedUpload(models.Model):
-    """A file of an online application that passed the checks while the form as a whole was refused: kept
-    for the visitor (a random key in their session) so that they need not attach it again, and attached
-    to the case when the application is submitted. Rows older than a day are swept with their files
-    (``portal.services.sweep_staged_uploads``)."""
-
-    visitor = models.CharField(max_length=64)
-    field = models.CharField(max_length=20)
-    file = models.FileField(upload_to="portal-staging/%Y/%m/%d/")
-    name = models.CharField(max_length=255)
-    size = models.PositiveBigIntegerField()
-    content_type = models.CharField(max_length=50)
-    sha256 = models.CharField(max_length=64)
-    created_at = models.DateTimeField()
-
-    class Meta:
-        indexes = [
-            models.Index(fields=["visitor"], name="staged_upload_visitor"),
-            models.Index(fields=["created_at"], name="staged_upload_created"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.field}: {self.name}"
-
-    @property
-    def token(self) -> str:
-        """What the re-rendered form carries in a hidden input; it names this row and its field, signed."""
-        return signing.dumps({"id": self.pk, "field": self.field}, salt=STAGED_SALT)

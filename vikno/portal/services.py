@@ -6,8 +6,8 @@
   waits in the front office's intake inbox for an administrator to check and accept it. Every problem
   is reported at once (the DomainError raised carries the others in ``others``);
   ``check_application(...)`` runs the same checks without registering.
-- ``stage_uploads(visitor, files)``, ``staged_uploads(visitor, tokens)``, ``sweep_staged_uploads(now)``:
-  files that passed the checks of a refused application, kept for the visitor for a day.
+  Files that passed the checks of a refused application are kept for the visitor's session by
+  ``vikno.cases.staging`` (the same mechanism as the staff intake's) and passed here as ``staged``.
 - ``add_missing_document(case, uploaded_file, *, name)``: a document sent from the status page.
 - ``ask_question(center, data)``, ``answer_question(question, answer, *, actor)``: e-consultation; the
   answer goes to the person through notify and is counted as an online consultation.
@@ -18,10 +18,8 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -30,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vikno.cases import services as cases
+from vikno.cases import staging
 from vikno.cases.models import Case, Channel
 from vikno.cases.portal_uploads import add_applicant_document
 from vikno.cases.uploads import check_upload
@@ -41,11 +40,10 @@ from vikno.core.errors import Conflict, DomainError, NotFound, Problems
 from vikno.notify import services as notify
 from vikno.orgs.models import Center, Office
 
-from .models import COMPLAINT_TERM_DAYS, STAGED_SALT, Complaint, Question, StagedUpload, Survey
+from .models import COMPLAINT_TERM_DAYS, Complaint, Question, Survey
 
 PORTAL = Actor(label="portal")
 TEXT_LIMIT = 5000
-STAGED_FOR = timedelta(days=1)
 
 
 def main_office(center: Center) -> Office:
@@ -140,15 +138,15 @@ def check_application(center: Center, service: Service, data: dict, files: dict,
 
 def submit_application(center: Center, service: Service, data: dict, files: dict, *, staged=None) -> Case:
     """Register an online application. ``files`` maps ``doc_<position>`` to an uploaded file, one per
-    document of the ІК checklist; ``staged`` maps the same keys to the visitor's ``StagedUpload`` rows
-    (from ``staged_uploads``), used where no new file was sent. Everything is checked before anything is
+    document of the ІК checklist; ``staged`` maps the same keys to the visitor's ``cases.StagedUpload``
+    rows (from ``cases.staging.resolve``), used where no new file was sent; all of them are discarded once
+    the case is registered. Everything is checked before anything is
     written, and every problem is reported at once."""
     staged = staged or {}
     _service, version = online_service(center, service.code)
     _raise_all(_application_problems(version, data, files, staged))
     documents = list(version.documents.order_by("position"))
     office = main_office(center)
-    used = [row for field, row in staged.items() if field not in files]
     with transaction.atomic():
         applicant, created = cases.applicant_for_online_application(center, {**data, "kind": "person"}, actor=PORTAL)
         case = cases.register_case(
@@ -169,77 +167,10 @@ def submit_application(center: Center, service: Service, data: dict, files: dict
             if field in files:
                 cases.add_document_file(case, document.position, files[field], actor=PORTAL)
             elif field in staged:
-                with staged[field].file.open("rb") as kept:
-                    cases.add_document_file(case, document.position, kept, actor=PORTAL)
-        _forget(used)
+                staging.attach(case, document.position, staged[field], actor=PORTAL)
+        staging.discard(staged.values())
         notify_applicant("online_submitted", case, actor=PORTAL)
     return case
-
-
-# --- files kept between the rounds of a refused application ------------------------------------
-
-
-def _forget(rows: list[StagedUpload]) -> None:
-    """Delete staged rows, and their files once the deletion is committed."""
-    if not rows:
-        return
-    names = [row.file.name for row in rows]
-    storage = rows[0].file.storage
-    StagedUpload.objects.filter(pk__in=[row.pk for row in rows]).delete()
-    transaction.on_commit(lambda: [storage.delete(name) for name in names if name])
-
-
-def stage_uploads(visitor: str, files: dict) -> dict[str, StagedUpload]:
-    """Keep for the visitor the files (by field) that pass the upload checks; a file that does not is
-    skipped (its error is shown beside its field)."""
-    kept = {}
-    for field, upload in files.items():
-        try:
-            checked = check_upload(upload, field=field)
-        except DomainError:
-            continue
-        row = StagedUpload(
-            visitor=visitor,
-            field=field,
-            name=(getattr(upload, "name", "") or field)[-255:],
-            size=checked.size,
-            content_type=checked.content_type,
-            sha256=checked.sha256,
-            created_at=timezone.now(),
-        )
-        row.file.save(f"{secrets.token_hex(16)}{checked.extension}", upload, save=False)
-        row.save()
-        kept[field] = row
-    return kept
-
-
-def staged_uploads(visitor: str, tokens: dict[str, str]) -> dict[str, StagedUpload]:
-    """The visitor's staged files named by the tokens of the re-rendered form (field → token). A token
-    that is forged, older than a day, made for another field or for another visitor's file names nothing."""
-    if not visitor:
-        return {}
-    wanted: dict[int, str] = {}
-    for field, token in tokens.items():
-        try:
-            value = signing.loads(token or "", salt=STAGED_SALT, max_age=STAGED_FOR)
-        except signing.BadSignature:
-            continue
-        if isinstance(value, dict) and value.get("field") == field and isinstance(value.get("id"), int):
-            wanted[value["id"]] = field
-    if not wanted:
-        return {}
-    rows = StagedUpload.objects.filter(
-        pk__in=list(wanted), visitor=visitor, created_at__gte=timezone.now() - STAGED_FOR
-    )
-    return {row.field: row for row in rows if wanted[row.pk] == row.field}
-
-
-def sweep_staged_uploads(now: datetime) -> int:
-    """Delete the staged files older than a day (an application left unfinished); returns how many."""
-    with transaction.atomic():
-        rows = list(StagedUpload.objects.filter(created_at__lt=now - STAGED_FOR).order_by("pk")[:1000])
-        _forget(rows)
-    return len(rows)
 
 
 def add_missing_document(case: Case, uploaded_file, *, name: str = ""):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from vikno.cases import staging
 from vikno.core.errors import DomainError, NotFound
 from vikno.orgs.models import Center
 
@@ -45,14 +44,6 @@ def apply_index(request, slug):
     return render(request, "portal/apply_index.html", {"center": center, "services": services.online_services(center)})
 
 
-def _visitor(request, *, create: bool = False) -> str:
-    """A random key of the visitor's session: the files kept for a refused application belong to it."""
-    visitor = request.session.get("portal_visitor", "")
-    if not visitor and create:
-        visitor = request.session["portal_visitor"] = secrets.token_urlsafe(24)
-    return visitor
-
-
 def apply(request, slug, code):
     center = public_center(slug)
     try:
@@ -63,7 +54,7 @@ def apply(request, slug, code):
     staged = {}
     if request.method == "POST":
         tokens = {f"doc_{d.position}": request.POST.get(f"doc_{d.position}_staged", "") for d in documents}
-        staged = services.staged_uploads(_visitor(request), tokens)
+        staged = staging.resolve(request, tokens)
     form = ApplyForm(*_posted(request), documents=documents, staged=staged)
     status = 200
     if request.method == "POST":
@@ -82,8 +73,8 @@ def apply(request, slug, code):
                 if not (error.field in form.fields and form.errors.get(error.field)):
                     _show_error(form, error)
         accepted = {name: upload for name, upload in files.items() if not form.errors.get(name)}
-        if accepted:
-            form.keep(services.stage_uploads(_visitor(request, create=True), accepted))
+        if accepted:  # kept for this session (``cases.staging``), replacing a field's earlier file
+            form.keep(staging.stage(request, accepted, replacing=staged))
         status = 400
     context = {"center": center, "service": service, "version": version, "form": form}
     return _no_store(render(request, "portal/apply.html", context, status=status))

@@ -1,6 +1,7 @@
 """Online application: one submit reports every problem at once (form, applicant data, every bad file),
 and the files that passed the checks are kept for the visitor across the re-render and attached on the
-successful submit; a token from another session attaches nothing."""
+successful submit (``cases.staging``, shared with the staff intake); a token from another session attaches
+nothing."""
 
 from __future__ import annotations
 
@@ -13,9 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
-from vikno.cases.models import Case
-from vikno.portal.models import StagedUpload
-from vikno.portal.services import sweep_staged_uploads
+from vikno.cases.models import Case, StagedUpload
+from vikno.cases.staging import sweep
 
 from .citizen_factories import PDF, PNG, applicant_data, online_service
 
@@ -97,6 +97,7 @@ def test_a_new_file_replaces_the_staged_one(client, service):
     assert response.status_code == 302
     case = Case.objects.get(service=service)
     assert case.documents.get(position=1).content_type == "image/png"
+    assert not StagedUpload.objects.exists()  # the replaced file is not kept either
 
 
 def test_a_token_from_another_session_attaches_nothing(client, service):
@@ -128,19 +129,22 @@ def test_staged_files_older_than_a_day_are_swept(client, service, django_capture
     client.post(url(service), {**applicant_data(rnokpp="1234567890"), "doc_1": _pdf()})
     staged = StagedUpload.objects.get()
     path = staged.file.name
-    assert sweep_staged_uploads(timezone.now()) == 0
+    assert sweep(timezone.now()) == 0
     StagedUpload.objects.filter(pk=staged.pk).update(created_at=timezone.now() - timedelta(days=1, minutes=1))
     with django_capture_on_commit_callbacks(execute=True):
-        assert sweep_staged_uploads(timezone.now()) == 1
+        assert sweep(timezone.now()) == 1
     assert not StagedUpload.objects.exists()
     assert not default_storage.exists(path)
 
 
-def test_the_sweep_runs_every_hour(db):
+def test_one_sweep_for_the_portal_and_the_intake_runs_every_hour(db):
     from procrastinate.contrib.django import app
 
-    from vikno.portal import tasks
+    from vikno.cases import tasks
 
-    periodic = app.periodic_registry.periodic_tasks[("portal.sweep_staged_uploads", "portal-staged-sweep")]
+    periodic = app.periodic_registry.periodic_tasks[("cases.sweep_staged_uploads", "staged_uploads")]
     assert periodic.cron == "17 * * * *"
+    assert [name for name, _id in app.periodic_registry.periodic_tasks if "staged" in name] == [
+        "cases.sweep_staged_uploads"
+    ]
     assert tasks.sweep_staged_uploads(0) == 0
