@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vikno.cases.models import Case, CaseEvent, Status
 from vikno.cases.pdf import collection_point
+from vikno.core.net import client_ip
 
 STATUS_TRIES = getattr(settings, "STATUS_LOOKUP_TRIES", 10)
 STATUS_WINDOW_SECONDS = getattr(settings, "STATUS_LOOKUP_WINDOW_SECONDS", 600)
@@ -39,7 +40,7 @@ class StatusForm(forms.Form):
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_ip(request) or "unknown"
 
 
 def _tries_key(request) -> str:

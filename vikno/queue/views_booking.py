@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vikno.core.audit import actor_from_request
 from vikno.core.errors import DomainError
+from vikno.core.net import client_ip
 from vikno.orgs.models import Office
 
 from . import booking as booking_service
@@ -103,7 +104,7 @@ def _add_error(form, error: DomainError) -> None:
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR") or ""
+    return client_ip(request) or ""
 
 
 def _too_many_posts(request) -> bool:
