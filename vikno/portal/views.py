@@ -11,12 +11,12 @@ import hmac
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from vikno.cases.models import Case, CaseEvent, Status
 from vikno.cases.pdf import collection_point
+from vikno.core import ratelimit
 from vikno.core.net import client_ip
 
 STATUS_TRIES = getattr(settings, "STATUS_LOOKUP_TRIES", 10)
@@ -48,17 +48,11 @@ def _tries_key(request) -> str:
 
 
 def _too_many(request) -> bool:
-    return cache.get(_tries_key(request), 0) >= STATUS_TRIES
+    return ratelimit.count(_tries_key(request)) >= STATUS_TRIES
 
 
 def _count_failure(request) -> None:
-    key = _tries_key(request)
-    if cache.add(key, 1, STATUS_WINDOW_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, STATUS_WINDOW_SECONDS)
+    ratelimit.hit(_tries_key(request), STATUS_WINDOW_SECONDS)
 
 
 def _find(number: str, code: str) -> Case | None:

@@ -46,14 +46,13 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from vikno.core import audit
+from vikno.core import audit, ratelimit
 from vikno.core.errors import Conflict, DomainError, NotFound
 from vikno.core.models import AuditEvent
 from vikno.notify import services as notify
@@ -343,21 +342,14 @@ def check_human(stamp: str, honeypot: str = "", *, now: datetime | None = None) 
         )
     if age > FORM_MAX_AGE.total_seconds():
         raise DomainError(_("The form is outdated. Open the page again."), code="form_expired")
-    if not cache.add(f"queue:form-stamp:{nonce}", 1, int(FORM_MAX_AGE.total_seconds())):
+    if ratelimit.hit(f"queue:form-stamp:{nonce}", int(FORM_MAX_AGE.total_seconds()), now=now) > 1:
         raise DomainError(_("This form has already been sent. Open the page again."), code="form_reused")
 
 
 def allow_request(ip: str, bucket: str, *, limit: int, window: int) -> bool:
-    """A light per-address rate limit (the cache counts requests in a fixed window)."""
-    key = f"queue:rate:{bucket}:{ip or 'unknown'}"
-    if cache.add(key, 1, window):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return True
-    return count <= limit
+    """A light per-address rate limit: requests counted in a fixed window, in PostgreSQL (``core.ratelimit``),
+    so every app process counts against the same budget."""
+    return ratelimit.hit(f"queue:rate:{bucket}:{ip or 'unknown'}", window) <= limit
 
 
 # --- booking operations ------------------------------------------------------------------------
