@@ -632,22 +632,7 @@ def check_in(office, code: str, now: datetime | None = None, *, actor: audit.Act
             .order_by("starts_at")
         )
         if not candidates:
-            foreign = (
-                Booking.objects.select_related("office")
-                .filter(near, code=code, status=Status.CONFIRMED)
-                .exclude(office=office)
-                .first()
-            )
-            if foreign is not None:
-                raise DomainError(
-                    _(
-                        "The booking with the code %(code)s was made at another office: %(office)s. "
-                        "Go there or ask an administrator."
-                    )
-                    % {"code": code, "office": foreign.office.name},
-                    code="foreign_code",
-                    field="code",
-                )
+            _refuse_other_day_or_office(office, code, now)
             raise NotFound(
                 _(
                     "No booking with the code %(code)s was found. Check the code in the SMS or email "
@@ -675,6 +660,37 @@ def check_in(office, code: str, now: datetime | None = None, *, actor: audit.Act
     return ticket
 
 
+def _on_another_day(booking: Booking) -> DomainError:
+    at = timezone.localtime(booking.starts_at)
+    return DomainError(
+        _("Your booking is on %(date)s at %(time)s; check-in opens %(minutes)s min before it starts.")
+        % {"date": f"{at:%d.%m.%Y}", "time": f"{at:%H:%M}", "minutes": settings.QUEUE_CHECKIN_EARLY_MINUTES},
+        code="another_day",
+        field="code",
+    )
+
+
+def _refuse_other_day_or_office(office, code: str, now: datetime) -> None:
+    """The code is not for today here: say which day it is for, or which office — never whose it is."""
+    coming = Q(starts_at__gte=now - timedelta(days=1))
+    confirmed = Booking.objects.select_related("office").filter(coming, code=code, status=Status.CONFIRMED)
+    later = confirmed.filter(office=office).order_by("starts_at").first()
+    if later is not None:
+        raise _on_another_day(later)
+    foreign = confirmed.exclude(office=office).order_by("starts_at").first()
+    if foreign is not None:
+        at = timezone.localtime(foreign.starts_at)
+        raise DomainError(
+            _(
+                "The booking with the code %(code)s was made at another office: %(office)s, for %(date)s at "
+                "%(time)s. Go there or ask an administrator."
+            )
+            % {"code": code, "office": foreign.office.name, "date": f"{at:%d.%m.%Y}", "time": f"{at:%H:%M}"},
+            code="foreign_code",
+            field="code",
+        )
+
+
 def _in_window(booking: Booking, now: datetime) -> bool:
     opens, closes = _checkin_window(booking)
     return opens <= now <= closes
@@ -693,6 +709,8 @@ def _refusal(booking: Booking, now: datetime) -> DomainError:
             _("This booking has been cancelled. Take an ordinary ticket."), code="booking_cancelled", field="code"
         )
     opens, _closes = _checkin_window(booking)
+    if booking.status == Status.CONFIRMED and now < opens and local_day(booking.starts_at) != local_day(now):
+        return _on_another_day(booking)
     if booking.status == Status.CONFIRMED and now < opens:
         return DomainError(
             _("Too early: your booking is at %(time)s, you can check in from %(opens)s.")
