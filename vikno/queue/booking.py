@@ -376,10 +376,16 @@ def hold(
     phone: str,
     service=None,
     client_ip: str | None = None,
+    release_token: str | None = None,
     now: datetime | None = None,
     actor: audit.Actor | None = None,
 ) -> Booking:
-    """Keep a place in the slot starting at ``starts_at`` for ``QUEUE_HOLD_MINUTES``."""
+    """Keep a place in the slot starting at ``starts_at`` for ``QUEUE_HOLD_MINUTES``.
+
+    ``release_token``: the secret token of a hold of the same phone to give up for this one (the person
+    went back and chose another time). Only the token releases it — the page passes the token of a hold
+    made in the same browser session — never the phone number alone. The release and the new hold are one
+    transaction: when the new time cannot be held, the old hold stays."""
     now = _now(now)
     phone = normalise_phone(phone)
     if service is not None and not queue.services.filter(pk=service.pk).exists():
@@ -390,6 +396,8 @@ def hold(
         _lock_phone(phone)
         queue = _lock_queue(queue)
         ends_at = _check_slot(queue, starts_at, now)
+        if release_token:
+            _release_hold(release_token, phone, now, actor)
         _check_phone_limits(phone, now)
         _check_capacity(queue, starts_at, now)
         booking = Booking.objects.create(
@@ -414,6 +422,32 @@ def hold(
             data={"queue_id": queue.pk, "starts_at": starts_at.isoformat(), "hold_expires_at": booking.hold_expires_at},
         )
     return booking
+
+
+def _release_hold(token: str, phone: str, now: datetime, actor) -> None:
+    old = (
+        Booking.objects.select_for_update()
+        .filter(manage_token=token[:40], phone=phone, status=Status.HELD, hold_expires_at__gt=now)
+        .first()
+    )
+    if old is None:  # already confirmed, expired or released: nothing to give up
+        return
+    old.status = Status.CANCELLED
+    old.hold_expires_at = None
+    old.save(update_fields=["status", "hold_expires_at"])
+    audit.record(actor, "queue.booking_cancelled", old, data={"from_status": Status.HELD, "reason": "replaced"})
+
+
+def held_by_phone(tokens, phone: str, *, now: datetime | None = None) -> Booking | None:
+    """The live hold of ``phone`` among the bookings with the given tokens (those the browser made)."""
+    tokens = [str(t)[:40] for t in tokens or () if t]
+    if not tokens:
+        return None
+    return (
+        Booking.objects.filter(manage_token__in=tokens, phone=phone, status=Status.HELD, hold_expires_at__gt=_now(now))
+        .order_by("-hold_expires_at")
+        .first()
+    )
 
 
 def _clean_name(full_name: str) -> str:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from vikno.core.audit import actor_from_request
 from vikno.core.errors import DomainError
 from vikno.core.net import client_ip
+from vikno.notify.addresses import normalise_phone
 from vikno.orgs.models import Office
 
 from . import booking as booking_service
@@ -113,6 +114,24 @@ def _too_many_posts(request) -> bool:
     )
 
 
+HOLDS_KEY = "booking_holds"  # the tokens of the holds this browser session made, newest first
+HOLDS_KEPT = 5
+
+
+def _remember_hold(request, token: str) -> None:
+    tokens = [token] + [t for t in request.session.get(HOLDS_KEY, []) if t != token]
+    request.session[HOLDS_KEY] = tokens[:HOLDS_KEPT]
+
+
+def _own_hold(request, phone: str):
+    """The live hold of this phone made in this browser session, if any."""
+    tokens = request.session.get(HOLDS_KEY, []) if hasattr(request, "session") else []
+    try:
+        return booking_service.held_by_phone(tokens, normalise_phone(phone))
+    except DomainError:
+        return None
+
+
 def _limited(request):
     return render(request, "queue/booking_limited.html", {"minutes": POST_WINDOW_SECONDS // 60}, status=429)
 
@@ -195,24 +214,32 @@ def slots(request, office_id: int, queue_id: int):
     day, day_error = _chosen_day(request, office, now)
     free = booking_service.free_slots(office, queue, day, now=now) if day else []
     form = HoldForm(slots=free)
+    held_before = None
     status = 200 if not day_error else 400
     if request.method == "POST":
         if _too_many_posts(request):
             return _limited(request)
         form = HoldForm(request.POST, slots=free)
         if form.is_valid():
+            phone = form.cleaned_data["phone"]
+            # "Release it and hold this time": only a hold this browser session made is given up.
+            own = _own_hold(request, phone) if request.POST.get("replace") == "1" else None
             try:
                 booking_service.check_human(request.POST.get("stamp", ""), request.POST.get("website", ""))
                 held = booking_service.hold(
                     queue,
                     form.cleaned_data["starts_at"],
-                    phone=form.cleaned_data["phone"],
+                    phone=phone,
                     client_ip=_client_ip(request) or None,
+                    release_token=own.manage_token if own else None,
                     actor=actor_from_request(request),
                 )
             except DomainError as error:
                 _add_error(form, error)
+                if error.code == "hold_exists":
+                    held_before = _own_hold(request, phone)
             else:
+                _remember_hold(request, held.manage_token)
                 return redirect("booking:details", token=held.manage_token)
         status = 400
     context = {
@@ -226,8 +253,9 @@ def slots(request, office_id: int, queue_id: int):
         "stamp": booking_service.form_stamp(),
         "booking_days": settings.QUEUE_BOOKING_DAYS,
         "hold_minutes": settings.QUEUE_HOLD_MINUTES,
+        "held_before": held_before,
     }
-    return render(request, "queue/booking_slots.html", context, status=status)
+    return _no_store(render(request, "queue/booking_slots.html", context, status=status))
 
 
 def details(request, token: str):

@@ -1,7 +1,7 @@
 """The public booking pages work as plain HTML forms: office → queue → day → time → details → code."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -112,3 +112,54 @@ def test_a_taken_time_is_refused_beside_the_time(client, world, queue):
     answer = client.post(url, {"starts_at": slot, "phone": "0501234567", "stamp": _stamp(html)})
     assert answer.status_code == 400 and "щойно зайняли" in answer.content.decode()
     assert Booking.objects.count() == 1
+
+
+def _two_slots(client, url, day):
+    html = client.get(f"{url}?day={day:%Y-%m-%d}").content.decode()
+    starts = re.findall(r'name="starts_at" value="([^"]+)"', html)
+    return starts[0], starts[1], html
+
+
+def test_going_back_to_another_time_offers_the_held_booking_or_releasing_it(client, world, queue):
+    from django.test import Client
+
+    from vikno.core.models import AuditEvent
+
+    url = f"/booking/{world.office_a.pk}/{queue.pk}/"
+    day = _next_weekday()
+    first, second, html = _two_slots(client, url, day)
+    held = client.post(f"{url}?day={day:%Y-%m-%d}", {"starts_at": first, "phone": "0501234567", "stamp": _stamp(html)})
+    assert held.status_code == 302
+    old = Booking.objects.get()
+
+    # Back, another time, the same phone: the message now leads to the held booking or releases it.
+    html = client.get(f"{url}?day={day:%Y-%m-%d}").content.decode()
+    again = client.post(
+        f"{url}?day={day:%Y-%m-%d}", {"starts_at": second, "phone": "050 123 45 67", "stamp": _stamp(html)}
+    )
+    assert again.status_code == 400
+    body = again.content.decode()
+    assert "уже утримується час" in body
+    assert f'href="/booking/details/{old.manage_token}/"' in body
+    assert 'name="replace" value="1"' in body and body.count('id="id_website"') == 1
+
+    # Someone else who knows only the phone number cannot release it, even by sending replace=1.
+    stranger = Client()
+    page = stranger.get(f"{url}?day={day:%Y-%m-%d}").content.decode()
+    refused = stranger.post(
+        f"{url}?day={day:%Y-%m-%d}", {"starts_at": second, "phone": "0501234567", "replace": "1", "stamp": _stamp(page)}
+    )
+    assert refused.status_code == 400
+    assert old.manage_token not in refused.content.decode()
+    old.refresh_from_db()
+    assert old.status == "held"
+
+    replaced = client.post(
+        f"{url}?day={day:%Y-%m-%d}", {"starts_at": second, "phone": "0501234567", "replace": "1", "stamp": _stamp(body)}
+    )
+    assert replaced.status_code == 302
+    old.refresh_from_db()
+    new = Booking.objects.exclude(pk=old.pk).get()
+    assert old.status == "cancelled" and new.status == "held" and new.starts_at == datetime.fromisoformat(second)
+    assert replaced["Location"] == f"/booking/details/{new.manage_token}/"
+    assert AuditEvent.objects.filter(action="queue.booking_cancelled", object_id=str(old.pk)).exists()
