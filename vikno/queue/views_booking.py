@@ -264,7 +264,7 @@ def details(request, token: str):
         held = booking_service.by_token(token)
     except DomainError:
         raise Http404 from None
-    if held.status == Booking.Status.CONFIRMED:
+    if held.status in (Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN, Booking.Status.NO_SHOW):
         return redirect("booking:done", token=token)
     expired = held.status != Booking.Status.HELD or (held.hold_expires_at and held.hold_expires_at <= timezone.now())
     form = DetailsForm()
@@ -292,6 +292,7 @@ def details(request, token: str):
         "booking": held,
         "form": form,
         "expired": expired,
+        "cancelled": held.status == Booking.Status.CANCELLED,
         "stamp": booking_service.form_stamp(),
         "slots_url": reverse("booking:slots", args=[held.office_id, held.queue_id]),
     }
@@ -331,12 +332,15 @@ def manage(request, token: str):
     form.fields.pop("phone")
     status = 200 if not day_error else 400
     notice = ""
+    confirm_cancel = False
     if request.method == "POST":
         if _too_many_posts(request):
             return _limited(request)
         action = request.POST.get("action")
         actor = actor_from_request(request)
-        if action == "cancel":
+        if action == "cancel":  # the first press only asks to confirm (no script needed)
+            confirm_cancel = True
+        elif action == "cancel_confirmed":
             try:
                 booking_service.cancel(token, actor=actor)
             except DomainError as error:
@@ -366,5 +370,6 @@ def manage(request, token: str):
         "slots": free,
         "form": form,
         "notice": notice,
+        "confirm_cancel": confirm_cancel and changeable,
     }
     return _no_store(render(request, "queue/booking_manage.html", context, status=status))
