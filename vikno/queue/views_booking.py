@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date, datetime
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vikno.catalog.models import Service
 from vikno.core.audit import actor_from_request
 from vikno.core.errors import DomainError
 from vikno.core.net import client_ip
@@ -156,31 +158,56 @@ def _office(office_id: int) -> Office:
     return get_object_or_404(Office.objects.select_related("center"), pk=office_id, is_active=True)
 
 
+def _chosen_service(request):
+    """The service asked for in ``?service=<code>`` (a link from a service card), or None."""
+    code = (request.GET.get("service") or "").strip()[:40]
+    return Service.objects.filter(code=code, is_active=True).first() if code else None
+
+
+def _service_query(service) -> str:
+    return f"service={quote(service.code)}" if service is not None else ""
+
+
 def offices(request):
-    """Step 1: choose an office (searchable by name, center or address)."""
+    """Step 1: choose an office (searchable by name, center or address). ``?center=<slug>`` and
+    ``?service=<code>`` (from a service card) keep to that center and to offices that book that service."""
     q = (request.GET.get("q") or "").strip()[:100]
+    service = _chosen_service(request)
+    center_slug = (request.GET.get("center") or "").strip()[:100]
+    bookable = {"queues__is_active": True, "queues__bookable_workplaces__gt": 0}
+    if service is not None:
+        bookable["queues__services"] = service  # in the same filter(): the same queue books the service
     found = (
-        Office.objects.filter(
-            is_active=True, center__is_active=True, queues__is_active=True, queues__bookable_workplaces__gt=0
-        )
+        Office.objects.filter(is_active=True, center__is_active=True, **bookable)
         .select_related("center")
         .distinct()
         .order_by("center__name", "kind", "name")
     )
+    if center_slug:
+        found = found.filter(center__slug=center_slug)
     if q:
         found = found.filter(Q(name__icontains=q) | Q(center__name__icontains=q) | Q(address__icontains=q))
     rows = list(found[: OFFICES_SHOWN + 1])
-    return render(
-        request,
-        "queue/booking_offices.html",
-        {"offices": rows[:OFFICES_SHOWN], "more": len(rows) > OFFICES_SHOWN, "q": q},
-    )
+    context = {
+        "offices": rows[:OFFICES_SHOWN],
+        "more": len(rows) > OFFICES_SHOWN,
+        "q": q,
+        "service": service,
+        "center_slug": center_slug,
+        "service_query": _service_query(service),
+    }
+    return render(request, "queue/booking_offices.html", context)
 
 
 def queues(request, office_id: int):
-    """Step 2: choose the queue (the kind of service)."""
+    """Step 2: choose the queue (the kind of service); with ``?service=`` only the queues that book it."""
     office = _office(office_id)
-    return render(request, "queue/booking_queues.html", {"office": office, "queues": _bookable_queues(office)})
+    service = _chosen_service(request)
+    shown = _bookable_queues(office)
+    if service is not None:
+        shown = [queue for queue in shown if queue.services.filter(pk=service.pk).exists()] or shown
+    context = {"office": office, "queues": shown, "service": service, "service_query": _service_query(service)}
+    return render(request, "queue/booking_queues.html", context)
 
 
 def _days(office, now) -> list[dict]:
@@ -211,6 +238,9 @@ def slots(request, office_id: int, queue_id: int):
     if not booking_service.is_bookable(queue):
         raise Http404
     now = timezone.now()
+    service = _chosen_service(request)
+    if service is not None and not queue.services.filter(pk=service.pk).exists():
+        service = None
     day, day_error = _chosen_day(request, office, now)
     free = booking_service.free_slots(office, queue, day, now=now) if day else []
     form = HoldForm(slots=free)
@@ -230,6 +260,7 @@ def slots(request, office_id: int, queue_id: int):
                     queue,
                     form.cleaned_data["starts_at"],
                     phone=phone,
+                    service=service,
                     client_ip=_client_ip(request) or None,
                     release_token=own.manage_token if own else None,
                     actor=actor_from_request(request),
@@ -254,6 +285,8 @@ def slots(request, office_id: int, queue_id: int):
         "booking_days": settings.QUEUE_BOOKING_DAYS,
         "hold_minutes": settings.QUEUE_HOLD_MINUTES,
         "held_before": held_before,
+        "service": service,
+        "service_query": _service_query(service),
     }
     return _no_store(render(request, "queue/booking_slots.html", context, status=status))
 
