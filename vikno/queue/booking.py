@@ -47,11 +47,12 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from vikno.catalog.models import OfficeService
 from vikno.core import audit, ratelimit
 from vikno.core.errors import Conflict, DomainError, NotFound
 from vikno.core.models import AuditEvent
@@ -153,6 +154,16 @@ def _occupying(now: datetime) -> Q:
     """Bookings that take a place: made ones, and holds still running."""
     return Q(status__in=[Status.CONFIRMED, Status.CHECKED_IN, Status.NO_SHOW]) | Q(
         status=Status.HELD, hold_expires_at__gt=now
+    )
+
+
+def books_service(service) -> Q:
+    """Queues that take bookings for ``service``: those listing it, and those listing no services (a
+    general queue) at an office that provides it (``catalog.OfficeService``)."""
+    provided = OfficeService.objects.filter(office_id=OuterRef("office_id"), service=service)
+    listed = Queue.services.through.objects.filter(queue_id=OuterRef("pk"))
+    return Q(is_active=True, bookable_workplaces__gt=0) & (
+        Q(Exists(listed.filter(service=service))) | (~Q(Exists(listed)) & Q(Exists(provided)))
     )
 
 

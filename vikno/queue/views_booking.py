@@ -174,15 +174,12 @@ def offices(request):
     q = (request.GET.get("q") or "").strip()[:100]
     service = _chosen_service(request)
     center_slug = (request.GET.get("center") or "").strip()[:100]
-    bookable = {"queues__is_active": True, "queues__bookable_workplaces__gt": 0}
+    found = Office.objects.filter(is_active=True, center__is_active=True)
     if service is not None:
-        bookable["queues__services"] = service  # in the same filter(): the same queue books the service
-    found = (
-        Office.objects.filter(is_active=True, center__is_active=True, **bookable)
-        .select_related("center")
-        .distinct()
-        .order_by("center__name", "kind", "name")
-    )
+        found = found.filter(pk__in=Queue.objects.filter(booking_service.books_service(service)).values("office_id"))
+    else:
+        found = found.filter(queues__is_active=True, queues__bookable_workplaces__gt=0)
+    found = found.select_related("center").distinct().order_by("center__name", "kind", "name")
     if center_slug:
         found = found.filter(center__slug=center_slug)
     if q:
@@ -205,7 +202,10 @@ def queues(request, office_id: int):
     service = _chosen_service(request)
     shown = _bookable_queues(office)
     if service is not None:
-        shown = [queue for queue in shown if queue.services.filter(pk=service.pk).exists()] or shown
+        serving = set(
+            Queue.objects.filter(booking_service.books_service(service), office=office).values_list("pk", flat=True)
+        )
+        shown = [queue for queue in shown if queue.pk in serving] or shown
     context = {"office": office, "queues": shown, "service": service, "service_query": _service_query(service)}
     return render(request, "queue/booking_queues.html", context)
 

@@ -240,6 +240,11 @@ def test_booking_from_a_service_card_lists_only_this_centers_offices_that_book_t
     assert birth.name_uk in offices
     assert f'href="/booking/{world.office_a.pk}/?service={BIRTH}"' in offices
     assert f"/booking/{world.remote_a.pk}/" not in offices and f"/booking/{world.office_b.pk}/" not in offices
+    # A general queue (no services listed) books what its office provides: remote_a provides BIRTH.
+    general = bookable_queue(world.remote_a, prefix="З", name="Загальна")
+    offices = _text(client.get("/booking/", {"center": "center-a", "service": BIRTH}))
+    assert f'href="/booking/{world.remote_a.pk}/?service={BIRTH}"' in offices
+    general.delete()
     everywhere = _text(client.get("/booking/"))
     assert f"/booking/{world.remote_a.pk}/" in everywhere and f"/booking/{world.office_b.pk}/" in everywhere
 
