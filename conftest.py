@@ -12,7 +12,8 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Rate limits and single-use stamps live in the cache: every test starts with none."""
+    """Every test starts with empty per-process caches (rate limits and form stamps are rows of PostgreSQL,
+    removed with the test's transaction)."""
     from django.core.cache import cache
 
     from vikno.accounts.models import forget_tokens

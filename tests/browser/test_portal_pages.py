@@ -58,7 +58,7 @@ def _journey(page) -> None:
 
     tab_to(page, page.get_by_role("link", name=re.compile("Записатися на прийом до ЦНАП")))
     page.keyboard.press("Enter")
-    page.wait_for_url("**/booking/")
+    page.wait_for_url(f"**/booking/?center=center-a&service={code}")
 
 
 def test_keyboard_journey_from_search_to_booking(page, world):

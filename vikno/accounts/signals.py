@@ -7,12 +7,13 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 
 from vikno.core.audit import Actor, record
+from vikno.core.net import client_ip
 
 from .models import User
 
 
 def _actor(request, username: str) -> Actor:
-    ip = request.META.get("REMOTE_ADDR") if request is not None else None
+    ip = client_ip(request) if request is not None else None
     return Actor(ip=ip, label=f"anonymous ({username[:100]})" if username else "anonymous")
 
 

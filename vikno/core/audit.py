@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from vikno.core.db.ordered import run_in_order
+from vikno.core.net import client_ip
 
 from . import pagination
 from .i18n import in_ukrainian
@@ -174,7 +175,7 @@ def chain_names(events) -> dict[str, str]:
 
 
 def actor_from_request(request) -> Actor:
-    ip = request.META.get("REMOTE_ADDR")
+    ip = client_ip(request)
     user = getattr(request, "user", None)
     office_id = request.session.get("office_id") if hasattr(request, "session") else None
     return Actor(user=user if user is not None and user.is_authenticated else None, ip=ip, office_id=office_id)

@@ -45,3 +45,16 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}#{self.object_id}"
+
+
+class RateCounter(models.Model):
+    """A count of requests (or failures) under one key — e.g. a bucket and a client address — in a fixed
+    time window, shared by every app process (``core.ratelimit``). Rows whose window has ended are
+    restarted by the next hit and removed by the periodic booking sweep."""
+
+    key = models.CharField(max_length=200, primary_key=True)
+    expires_at = models.DateTimeField()
+    count = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count} until {self.expires_at:%Y-%m-%d %H:%M:%S}"

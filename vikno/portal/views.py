@@ -11,7 +11,6 @@ import hmac
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,8 @@ from vikno.cases.deadlines import is_overdue
 from vikno.cases.models import Case, CaseEvent, Status
 from vikno.cases.pdf import collection_point
 from vikno.cases.portal_uploads import documents_sent
+from vikno.core import ratelimit
+from vikno.core.net import client_ip
 
 STATUS_TRIES = getattr(settings, "STATUS_LOOKUP_TRIES", 10)
 STATUS_WINDOW_SECONDS = getattr(settings, "STATUS_LOOKUP_WINDOW_SECONDS", 600)
@@ -42,7 +43,7 @@ class StatusForm(forms.Form):
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return client_ip(request) or "unknown"
 
 
 def _tries_key(request) -> str:
@@ -50,17 +51,11 @@ def _tries_key(request) -> str:
 
 
 def _too_many(request) -> bool:
-    return cache.get(_tries_key(request), 0) >= STATUS_TRIES
+    return ratelimit.count(_tries_key(request)) >= STATUS_TRIES
 
 
 def _count_failure(request) -> None:
-    key = _tries_key(request)
-    if cache.add(key, 1, STATUS_WINDOW_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, STATUS_WINDOW_SECONDS)
+    ratelimit.hit(_tries_key(request), STATUS_WINDOW_SECONDS)
 
 
 def _find(number: str, code: str) -> Case | None:

@@ -23,6 +23,7 @@ from vikno.catalog.models import Service
 from vikno.core.api_errors import ApiError, error_responses
 from vikno.core.audit import Actor, actor_from_request
 from vikno.core.errors import DomainError, NotFound
+from vikno.core.net import client_ip
 from vikno.orgs.models import Office
 
 from . import services
@@ -272,7 +273,7 @@ def _kiosk_actor(request, office: Office) -> Actor | None:
         raise DomainError("Токен кіоску недійсний або відкликаний.", code="unauthorized", status=401)
     if not Office.objects.visible_to(user).filter(pk=office.pk).exists():
         raise NotFound("Офіс не знайдено.")
-    return Actor(user=user, ip=request.META.get("REMOTE_ADDR"))
+    return Actor(user=user, ip=client_ip(request))
 
 
 # --- configuration -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from ninja.responses import Status
 from vikno.core.api_errors import ApiError, error_responses
 from vikno.core.audit import actor_from_request
 from vikno.core.errors import DomainError, NotFound
+from vikno.core.net import client_ip
 from vikno.orgs.models import Office
 
 from . import booking as booking_service
@@ -49,7 +50,7 @@ ERRORS = error_responses(400, 404, 409, 429)
 
 
 def _throttle(request) -> None:
-    ip = request.META.get("REMOTE_ADDR") or ""
+    ip = client_ip(request) or ""
     if not booking_service.allow_request(ip, "booking-api", limit=PUBLIC_LIMIT, window=PUBLIC_WINDOW_SECONDS):
         raise DomainError(
             f"Забагато запитів з Вашої адреси. Спробуйте за {PUBLIC_WINDOW_SECONDS // 60} хв.",
@@ -280,7 +281,7 @@ def booking_hold(request, payload: HoldIn):
         payload.starts_at,
         phone=payload.phone,
         service=service,
-        client_ip=request.META.get("REMOTE_ADDR") or None,
+        client_ip=client_ip(request),
         actor=actor_from_request(request),
     )
     return Status(201, booking_service.by_token(held.manage_token))

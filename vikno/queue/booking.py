@@ -46,14 +46,14 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from vikno.core import audit
+from vikno.catalog.models import OfficeService
+from vikno.core import audit, ratelimit
 from vikno.core.errors import Conflict, DomainError, NotFound
 from vikno.core.models import AuditEvent
 from vikno.notify import services as notify
@@ -154,6 +154,16 @@ def _occupying(now: datetime) -> Q:
     """Bookings that take a place: made ones, and holds still running."""
     return Q(status__in=[Status.CONFIRMED, Status.CHECKED_IN, Status.NO_SHOW]) | Q(
         status=Status.HELD, hold_expires_at__gt=now
+    )
+
+
+def books_service(service) -> Q:
+    """Queues that take bookings for ``service``: those listing it, and those listing no services (a
+    general queue) at an office that provides it (``catalog.OfficeService``)."""
+    provided = OfficeService.objects.filter(office_id=OuterRef("office_id"), service=service)
+    listed = Queue.services.through.objects.filter(queue_id=OuterRef("pk"))
+    return Q(is_active=True, bookable_workplaces__gt=0) & (
+        Q(Exists(listed.filter(service=service))) | (~Q(Exists(listed)) & Q(Exists(provided)))
     )
 
 
@@ -343,21 +353,14 @@ def check_human(stamp: str, honeypot: str = "", *, now: datetime | None = None) 
         )
     if age > FORM_MAX_AGE.total_seconds():
         raise DomainError(_("The form is outdated. Open the page again."), code="form_expired")
-    if not cache.add(f"queue:form-stamp:{nonce}", 1, int(FORM_MAX_AGE.total_seconds())):
+    if ratelimit.hit(f"queue:form-stamp:{nonce}", int(FORM_MAX_AGE.total_seconds()), now=now) > 1:
         raise DomainError(_("This form has already been sent. Open the page again."), code="form_reused")
 
 
 def allow_request(ip: str, bucket: str, *, limit: int, window: int) -> bool:
-    """A light per-address rate limit (the cache counts requests in a fixed window)."""
-    key = f"queue:rate:{bucket}:{ip or 'unknown'}"
-    if cache.add(key, 1, window):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window)
-        return True
-    return count <= limit
+    """A light per-address rate limit: requests counted in a fixed window, in PostgreSQL (``core.ratelimit``),
+    so every app process counts against the same budget."""
+    return ratelimit.hit(f"queue:rate:{bucket}:{ip or 'unknown'}", window) <= limit
 
 
 # --- booking operations ------------------------------------------------------------------------
@@ -384,10 +387,16 @@ def hold(
     phone: str,
     service=None,
     client_ip: str | None = None,
+    release_token: str | None = None,
     now: datetime | None = None,
     actor: audit.Actor | None = None,
 ) -> Booking:
-    """Keep a place in the slot starting at ``starts_at`` for ``QUEUE_HOLD_MINUTES``."""
+    """Keep a place in the slot starting at ``starts_at`` for ``QUEUE_HOLD_MINUTES``.
+
+    ``release_token``: the secret token of a hold of the same phone to give up for this one (the person
+    went back and chose another time). Only the token releases it — the page passes the token of a hold
+    made in the same browser session — never the phone number alone. The release and the new hold are one
+    transaction: when the new time cannot be held, the old hold stays."""
     now = _now(now)
     phone = normalise_phone(phone)
     if service is not None and not queue.services.filter(pk=service.pk).exists():
@@ -398,6 +407,8 @@ def hold(
         _lock_phone(phone)
         queue = _lock_queue(queue)
         ends_at = _check_slot(queue, starts_at, now)
+        if release_token:
+            _release_hold(release_token, phone, now, actor)
         _check_phone_limits(phone, now)
         _check_capacity(queue, starts_at, now)
         booking = Booking.objects.create(
@@ -422,6 +433,32 @@ def hold(
             data={"queue_id": queue.pk, "starts_at": starts_at.isoformat(), "hold_expires_at": booking.hold_expires_at},
         )
     return booking
+
+
+def _release_hold(token: str, phone: str, now: datetime, actor) -> None:
+    old = (
+        Booking.objects.select_for_update()
+        .filter(manage_token=token[:40], phone=phone, status=Status.HELD, hold_expires_at__gt=now)
+        .first()
+    )
+    if old is None:  # already confirmed, expired or released: nothing to give up
+        return
+    old.status = Status.CANCELLED
+    old.hold_expires_at = None
+    old.save(update_fields=["status", "hold_expires_at"])
+    audit.record(actor, "queue.booking_cancelled", old, data={"from_status": Status.HELD, "reason": "replaced"})
+
+
+def held_by_phone(tokens, phone: str, *, now: datetime | None = None) -> Booking | None:
+    """The live hold of ``phone`` among the bookings with the given tokens (those the browser made)."""
+    tokens = [str(t)[:40] for t in tokens or () if t]
+    if not tokens:
+        return None
+    return (
+        Booking.objects.filter(manage_token__in=tokens, phone=phone, status=Status.HELD, hold_expires_at__gt=_now(now))
+        .order_by("-hold_expires_at")
+        .first()
+    )
 
 
 def _clean_name(full_name: str) -> str:
@@ -640,22 +677,7 @@ def check_in(office, code: str, now: datetime | None = None, *, actor: audit.Act
             .order_by("starts_at")
         )
         if not candidates:
-            foreign = (
-                Booking.objects.select_related("office")
-                .filter(near, code=code, status=Status.CONFIRMED)
-                .exclude(office=office)
-                .first()
-            )
-            if foreign is not None:
-                raise DomainError(
-                    _(
-                        "The booking with the code %(code)s was made at another office: %(office)s. "
-                        "Go there or ask an administrator."
-                    )
-                    % {"code": code, "office": foreign.office.name},
-                    code="foreign_code",
-                    field="code",
-                )
+            _refuse_other_day_or_office(office, code, now)
             raise NotFound(
                 _(
                     "No booking with the code %(code)s was found. Check the code in the SMS or email "
@@ -683,6 +705,37 @@ def check_in(office, code: str, now: datetime | None = None, *, actor: audit.Act
     return ticket
 
 
+def _on_another_day(booking: Booking) -> DomainError:
+    at = timezone.localtime(booking.starts_at)
+    return DomainError(
+        _("Your booking is on %(date)s at %(time)s; check-in opens %(minutes)s min before it starts.")
+        % {"date": f"{at:%d.%m.%Y}", "time": f"{at:%H:%M}", "minutes": settings.QUEUE_CHECKIN_EARLY_MINUTES},
+        code="another_day",
+        field="code",
+    )
+
+
+def _refuse_other_day_or_office(office, code: str, now: datetime) -> None:
+    """The code is not for today here: say which day it is for, or which office — never whose it is."""
+    coming = Q(starts_at__gte=now - timedelta(days=1))
+    confirmed = Booking.objects.select_related("office").filter(coming, code=code, status=Status.CONFIRMED)
+    later = confirmed.filter(office=office).order_by("starts_at").first()
+    if later is not None:
+        raise _on_another_day(later)
+    foreign = confirmed.exclude(office=office).order_by("starts_at").first()
+    if foreign is not None:
+        at = timezone.localtime(foreign.starts_at)
+        raise DomainError(
+            _(
+                "The booking with the code %(code)s was made at another office: %(office)s, for %(date)s at "
+                "%(time)s. Go there or ask an administrator."
+            )
+            % {"code": code, "office": foreign.office.name, "date": f"{at:%d.%m.%Y}", "time": f"{at:%H:%M}"},
+            code="foreign_code",
+            field="code",
+        )
+
+
 def _in_window(booking: Booking, now: datetime) -> bool:
     opens, closes = _checkin_window(booking)
     return opens <= now <= closes
@@ -701,6 +754,8 @@ def _refusal(booking: Booking, now: datetime) -> DomainError:
             _("This booking has been cancelled. Take an ordinary ticket."), code="booking_cancelled", field="code"
         )
     opens, _closes = _checkin_window(booking)
+    if booking.status == Status.CONFIRMED and now < opens and local_day(booking.starts_at) != local_day(now):
+        return _on_another_day(booking)
     if booking.status == Status.CONFIRMED and now < opens:
         return DomainError(
             _("Too early: your booking is at %(time)s, you can check in from %(opens)s.")

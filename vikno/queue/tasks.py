@@ -1,7 +1,7 @@
 """Background jobs of the queue room (procrastinate; run with ``manage.py procrastinate worker``).
 
 - ``queue.booking_sweep`` every minute: expire holds whose time ran out, mark bookings not checked in by the
-  end of the late window as no-shows.
+  end of the late window as no-shows; delete ended rate-limit windows (``core.ratelimit``).
 - ``queue.booking_reminders`` every ten minutes: remind of bookings starting within ``QUEUE_REMINDER_HOURS``
   (once per booked time).
 Each job is idempotent, so a run that was missed or repeated does no harm.
@@ -14,6 +14,8 @@ import logging
 from django.utils import timezone
 from procrastinate.contrib.django import app
 
+from vikno.core import ratelimit
+
 from . import booking
 
 logger = logging.getLogger(__name__)
@@ -25,6 +27,7 @@ def booking_sweep(timestamp: int) -> str:
     now = timezone.now()
     expired = booking.expire_holds(now)
     no_shows = booking.mark_no_shows(now)
+    ratelimit.purge(now=now)  # ended rate-limit windows (status check, booking forms and API)
     if expired or no_shows:
         logger.info("Booking sweep: %s holds expired, %s no-shows", expired, no_shows)
     return f"expired={expired} no_shows={no_shows}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date, datetime
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -18,8 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vikno.catalog.models import Service
 from vikno.core.audit import actor_from_request
 from vikno.core.errors import DomainError
+from vikno.core.net import client_ip
+from vikno.notify.addresses import normalise_phone
 from vikno.orgs.models import Office
 
 from . import booking as booking_service
@@ -103,13 +107,31 @@ def _add_error(form, error: DomainError) -> None:
 
 
 def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR") or ""
+    return client_ip(request) or ""
 
 
 def _too_many_posts(request) -> bool:
     return not booking_service.allow_request(
         _client_ip(request), "booking-form", limit=POST_LIMIT, window=POST_WINDOW_SECONDS
     )
+
+
+HOLDS_KEY = "booking_holds"  # the tokens of the holds this browser session made, newest first
+HOLDS_KEPT = 5
+
+
+def _remember_hold(request, token: str) -> None:
+    tokens = [token] + [t for t in request.session.get(HOLDS_KEY, []) if t != token]
+    request.session[HOLDS_KEY] = tokens[:HOLDS_KEPT]
+
+
+def _own_hold(request, phone: str):
+    """The live hold of this phone made in this browser session, if any."""
+    tokens = request.session.get(HOLDS_KEY, []) if hasattr(request, "session") else []
+    try:
+        return booking_service.held_by_phone(tokens, normalise_phone(phone))
+    except DomainError:
+        return None
 
 
 def _limited(request):
@@ -136,31 +158,56 @@ def _office(office_id: int) -> Office:
     return get_object_or_404(Office.objects.select_related("center"), pk=office_id, is_active=True)
 
 
+def _chosen_service(request):
+    """The service asked for in ``?service=<code>`` (a link from a service card), or None."""
+    code = (request.GET.get("service") or "").strip()[:40]
+    return Service.objects.filter(code=code, is_active=True).first() if code else None
+
+
+def _service_query(service) -> str:
+    return f"service={quote(service.code)}" if service is not None else ""
+
+
 def offices(request):
-    """Step 1: choose an office (searchable by name, center or address)."""
+    """Step 1: choose an office (searchable by name, center or address). ``?center=<slug>`` and
+    ``?service=<code>`` (from a service card) keep to that center and to offices that book that service."""
     q = (request.GET.get("q") or "").strip()[:100]
-    found = (
-        Office.objects.filter(
-            is_active=True, center__is_active=True, queues__is_active=True, queues__bookable_workplaces__gt=0
-        )
-        .select_related("center")
-        .distinct()
-        .order_by("center__name", "kind", "name")
-    )
+    service = _chosen_service(request)
+    center_slug = (request.GET.get("center") or "").strip()[:100]
+    found = Office.objects.filter(is_active=True, center__is_active=True)
+    if service is not None:
+        found = found.filter(pk__in=Queue.objects.filter(booking_service.books_service(service)).values("office_id"))
+    else:
+        found = found.filter(queues__is_active=True, queues__bookable_workplaces__gt=0)
+    found = found.select_related("center").distinct().order_by("center__name", "kind", "name")
+    if center_slug:
+        found = found.filter(center__slug=center_slug)
     if q:
         found = found.filter(Q(name__icontains=q) | Q(center__name__icontains=q) | Q(address__icontains=q))
     rows = list(found[: OFFICES_SHOWN + 1])
-    return render(
-        request,
-        "queue/booking_offices.html",
-        {"offices": rows[:OFFICES_SHOWN], "more": len(rows) > OFFICES_SHOWN, "q": q},
-    )
+    context = {
+        "offices": rows[:OFFICES_SHOWN],
+        "more": len(rows) > OFFICES_SHOWN,
+        "q": q,
+        "service": service,
+        "center_slug": center_slug,
+        "service_query": _service_query(service),
+    }
+    return render(request, "queue/booking_offices.html", context)
 
 
 def queues(request, office_id: int):
-    """Step 2: choose the queue (the kind of service)."""
+    """Step 2: choose the queue (the kind of service); with ``?service=`` only the queues that book it."""
     office = _office(office_id)
-    return render(request, "queue/booking_queues.html", {"office": office, "queues": _bookable_queues(office)})
+    service = _chosen_service(request)
+    shown = _bookable_queues(office)
+    if service is not None:
+        serving = set(
+            Queue.objects.filter(booking_service.books_service(service), office=office).values_list("pk", flat=True)
+        )
+        shown = [queue for queue in shown if queue.pk in serving] or shown
+    context = {"office": office, "queues": shown, "service": service, "service_query": _service_query(service)}
+    return render(request, "queue/booking_queues.html", context)
 
 
 def _days(office, now) -> list[dict]:
@@ -191,27 +238,39 @@ def slots(request, office_id: int, queue_id: int):
     if not booking_service.is_bookable(queue):
         raise Http404
     now = timezone.now()
+    service = _chosen_service(request)
+    if service is not None and not queue.services.filter(pk=service.pk).exists():
+        service = None
     day, day_error = _chosen_day(request, office, now)
     free = booking_service.free_slots(office, queue, day, now=now) if day else []
     form = HoldForm(slots=free)
+    held_before = None
     status = 200 if not day_error else 400
     if request.method == "POST":
         if _too_many_posts(request):
             return _limited(request)
         form = HoldForm(request.POST, slots=free)
         if form.is_valid():
+            phone = form.cleaned_data["phone"]
+            # "Release it and hold this time": only a hold this browser session made is given up.
+            own = _own_hold(request, phone) if request.POST.get("replace") == "1" else None
             try:
                 booking_service.check_human(request.POST.get("stamp", ""), request.POST.get("website", ""))
                 held = booking_service.hold(
                     queue,
                     form.cleaned_data["starts_at"],
-                    phone=form.cleaned_data["phone"],
+                    phone=phone,
+                    service=service,
                     client_ip=_client_ip(request) or None,
+                    release_token=own.manage_token if own else None,
                     actor=actor_from_request(request),
                 )
             except DomainError as error:
                 _add_error(form, error)
+                if error.code == "hold_exists":
+                    held_before = _own_hold(request, phone)
             else:
+                _remember_hold(request, held.manage_token)
                 return redirect("booking:details", token=held.manage_token)
         status = 400
     context = {
@@ -225,8 +284,11 @@ def slots(request, office_id: int, queue_id: int):
         "stamp": booking_service.form_stamp(),
         "booking_days": settings.QUEUE_BOOKING_DAYS,
         "hold_minutes": settings.QUEUE_HOLD_MINUTES,
+        "held_before": held_before,
+        "service": service,
+        "service_query": _service_query(service),
     }
-    return render(request, "queue/booking_slots.html", context, status=status)
+    return _no_store(render(request, "queue/booking_slots.html", context, status=status))
 
 
 def details(request, token: str):
@@ -235,7 +297,7 @@ def details(request, token: str):
         held = booking_service.by_token(token)
     except DomainError:
         raise Http404 from None
-    if held.status == Booking.Status.CONFIRMED:
+    if held.status in (Booking.Status.CONFIRMED, Booking.Status.CHECKED_IN, Booking.Status.NO_SHOW):
         return redirect("booking:done", token=token)
     expired = held.status != Booking.Status.HELD or (held.hold_expires_at and held.hold_expires_at <= timezone.now())
     form = DetailsForm()
@@ -263,6 +325,7 @@ def details(request, token: str):
         "booking": held,
         "form": form,
         "expired": expired,
+        "cancelled": held.status == Booking.Status.CANCELLED,
         "stamp": booking_service.form_stamp(),
         "slots_url": reverse("booking:slots", args=[held.office_id, held.queue_id]),
     }
@@ -302,12 +365,15 @@ def manage(request, token: str):
     form.fields.pop("phone")
     status = 200 if not day_error else 400
     notice = ""
+    confirm_cancel = False
     if request.method == "POST":
         if _too_many_posts(request):
             return _limited(request)
         action = request.POST.get("action")
         actor = actor_from_request(request)
-        if action == "cancel":
+        if action == "cancel":  # the first press only asks to confirm (no script needed)
+            confirm_cancel = True
+        elif action == "cancel_confirmed":
             try:
                 booking_service.cancel(token, actor=actor)
             except DomainError as error:
@@ -337,5 +403,6 @@ def manage(request, token: str):
         "slots": free,
         "form": form,
         "notice": notice,
+        "confirm_cancel": confirm_cancel and changeable,
     }
     return _no_store(render(request, "queue/booking_manage.html", context, status=status))

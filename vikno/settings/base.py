@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -206,6 +207,21 @@ AXES_FAILURE_LIMIT = env(
 AXES_COOLOFF_TIME = (
     env("VIKNO_LOGIN_LOCKOUT_MINUTES", 30, "Minutes a locked account stays locked.", group="Security") / 60
 )
+TRUSTED_PROXIES = env(
+    "VIKNO_TRUSTED_PROXIES",
+    [],
+    "Comma-separated addresses or CIDR networks of the reverse proxies in front of the app (e.g. "
+    "`127.0.0.1,10.0.0.0/24`). Only a request from one of them has its `X-Forwarded-For` believed: the client "
+    "is the right-most address in it that is not itself listed. Empty: the header is ignored and the client is "
+    "the connection's address. Used by the audit log, the rate limits and the login lockout.",
+    group="Security",
+)
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise RuntimeError(f"VIKNO_TRUSTED_PROXIES: {_proxy!r} is not an address or network: {_exc}") from None
+AXES_CLIENT_IP_CALLABLE = "vikno.core.net.client_ip"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "vikno.accounts.services.lockout_username"

@@ -81,3 +81,22 @@ def test_a_username_longer_than_any_is_a_failed_login_not_an_error(client, world
     assert _attempt(client, typed, "wrong-password").status_code == 429
     # The Django admin's login goes through the same count.
     assert client.post("/django-admin/login/", {"username": typed, "password": "x"}).status_code == 429
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_the_lockout_and_audit_use_the_forwarded_address(settings, client, world):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    for _ in range(django_settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/accounts/login/",
+            {"username": "head_a", "password": "wrong-password"},
+            HTTP_X_FORWARDED_FOR="198.51.100.1",
+        )
+    locked = AuditEvent.objects.get(action="login.locked_out")
+    assert locked.ip == "198.51.100.1"
+    assert locked.data["ip"] == "198.51.100.1"
+    # The same account from another citizen behind the same proxy is not locked.
+    other = client.post(
+        "/accounts/login/", {"username": "head_a", "password": PASSWORD}, HTTP_X_FORWARDED_FOR="198.51.100.2"
+    )
+    assert other.status_code == 302

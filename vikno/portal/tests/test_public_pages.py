@@ -4,10 +4,13 @@ card, search within the approved list, office page and sitemap.xml; 404 for unkn
 from __future__ import annotations
 
 import datetime as dt
+import re
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 from django.utils import timezone
 
 from vikno.catalog import importers, search
@@ -122,7 +125,7 @@ def test_service_card(client, world, portal):
     assert service.name_uk in body
     for doc in version.documents.all()[:3]:
         assert str(doc.name)[:20] in response.content.decode("utf-8").replace("&#x27;", "'").replace("&quot;", '"')
-    assert 'href="/booking/"' in body
+    assert f'href="/booking/?center=center-a&amp;service={BIRTH}"' in body
     assert world.office_a.name in body and world.remote_a.name in body
     if version.online:
         assert f"/c/center-a/apply/{BIRTH}/" in body
@@ -218,3 +221,50 @@ def test_sitemap(client, world, portal):
     assert "/c/center-a/" in body and f"/c/center-a/services/{BIRTH}/" in body
     assert f"/c/center-a/offices/{world.office_a.pk}/" in body
     assert f"/c/center-a/services/{OUTSIDE}/" not in body
+
+
+def test_booking_from_a_service_card_lists_only_this_centers_offices_that_book_the_service(client, world, portal):
+    from vikno.queue.models import Booking
+    from vikno.queue.tests.booking_world import bookable_queue
+
+    birth = Service.objects.get(code=BIRTH)
+    other_service = Service.objects.exclude(code=BIRTH).order_by("code").first()
+    with_it = bookable_queue(world.office_a, prefix="Р", name="Реєстрація народження")
+    with_it.services.set([birth])
+    without = bookable_queue(world.office_a, prefix="П", name="Паспорти")
+    without.services.set([other_service])
+    bookable_queue(world.remote_a, prefix="В").services.set([other_service])
+    bookable_queue(world.office_b, prefix="Б").services.set([birth])  # another center
+
+    offices = _text(client.get("/booking/", {"center": "center-a", "service": BIRTH}))
+    assert birth.name_uk in offices
+    assert f'href="/booking/{world.office_a.pk}/?service={BIRTH}"' in offices
+    assert f"/booking/{world.remote_a.pk}/" not in offices and f"/booking/{world.office_b.pk}/" not in offices
+    # A general queue (no services listed) books what its office provides: remote_a provides BIRTH.
+    general = bookable_queue(world.remote_a, prefix="З", name="Загальна")
+    offices = _text(client.get("/booking/", {"center": "center-a", "service": BIRTH}))
+    assert f'href="/booking/{world.remote_a.pk}/?service={BIRTH}"' in offices
+    general.delete()
+    everywhere = _text(client.get("/booking/"))
+    assert f"/booking/{world.remote_a.pk}/" in everywhere and f"/booking/{world.office_b.pk}/" in everywhere
+
+    queues = _text(client.get(f"/booking/{world.office_a.pk}/", {"service": BIRTH}))
+    assert f'href="/booking/{world.office_a.pk}/{with_it.pk}/?service={BIRTH}"' in queues
+    assert f"/booking/{world.office_a.pk}/{without.pk}/" not in queues
+
+    # The service goes with the booking.
+    day = timezone.localdate() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    slots_url = f"/booking/{world.office_a.pk}/{with_it.pk}/"
+    page = _text(client.get(slots_url, {"day": f"{day:%Y-%m-%d}", "service": BIRTH}))
+    assert f"&amp;service={BIRTH}" in page
+    stamp = re.search(r'name="stamp" value="([^"]+)"', page).group(1)
+    slot = re.search(r'name="starts_at" value="([^"]+)"', page).group(1)
+    with override_settings(QUEUE_FORM_MIN_SECONDS=0):
+        held = client.post(
+            f"{slots_url}?day={day:%Y-%m-%d}&service={BIRTH}",
+            {"starts_at": slot, "phone": "0501234567", "stamp": stamp},
+        )
+    assert held.status_code == 302
+    assert Booking.objects.get().service == birth

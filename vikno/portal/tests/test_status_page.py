@@ -149,3 +149,20 @@ def test_a_suspended_or_finished_case_is_not_called_overdue(world, client, case)
     services.transition(case, "request_clarification", actor=Actor(user=world.officer_a), comment="Додайте довідку.")
     html = client.get(URL, {"number": case.number, "code": case.access_code}).content.decode()
     assert "строк розгляду минув" not in html
+
+
+def test_behind_a_trusted_proxy_each_citizen_has_their_own_budget(settings, client, case):
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    for _ in range(10):
+        wrong = client.get(URL, {"number": case.number, "code": "WRONG234"}, HTTP_X_FORWARDED_FOR="198.51.100.1")
+        assert wrong.status_code == 404
+    limited = client.get(URL, {"number": case.number, "code": case.access_code}, HTTP_X_FORWARDED_FOR="198.51.100.1")
+    assert limited.status_code == 429
+    # Another citizen behind the same proxy is not locked out...
+    other = client.get(URL, {"number": case.number, "code": case.access_code}, HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert other.status_code == 200
+    # ...and the limited one cannot escape by writing another address in front of the proxy's.
+    spoofed = client.get(
+        URL, {"number": case.number, "code": case.access_code}, HTTP_X_FORWARDED_FOR="9.9.9.9, 198.51.100.1"
+    )
+    assert spoofed.status_code == 429

@@ -10,6 +10,7 @@ from vikno.queue import booking
 from vikno.queue.tests.booking_world import NOW
 
 
+@pytest.mark.django_db  # the single-use stamps are counted in PostgreSQL (core.ratelimit)
 def test_a_form_sent_back_after_a_few_seconds_passes_once(settings):
     settings.QUEUE_FORM_MIN_SECONDS = 3
     stamp = booking.form_stamp(NOW)

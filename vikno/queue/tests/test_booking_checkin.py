@@ -87,3 +87,38 @@ def test_bookings_not_checked_in_after_the_late_window_are_no_shows(world, setti
     with pytest.raises(DomainError) as refused:
         booking.check_in(world.office_a, early.code, kyiv(MONDAY, 9, 20))
     assert refused.value.code == "code_expired"
+
+
+def test_a_code_for_another_day_says_which_day_and_when_check_in_opens(world, settings):
+    settings.QUEUE_CHECKIN_EARLY_MINUTES = 30
+    queue = bookable_queue(world.office_a, minutes=30)
+    made = confirmed(queue, kyiv(MONDAY + timedelta(days=3), 9))
+    for moment in (kyiv(MONDAY, 10), kyiv(MONDAY + timedelta(days=2), 16)):  # days before; the day before
+        with pytest.raises(DomainError) as refused:
+            booking.check_in(world.office_a, made.code, moment)
+        assert refused.value.code == "another_day"
+        assert refused.value.message == (
+            "Ваш запис — на 07.03.2030 о 09:00; реєстрація відкривається за 30 хв до початку."
+        )
+        assert "Коваленко" not in refused.value.message
+    made.refresh_from_db()
+    assert made.status == "confirmed" and not Ticket.objects.exists()
+
+
+def test_a_code_of_another_office_on_another_day_names_the_office_not_the_person(world):
+    bookable_queue(world.office_a, minutes=30)
+    made = confirmed(bookable_queue(world.office_b, minutes=30), kyiv(MONDAY + timedelta(days=7), 9))
+    with pytest.raises(DomainError) as refused:
+        booking.check_in(world.office_a, made.code, kyiv(MONDAY, 10))
+    assert refused.value.code == "foreign_code"
+    assert world.office_b.name in refused.value.message and "11.03.2030 о 09:00" in refused.value.message
+    assert "Коваленко" not in refused.value.message
+
+
+def test_the_kiosk_page_shows_the_day_of_a_booking_made_for_another_day(world, client):
+    queue = bookable_queue(world.office_a, minutes=30)
+    made = confirmed(queue, kyiv(MONDAY + timedelta(days=3), 9), now=NOW)
+    response = client.post(f"/queue/kiosk/{world.office_a.pk}/check-in/", {"code": made.code})
+    assert response.status_code < 500
+    html = response.content.decode()
+    assert "Ваш запис — на 07.03.2030 о 09:00" in html and "не знайдено" not in html

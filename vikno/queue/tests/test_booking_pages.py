@@ -1,7 +1,7 @@
 """The public booking pages work as plain HTML forms: office → queue → day → time → details → code."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -73,7 +73,11 @@ def test_the_whole_journey(client, world, queue):
 
     manage = f"/booking/manage/{booking.manage_token}/"
     assert client.get(manage).status_code == 200
-    assert client.post(manage, {"action": "cancel"}).status_code == 302
+    asked = client.post(manage, {"action": "cancel"})
+    assert asked.status_code == 200 and 'value="cancel_confirmed"' in asked.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == "confirmed"
+    assert client.post(manage, {"action": "cancel_confirmed"}).status_code == 302
     booking.refresh_from_db()
     assert booking.status == "cancelled"
 
@@ -112,3 +116,89 @@ def test_a_taken_time_is_refused_beside_the_time(client, world, queue):
     answer = client.post(url, {"starts_at": slot, "phone": "0501234567", "stamp": _stamp(html)})
     assert answer.status_code == 400 and "щойно зайняли" in answer.content.decode()
     assert Booking.objects.count() == 1
+
+
+def _two_slots(client, url, day):
+    html = client.get(f"{url}?day={day:%Y-%m-%d}").content.decode()
+    starts = re.findall(r'name="starts_at" value="([^"]+)"', html)
+    return starts[0], starts[1], html
+
+
+def test_going_back_to_another_time_offers_the_held_booking_or_releasing_it(client, world, queue):
+    from django.test import Client
+
+    from vikno.core.models import AuditEvent
+
+    url = f"/booking/{world.office_a.pk}/{queue.pk}/"
+    day = _next_weekday()
+    first, second, html = _two_slots(client, url, day)
+    held = client.post(f"{url}?day={day:%Y-%m-%d}", {"starts_at": first, "phone": "0501234567", "stamp": _stamp(html)})
+    assert held.status_code == 302
+    old = Booking.objects.get()
+
+    # Back, another time, the same phone: the message now leads to the held booking or releases it.
+    html = client.get(f"{url}?day={day:%Y-%m-%d}").content.decode()
+    again = client.post(
+        f"{url}?day={day:%Y-%m-%d}", {"starts_at": second, "phone": "050 123 45 67", "stamp": _stamp(html)}
+    )
+    assert again.status_code == 400
+    body = again.content.decode()
+    assert "уже утримується час" in body
+    assert f'href="/booking/details/{old.manage_token}/"' in body
+    assert 'name="replace" value="1"' in body and body.count('id="id_website"') == 1
+
+    # Someone else who knows only the phone number cannot release it, even by sending replace=1.
+    stranger = Client()
+    page = stranger.get(f"{url}?day={day:%Y-%m-%d}").content.decode()
+    refused = stranger.post(
+        f"{url}?day={day:%Y-%m-%d}", {"starts_at": second, "phone": "0501234567", "replace": "1", "stamp": _stamp(page)}
+    )
+    assert refused.status_code == 400
+    assert old.manage_token not in refused.content.decode()
+    old.refresh_from_db()
+    assert old.status == "held"
+
+    replaced = client.post(
+        f"{url}?day={day:%Y-%m-%d}", {"starts_at": second, "phone": "0501234567", "replace": "1", "stamp": _stamp(body)}
+    )
+    assert replaced.status_code == 302
+    old.refresh_from_db()
+    new = Booking.objects.exclude(pk=old.pk).get()
+    assert old.status == "cancelled" and new.status == "held" and new.starts_at == datetime.fromisoformat(second)
+    assert replaced["Location"] == f"/booking/details/{new.manage_token}/"
+    assert AuditEvent.objects.filter(action="queue.booking_cancelled", object_id=str(old.pk)).exists()
+
+
+def test_the_confirmation_names_the_person_and_shows_a_cancelled_or_checked_in_state(client, world, queue):
+    from vikno.queue import booking as booking_service
+    from vikno.queue.tests.booking_world import confirmed
+
+    day = _next_weekday()
+    starts = timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=10)))
+    made = confirmed(queue, starts, now=timezone.now())
+    done = f"/booking/done/{made.manage_token}/"
+    html = client.get(done).content.decode()
+    assert "Прізвище та імʼя" in html and "Назва" not in html
+    assert "Приходьте трохи заздалегідь" in html
+
+    # Cancelling asks first, on the page, without a script; "No" keeps it.
+    manage = f"/booking/manage/{made.manage_token}/"
+    asked = client.post(manage, {"action": "cancel"}).content.decode()
+    assert "Скасувати запис на" in asked and f'href="{manage}"' in asked and "Так, скасувати запис" in asked
+    made.refresh_from_db()
+    assert made.status == "confirmed"
+    client.post(manage, {"action": "cancel_confirmed"})
+    made.refresh_from_db()
+    assert made.status == "cancelled"
+
+    html = client.get(done).content.decode()
+    assert "Цей запис скасовано" in html
+    assert "Приходьте трохи заздалегідь" not in html and "Щоб скасувати запис або змінити час" not in html
+    details = client.get(f"/booking/details/{made.manage_token}/").content.decode()
+    assert "Запис скасовано" in details and "Час утримання минув" not in details
+
+    other = confirmed(queue, starts + timedelta(hours=1), phone="+380671112233", now=timezone.now())
+    ticket = booking_service.check_in(world.office_a, other.code, now=other.starts_at)
+    html = client.get(f"/booking/done/{other.manage_token}/").content.decode()
+    assert "Ви вже зареєструвалися" in html and ticket.code in html
+    assert "Приходьте трохи заздалегідь" not in html and "Щоб скасувати запис або змінити час" not in html
