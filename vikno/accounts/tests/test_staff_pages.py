@@ -271,7 +271,7 @@ def test_a_system_administrator_creates_any_role_with_a_typed_password(client, w
         ({"password": "123"}, "Пароль"),
         ({"username": "ADMIN_A"}, "Логін «ADMIN_A» уже зайнятий."),
         ({"role": "officer"}, "потрібно вказати СНАП"),
-        ({"role": "nonsense"}, "Зробить коректний вибір"),
+        ({"role": "nonsense"}, "Зробіть коректний вибір"),
         ({"username": ""}, "Це поле обов"),
         ({"username": "two words"}, "Введіть коректне"),
         ({"email": "not-an-email"}, "Введіть коректну email адресу."),

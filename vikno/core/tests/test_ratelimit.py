@@ -8,15 +8,13 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from vikno.core import ratelimit
 from vikno.core.models import RateCounter
-from vikno.testing.parallel import run_together
+from vikno.testing.parallel import database_url, run_together
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -54,20 +52,11 @@ def test_concurrent_hits_on_parallel_connections_lose_nothing():
     assert ratelimit.count("busy") == workers * each
 
 
-def _database_url() -> str:
-    params = connection.get_connection_params()
-    user = quote(params.get("user") or "")
-    password = f":{quote(params['password'])}" if params.get("password") else ""
-    host = quote(str(params.get("host") or ""), safe="")
-    port = f":{params['port']}" if params.get("port") else ""
-    return f"postgres://{user}{password}@{host}{port}/{params['dbname']}"
-
-
 @pytest.mark.django_db(transaction=True)
 def test_two_app_processes_share_the_status_check_budget(client):
     """Two other app processes each answer five failed status checks of one address; this process then refuses
     that address (with the old per-process cache it saw none of them)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "vikno.settings.test", "DATABASE_URL": _database_url()}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "vikno.settings.test", "DATABASE_URL": database_url()}
     script = (
         "from django.test import Client\n"
         "client = Client(REMOTE_ADDR='198.51.100.7')\n"

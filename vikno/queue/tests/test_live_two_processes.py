@@ -14,16 +14,15 @@ import sys
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import httpx
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from vikno.queue.models import Ticket
 from vikno.queue.tests.live_setup import queue_world
 from vikno.testing.fixtures import PASSWORD, totp_now
+from vikno.testing.parallel import database_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -37,21 +36,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _database_url() -> str:
-    """The test database as a DATABASE_URL for the child processes (a socket folder becomes %2F… host)."""
-    params = connection.get_connection_params()
-    user = quote(params.get("user") or "")
-    password = f":{quote(params['password'])}" if params.get("password") else ""
-    host = quote(str(params.get("host") or ""), safe="")
-    port = f":{params['port']}" if params.get("port") else ""
-    return f"postgres://{user}{password}@{host}{port}/{params['dbname']}"
-
-
 def _start(kind: str, port: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "vikno.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "VIKNO_DB_CONN_MAX_AGE": "0",
         "VIKNO_SESSION_IDLE_MINUTES": "15",
         "PYTHONUNBUFFERED": "1",
