@@ -65,18 +65,6 @@ SERVICE_HITS = 15
 # Buttons of the case page: the style of each action (danger actions are set apart).
 DANGER_ACTIONS = {"refuse", "withdraw", "dismiss"}
 ACTIONS_WITH_REASON = {"refuse", "dismiss"}
-# What confirming an action that cannot be undone (workflow.IRREVERSIBLE) will do, besides the new status.
-CONSEQUENCES = {
-    "refuse": gettext_noop(
-        "The applicant is told of the refusal at once; the case then waits for its refusal decision."
-    ),
-    "withdraw": gettext_noop("The case is closed and its open tasks are dropped; the applicant has to apply again."),
-    "dismiss": gettext_noop("The case is closed and its open tasks are dropped; the applicant has to apply again."),
-    "issue": gettext_noop("The case is closed: the result is recorded as handed over to the recipient below."),
-    "issue_refusal": gettext_noop(
-        "The case is closed: the refusal decision is recorded as handed over to the recipient below."
-    ),
-}
 
 
 def _is_htmx(request) -> bool:
@@ -706,7 +694,7 @@ def _render_confirm(request, case: Case, action: str, form, *, checked=None, err
         "action": action,
         "label": spec.label,
         "target": Status(spec.target).label,
-        "consequence": _(CONSEQUENCES[action]),
+        "consequence": workflow.IRREVERSIBLE[action],
         "form": form,
         "issuing": issuing,
         "checked": checked or {},

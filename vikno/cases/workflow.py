@@ -52,8 +52,19 @@ PROVIDER_TASK_ROLES = ("officer", "provider_head")
 # Before the decision (the statuses in which the legal term runs): an application can be withdrawn or
 # left without consideration only while no result or refusal exists.
 UNDECIDED_STATUSES = deadlines.TERM_RUNNING_STATUSES
-# Actions that cannot be undone: the staff pages ask to confirm them first.
-IRREVERSIBLE = ("refuse", "issue", "issue_refusal", "withdraw", "dismiss")
+_CLOSED_FOR_GOOD = gettext_lazy("The case is closed and its open tasks are dropped; the applicant has to apply again.")
+# Actions that cannot be undone, with what they do besides the new status: the staff pages ask to confirm them first.
+IRREVERSIBLE = {
+    "refuse": gettext_lazy(
+        "The applicant is told of the refusal at once; the case then waits for its refusal decision."
+    ),
+    "issue": gettext_lazy("The case is closed: the result is recorded as handed over to the recipient below."),
+    "issue_refusal": gettext_lazy(
+        "The case is closed: the refusal decision is recorded as handed over to the recipient below."
+    ),
+    "withdraw": _CLOSED_FOR_GOOD,
+    "dismiss": _CLOSED_FOR_GOOD,
+}
 
 
 @dataclass(frozen=True)
